@@ -1,0 +1,26 @@
+// The contract between the HTTP transport (server.ts: sockets, parsing, limits) and the
+// Vault API handler (handler.ts: routing, auth, engines). The handler never sees a socket,
+// so it is tested without one and is also what the local CLI calls in-process.
+
+export interface WireRequest {
+  /** Upper-case method as sent, including `LIST`. */
+  method: string;
+  /** The URL path as sent, percent-encoded, e.g. `/v1/secret/data/foo`. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-cased header names; repeated headers joined with `, `. */
+  headers: Readonly<Record<string, string | undefined>>;
+  body: Buffer;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+export interface WireResponse {
+  status: number;
+  /** Must include `content-type` exactly as Vault sends it. */
+  headers: Readonly<Record<string, string>>;
+  /** The body as sent; '' for 204 and for Vault's empty 404s. */
+  body: string;
+}
+
+export type WireHandler = (request: WireRequest) => Promise<WireResponse>;

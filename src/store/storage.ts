@@ -1,0 +1,31 @@
+// The contract between the engines (kv/, auth/, mounts) and durable storage (store/).
+// Engines see plain JSON values under string keys; encryption, files and locks are the
+// store's business and invisible here.
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+// A view of the store inside one read or one transaction. Synchronous on purpose: a
+// transaction runs with the whole store in memory and the lock held, so no I/O happens here.
+export interface Storage {
+  /** The value at `key`, or undefined when there is none. Decrypts only this entry. */
+  get(key: string): JsonValue | undefined;
+  put(key: string, value: JsonValue): void;
+  /** Deleting a missing key is not an error. */
+  delete(key: string): void;
+  /** Every stored key that starts with `prefix`, sorted; values are not decrypted. */
+  list(prefix: string): string[];
+}
+
+// A durable store: the local encrypted file, or memory for `server -dev` and tests.
+export interface Store {
+  /** Runs `fn` over a consistent snapshot; `put`/`delete` inside it throw. */
+  read<T>(fn: (storage: Storage) => T): Promise<T>;
+  /**
+   * Runs `fn` as one transaction: takes the lock, sees the newest data, and commits
+   * everything `fn` wrote atomically. If `fn` throws, nothing is written.
+   */
+  update<T>(fn: (storage: Storage) => T): Promise<T>;
+  /** Releases file handles and watchers; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
