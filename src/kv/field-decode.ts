@@ -1,0 +1,82 @@
+import { SecretrunError } from '../errors.js';
+import type { JsonObject, JsonValue } from '../store/storage.js';
+
+// Renders a decoded JSON value like Go's `%v`, which is how Vault echoes bad input in
+// "Field validation failed" messages.
+export function renderGoValue(value: unknown): string {
+  if (value === null || value === undefined) return '<nil>';
+  if (Array.isArray(value)) return `[${value.map(renderGoValue).join(' ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `map[${entries.map(([k, v]) => `${k}:${renderGoValue(v)}`).join(' ')}]`;
+  }
+  return String(value);
+}
+
+// The Go kind mapstructure names when a value has the wrong type.
+function goKind(value: unknown): string {
+  if (value === null || value === undefined) return 'invalid';
+  if (Array.isArray(value)) return 'slice';
+  if (typeof value === 'boolean') return 'bool';
+  // JSON numbers reach Vault's handlers as json.Number, a string kind.
+  if (typeof value === 'number' || typeof value === 'string') return 'string';
+  return 'map';
+}
+
+// Vault's 400 for a request field that cannot be converted to its declared type.
+export function fieldValidationError(field: string, value: unknown, detail: string): SecretrunError {
+  return new SecretrunError(
+    'invalid_request',
+    `Field validation failed: error converting input ${renderGoValue(value)} for field "${field}": ${detail}`,
+  );
+}
+
+// Weakly decodes an integer (number, numeric string, boolean), as Vault's `TypeInt` fields do.
+export function decodeInt(value: unknown, field: string): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) return value;
+    throw fieldValidationError(field, value, `error decoding json.Number into : strconv.ParseInt: parsing "${value}": invalid syntax`);
+  }
+  if (typeof value === 'string') {
+    const text = value === '' ? '0' : value;
+    if (/^[+-]?\d+$/.test(text)) return Number(text);
+    throw fieldValidationError(field, value, `cannot parse '' as int: strconv.ParseInt: parsing "${value}": invalid syntax`);
+  }
+  throw fieldValidationError(field, value, `'' expected type 'int', got unconvertible type '${goKind(value)}'`);
+}
+
+// Weakly decodes a boolean (Go strconv.ParseBool spellings, numbers non-zero = true).
+export function decodeBool(value: unknown, field: string): boolean {
+  if (value === null || value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'string') {
+    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+    if (['', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+    throw fieldValidationError(field, value, `cannot parse '' as bool: strconv.ParseBool: parsing "${value}": invalid syntax`);
+  }
+  throw fieldValidationError(field, value, `'' expected type 'bool', got unconvertible type '${goKind(value)}'`);
+}
+
+// Is this a JSON object (not an array, not null)?
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Requires a JSON object, as Vault's `TypeMap` fields do.
+export function decodeMap(value: unknown, field: string): JsonObject {
+  if (isJsonObject(value)) return value;
+  throw fieldValidationError(field, value, `'' expected a map, got '${goKind(value)}'`);
+}
+
+// A field counts as given when it is present and not null (Vault's GetOk on decoded JSON).
+export function given(input: Readonly<Record<string, unknown>>, field: string): boolean {
+  return input[field] !== undefined && input[field] !== null;
+}
+
+// A deep copy of a JSON value, so results never alias stored state.
+export function cloneJson<T extends JsonValue>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,56 @@
+import { invalidRequest } from '../errors.js';
+import type { JsonObject, JsonValue } from '../store/storage.js';
+import { decodeInt, isJsonObject } from './field-decode.js';
+import { renderVersionMetadata, versionStatus } from './key-metadata.js';
+import type { VersionMetadataWire } from './key-metadata.js';
+import { loadKeyMetadata, loadVersionData } from './kv-v2-storage.js';
+import { resolveVersion } from './kv-v2-data.js';
+import type { KvScope } from './kv-scope.js';
+
+// The structure of a secret with every value replaced by null.
+export type Subkeys = { [key: string]: Subkeys | null };
+
+// A subkeys read: like a data read, but the live case carries only the structure.
+export type SubkeysReadResult =
+  | { status: 'live'; subkeys: Subkeys; metadata: VersionMetadataWire }
+  | { status: 'deleted' | 'destroyed'; subkeys: null; metadata: VersionMetadataWire };
+
+// Query parameters of `GET subkeys/<key>`.
+export interface SubkeysOptions {
+  version?: unknown;
+  depth?: unknown;
+}
+
+// Vault's hard limit on how deep the structure is walked when no depth is asked for.
+const maxDepth = 100;
+
+// Strips every value from `data`: leaves and empty objects become null, and objects at `depth`
+// (1 = top level; 0 = unlimited) are cut off as leaves so nothing below them leaks.
+export function buildSubkeys(data: JsonObject, depth: number): Subkeys {
+  const limit = depth > 0 ? depth : maxDepth;
+  const walk = (object: JsonObject, level: number): Subkeys => {
+    const result: Subkeys = {};
+    for (const [name, value] of Object.entries(object)) {
+      const nested: JsonValue = value;
+      result[name] =
+        isJsonObject(nested) && Object.keys(nested).length > 0 && level + 1 <= limit ? walk(nested, level + 1) : null;
+    }
+    return result;
+  };
+  return walk(data, 1);
+}
+
+// Reads the subkeys of one version (Vault `GET subkeys/<key>`); undefined = missing key/version.
+export function readSubkeys(scope: KvScope, key: string, options: SubkeysOptions, now: number): SubkeysReadResult | undefined {
+  const depth = options.depth === undefined ? 0 : decodeInt(options.depth, 'depth');
+  if (depth < 0) throw invalidRequest('depth must be greater than or equal to 0');
+  const meta = loadKeyMetadata(scope, key);
+  if (meta === undefined) return undefined;
+  const version = resolveVersion(meta, options.version);
+  const record = meta.versions[String(version)];
+  if (record === undefined) return undefined;
+  const metadata = renderVersionMetadata(meta, version, record);
+  const status = versionStatus(record, now);
+  if (status !== 'live') return { status, subkeys: null, metadata };
+  return { status, subkeys: buildSubkeys(loadVersionData(scope, key, version), depth), metadata };
+}

@@ -1,0 +1,14 @@
+import type { JsonValue } from '../store/storage.js';
+import { isJsonObject } from './field-decode.js';
+
+// Applies an RFC 7396 JSON merge patch: objects merge recursively, `null` removes a member,
+// anything else (arrays, scalars) replaces. Returns a new value; neither input is modified.
+export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue {
+  if (!isJsonObject(patch)) return structuredClone(patch);
+  const result: { [key: string]: JsonValue } = isJsonObject(target) ? structuredClone(target) : {};
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete result[name];
+    else result[name] = applyMergePatch(result[name], value);
+  }
+  return result;
+}

@@ -1,0 +1,11 @@
+// Formats ms since the epoch as RFC 3339 in UTC with the fraction's trailing zeros trimmed,
+// as Go's time.RFC3339Nano does: `2024-01-01T00:00:00Z`, `2024-05-01T10:00:00.5Z`.
+export function formatTimestamp(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.replace(/\.(\d*?)0*Z$/, (_match, digits: string) => (digits === '' ? 'Z' : `.${digits}Z`));
+}
+
+// Vault's rendering of an optional time: the empty string when unset.
+export function formatOptionalTimestamp(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '' : formatTimestamp(ms);
+}
