@@ -1,0 +1,187 @@
+import { resolve } from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { SecretrunError } from '../errors.js';
+import { validate } from './generated/validate-manifest.js';
+import { defaultManifest, deepFreeze } from './manifest.js';
+import type { Expansion, Manifest, RunnerCredential, SignalName, SourceSpec, VariableSpec } from './manifest.js';
+import { tryParseDuration } from './duration.js';
+import { tryParseReference, tryParseSecretPath } from './reference.js';
+import { parseTemplate } from './template.js';
+import { buildSchemaProblems, formatProblem, sortProblems } from './schema-problems.js';
+import type { ManifestProblem } from './schema-problems.js';
+import { formatDataPath, locateKey, locateNode, nodePosition } from './yaml-location.js';
+
+// Where a manifest's text came from: `file` names it in messages, `dir` anchors relative paths.
+export interface ManifestOrigin {
+  readonly file: string;
+  readonly dir: string;
+}
+
+// The YAML shape after schema validation (snake_case, as written).
+interface RawManifest {
+  env?: Record<string, string | { ref?: string; optional?: boolean; default?: string; template?: string }>;
+  expand?: { path: string; prefix?: string; optional?: boolean }[];
+  dotenv?: string[];
+  pristine?: boolean;
+  inherit?: { allow?: string[]; deny?: string[] };
+  source?: { store?: string; address?: string; token_env?: string; auth?: { method: 'token' | 'userpass'; username?: string; password_env?: string; mount?: string } };
+  on_change?: Manifest['onChange'];
+  reload_signal?: SignalName;
+  stop_signal?: SignalName;
+  kill_timeout?: string;
+  debounce?: string;
+  splay?: string;
+  mask?: boolean | 'auto';
+  github_mask?: boolean;
+  keep_credentials?: RunnerCredential[];
+  shell?: boolean;
+  once?: boolean;
+}
+
+// YAML allows a key twice only with `uniqueKeys: false`; we parse that way so the error can
+// name both places instead of stopping at yaml's generic message.
+function findDuplicateKeys(doc: Document, lineCounter: LineCounter): ManifestProblem[] {
+  const problems: ManifestProblem[] = [];
+  visit(doc, {
+    Map(_key, map, path) {
+      const seen = new Map<string, Node>();
+      const segments: string[] = [];
+      for (const step of path) {
+        if (isMap(step) || isSeq(step)) continue;
+        const key = (step as { key?: unknown }).key;
+        if (isScalar(key)) segments.push(String(key.value));
+      }
+      const container = path[path.length - 1];
+      if (isSeq(container)) segments.push(String(container.items.indexOf(map)));
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        const first = seen.get(name);
+        if (first) {
+          const firstAt = nodePosition(first, lineCounter);
+          problems.push({
+            position: nodePosition(pair.key, lineCounter),
+            path: formatDataPath([...segments, name]),
+            problem: `defined twice (first at line ${firstAt.line})`,
+          });
+        } else seen.set(name, pair.key);
+      }
+    },
+  });
+  return problems;
+}
+
+function syntaxProblems(doc: Document): ManifestProblem[] {
+  return doc.errors.map((error) => {
+    const [start] = error.linePos ?? [{ line: 1, col: 1 }];
+    const firstLine = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    return { position: start, path: '', problem: `invalid YAML: ${firstLine}` };
+  });
+}
+
+// Turns the validated data into VariableSpecs, reporting template syntax problems with positions.
+function buildVariables(raw: RawManifest, doc: Document, lineCounter: LineCounter, file: string, problems: ManifestProblem[]): VariableSpec[] {
+  const variables: VariableSpec[] = [];
+  const env = raw.env !== null && typeof raw.env === 'object' && !Array.isArray(raw.env) ? raw.env : {};
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== 'string' && (value === null || typeof value !== 'object')) continue;
+    const position = nodePosition(locateKey(doc, ['env'], name), lineCounter);
+    const where = `${file}:${position.line}:${position.col}`;
+    if (typeof value === 'string' || value.ref !== undefined) {
+      const text = typeof value === 'string' ? value : (value.ref ?? '');
+      const ref = tryParseReference(text);
+      if (!ref) continue; // the schema reported it
+      const fallback = typeof value === 'string' ? undefined : value.default;
+      const optional = typeof value !== 'string' && (value.optional === true || fallback !== undefined);
+      variables.push({ kind: 'reference', name, ref, optional, default: fallback, where });
+      continue;
+    }
+    if (typeof value.template !== 'string') continue;
+    const parsed = parseTemplate(value.template);
+    if (!parsed.ok) {
+      const node = locateNode(doc, ['env', name, 'template']).value;
+      problems.push({ position: nodePosition(node, lineCounter), path: `env.${name}.template`, problem: parsed.problem });
+      continue;
+    }
+    variables.push({ kind: 'template', name, parts: parsed.parts, optional: value.optional === true, where });
+  }
+  return variables;
+}
+
+function buildExpansions(raw: RawManifest, doc: Document, lineCounter: LineCounter, file: string): Expansion[] {
+  return (raw.expand ?? []).map((entry, index) => {
+    const position = nodePosition(locateNode(doc, ['expand', String(index)]).value, lineCounter);
+    const parsed = tryParseSecretPath(entry.path) ?? { path: entry.path };
+    return {
+      path: parsed.path,
+      version: parsed.version,
+      prefix: entry.prefix ?? '',
+      optional: entry.optional === true,
+      where: `${file}:${position.line}:${position.col}`,
+    };
+  });
+}
+
+function buildSource(raw: RawManifest, dir: string): SourceSpec {
+  const source = raw.source;
+  if (source?.address === undefined) {
+    return { kind: 'store', store: source?.store === undefined ? undefined : resolve(dir, source.store) };
+  }
+  const auth = source.auth;
+  return {
+    kind: 'remote',
+    address: source.address,
+    tokenEnv: source.token_env ?? 'VAULT_TOKEN',
+    auth: { method: auth?.method ?? 'token', username: auth?.username, passwordEnv: auth?.password_env, mount: auth?.mount },
+  };
+}
+
+// Parses and validates manifest text into a frozen Manifest, or throws 'manifest_invalid'
+// listing every problem as `file:line:col: path: problem`. Pure: reads no files.
+export function parseManifest(text: string, origin: ManifestOrigin): Manifest {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const problems = syntaxProblems(doc);
+  if (problems.length === 0) {
+    problems.push(...findDuplicateKeys(doc, lineCounter));
+    const data: unknown = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+    if (!validate(data)) problems.push(...buildSchemaProblems(validate.errors ?? [], doc, lineCounter));
+    // Templates are checked even when the schema failed, so one run lists every problem.
+    const raw = data as RawManifest;
+    const valid = problems.length === 0;
+    const variables = buildVariables(raw, doc, lineCounter, origin.file, problems);
+    if (valid && problems.length === 0) return buildManifest(raw, variables, buildExpansions(raw, doc, lineCounter, origin.file), origin);
+  }
+  const lines = sortProblems(problems).map((problem) => formatProblem(origin.file, problem));
+  throw new SecretrunError('manifest_invalid', lines.join('\n'), {
+    hint: 'Fix the manifest; its schema is schema/secretrun.schema.json.',
+    details: lines,
+  });
+}
+
+function buildManifest(raw: RawManifest, variables: VariableSpec[], expand: Expansion[], origin: ManifestOrigin): Manifest {
+  const base = defaultManifest(origin.dir, origin.file);
+  const duration = (value: string | undefined, fallback: number): number =>
+    value === undefined ? fallback : (tryParseDuration(value) ?? fallback);
+  return deepFreeze({
+    ...base,
+    variables,
+    expand,
+    dotenv: (raw.dotenv ?? []).map((file) => resolve(origin.dir, file)),
+    pristine: raw.pristine ?? base.pristine,
+    inherit: { allow: raw.inherit?.allow, deny: raw.inherit?.deny ?? [] },
+    source: buildSource(raw, origin.dir),
+    onChange: raw.on_change ?? base.onChange,
+    reloadSignal: raw.reload_signal ?? base.reloadSignal,
+    stopSignal: raw.stop_signal ?? base.stopSignal,
+    killTimeoutMs: duration(raw.kill_timeout, base.killTimeoutMs),
+    debounceMs: duration(raw.debounce, base.debounceMs),
+    splayMs: duration(raw.splay, base.splayMs),
+    mask: raw.mask === undefined || raw.mask === 'auto' ? 'auto' : raw.mask ? 'on' : 'off',
+    githubMask: raw.github_mask ?? base.githubMask,
+    keepCredentials: raw.keep_credentials ?? [],
+    shell: raw.shell ?? false,
+    once: raw.once ?? false,
+  });
+}
