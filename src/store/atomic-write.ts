@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+// Replacing a file so that a crash at any moment leaves the old or the new content: write a
+// temp file in the same directory, fsync it, rename it over the target, fsync the directory.
+
+function tempPrefix(path: string): string {
+  return `${basename(path)}.tmp-`;
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+// Atomically replaces `path` with `text`, keeping the existing file's mode.
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `${tempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
+  const mode = await stat(path).then(
+    (info) => info.mode & 0o777,
+    () => 0o644,
+  );
+  try {
+    const handle = await open(temp, 'wx', mode);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dir);
+}
+
+// Removes temp files a killed writer left beside `path`. Only call it holding the store lock:
+// then no live writer owns any of them. They hold only ciphertext, but they are clutter.
+export async function removeStaleTempFiles(path: string): Promise<void> {
+  const prefix = tempPrefix(path);
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => unlink(join(dirname(path), n)).catch(() => undefined)));
+}

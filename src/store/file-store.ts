@@ -1,0 +1,231 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { SecretrunError } from '../errors.js';
+import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js';
+import { prepareNewStore } from './init-store.js';
+import type { StoreCreation } from './init-store.js';
+import { acquireStoreLock } from './lock.js';
+import { resolveRootKey } from './root-key.js';
+import type { KeyOptions, RootKey } from './root-key.js';
+import type { JsonValue, Storage, Store } from './storage.js';
+import { compareKeys } from './store-format.js';
+import type { StoreHeader } from './store-format.js';
+import { decryptEntry, ioError, loadSnapshot, readStoreFile, renderChangedStore } from './store-snapshot.js';
+import type { FileSignature, StoreSnapshot } from './store-snapshot.js';
+
+// The durable Store over one encrypted file. Reads are served from the loaded snapshot
+// (re-read only when the file changed on disk) and decrypt only the entries asked for.
+// Writes lock, re-read if needed, run the transaction on an overlay, and replace the file
+// atomically with only the changed entries re-encrypted.
+
+// How to open a store file.
+export interface FileStoreOptions extends KeyOptions {
+  path: string;
+  /** Create the store (and its key) on the first write when the file is missing. */
+  create?: boolean;
+  /** Told where the key went when a write created the store. */
+  onCreated?: (creation: StoreCreation) => void;
+  /** How long a write waits for another process's lock; 10 s by default. */
+  lockTimeoutMs?: number;
+  /** Called for every entry actually decrypted (an observable for laziness and caching). */
+  onDecrypt?: (storageKey: string) => void;
+}
+
+// A Store over a file, with what the server needs to serve reads from memory.
+export interface FileStore extends Store {
+  readonly path: string;
+  /** The store id, or undefined while the file does not exist. */
+  readonly id: string | undefined;
+  /** Has the file been replaced, created or removed since it was last loaded? */
+  changedOnDisk(): Promise<boolean>;
+  /** Loads the file again now. */
+  reload(): Promise<void>;
+}
+
+const missing = 'missing';
+
+async function statSignature(path: string): Promise<FileSignature> {
+  try {
+    const info = await stat(path, { bigint: true });
+    return `${info.ino}:${info.size}:${info.mtimeNs}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missing;
+    throw ioError(path, 'read', error);
+  }
+}
+
+function readOnly(): never {
+  throw new SecretrunError('internal', 'a read transaction tried to write the store');
+}
+
+function rejectAsync(result: unknown): void {
+  if (result instanceof Promise) throw new SecretrunError('internal', 'a store transaction must be synchronous');
+}
+
+// Opens the store at `options.path`, verifying it now so that key and integrity errors
+// surface at once. A missing file reads as empty.
+export async function openFileStore(options: FileStoreOptions): Promise<FileStore> {
+  const { path } = options;
+  let snapshot: StoreSnapshot | undefined;
+  let signature: FileSignature = missing;
+  let closed = false;
+  // Plaintexts already decrypted, with the line they came from, so a reload keeps them only
+  // for entries whose line did not change.
+  const plain = new Map<string, { line: string; text: string }>();
+
+  const resolveKey = async (header: StoreHeader): Promise<RootKey> => {
+    const known = snapshot?.header;
+    if (known !== undefined && known.id === header.id && known.check === header.check && JSON.stringify(known.kdf) === JSON.stringify(header.kdf)) {
+      return snapshot?.rootKey as RootKey;
+    }
+    return resolveRootKey(options, header.id, header.kdf, path, header.check);
+  };
+
+  // Loads the file from disk, or adopts text this store just wrote (whose key it holds).
+  const load = async (written?: { text: string; rootKey: RootKey }): Promise<void> => {
+    const file = written === undefined ? await readStoreFile(path) : { text: written.text, signature: await statSignature(path) };
+    const resolver = written === undefined ? resolveKey : async () => written.rootKey;
+    const next = file === undefined ? undefined : await loadSnapshot(path, file.text, resolver);
+    snapshot = next;
+    signature = file === undefined ? missing : file.signature;
+    for (const [key, entry] of plain) if (next?.lines.get(key) !== entry.line) plain.delete(key);
+  };
+
+  const refresh = async (): Promise<void> => {
+    if ((await statSignature(path)) !== signature) await load();
+  };
+
+  const plaintextOf = (base: StoreSnapshot, key: string): string | undefined => {
+    const line = base.lines.get(key);
+    if (line === undefined) return undefined;
+    const cached = plain.get(key);
+    if (cached?.line === line) return cached.text;
+    const text = decryptEntry(base, key, line);
+    options.onDecrypt?.(key);
+    plain.set(key, { line, text });
+    return text;
+  };
+
+  const view = (base: StoreSnapshot | undefined, overlay: Map<string, string | null> | undefined): Storage => ({
+    get(key) {
+      const changed = overlay?.get(key);
+      const text = changed !== undefined ? changed : base === undefined ? undefined : plaintextOf(base, key);
+      return text === undefined || text === null ? undefined : (JSON.parse(text) as JsonValue);
+    },
+    put(key, value) {
+      if (overlay === undefined) readOnly();
+      overlay.set(key, JSON.stringify(value));
+    },
+    delete(key) {
+      if (overlay === undefined) readOnly();
+      overlay.set(key, null);
+    },
+    list(prefix) {
+      const found = new Set(listBase(base?.keys ?? [], prefix));
+      for (const [key, text] of overlay ?? []) {
+        if (!key.startsWith(prefix)) continue;
+        if (text === null) found.delete(key);
+        else found.add(key);
+      }
+      return overlay === undefined || overlay.size === 0 ? [...found] : [...found].sort(compareKeys);
+    },
+  });
+
+  // Drops overlay entries that change nothing, so an idempotent write keeps the file as it is.
+  const effectiveChanges = (base: StoreSnapshot | undefined, overlay: Map<string, string | null>): Map<string, string | null> => {
+    const changes = new Map<string, string | null>();
+    for (const [key, text] of overlay) {
+      const exists = base?.lines.has(key) ?? false;
+      if (text === null ? !exists : exists && plaintextOf(base as StoreSnapshot, key) === text) continue;
+      changes.set(key, text);
+    }
+    return changes;
+  };
+
+  const assertOpen = (): void => {
+    if (closed) throw new SecretrunError('internal', `store ${path} is closed`);
+  };
+
+  await load();
+
+  return {
+    path,
+    get id() {
+      return snapshot?.header.id;
+    },
+    async read(fn) {
+      assertOpen();
+      await refresh();
+      const result = fn(view(snapshot, undefined));
+      rejectAsync(result);
+      return result;
+    },
+    async update(fn) {
+      assertOpen();
+      if (options.create === true) await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+        throw ioError(path, 'write', error);
+      });
+      const release = await acquireStoreLock(path, options.lockTimeoutMs);
+      try {
+        await removeStaleTempFiles(path);
+        await refresh();
+        const overlay = new Map<string, string | null>();
+        const result = fn(view(snapshot, overlay));
+        rejectAsync(result);
+        const changes = effectiveChanges(snapshot, overlay);
+        if (changes.size === 0) return result;
+        let target = snapshot === undefined ? undefined : { header: snapshot.header, rootKey: snapshot.rootKey, dataKeys: snapshot.dataKeys };
+        let creation: StoreCreation | undefined;
+        if (target === undefined) {
+          if (options.create !== true) {
+            throw new SecretrunError('store_io', `cannot write store ${path}: it does not exist (run \`secretrun init\` to create it)`);
+          }
+          const fresh = await prepareNewStore(path, options);
+          target = { header: fresh.header, rootKey: { key: fresh.rootKey, source: describeKey(fresh.creation) }, dataKeys: fresh.dataKeys };
+          creation = fresh.creation;
+        }
+        const text = renderChangedStore(target.header, target.rootKey.key, target.dataKeys, snapshot, changes);
+        await writeFileAtomic(path, text).catch((error: unknown) => {
+          throw ioError(path, 'write', error);
+        });
+        await load({ text, rootKey: target.rootKey });
+        if (creation !== undefined) options.onCreated?.(creation);
+        return result;
+      } finally {
+        await release();
+      }
+    },
+    async changedOnDisk() {
+      return (await statSignature(path)) !== signature;
+    },
+    async reload() {
+      assertOpen();
+      await load();
+    },
+    async close() {
+      closed = true;
+      snapshot = undefined;
+      plain.clear();
+    },
+  };
+}
+
+function describeKey(creation: StoreCreation): string {
+  const { key } = creation;
+  if (key.kind === 'file') return `key file ${key.path}`;
+  return key.kind === 'env' ? key.name : key.kind === 'option' ? 'the key passed in' : 'the passphrase';
+}
+
+// The keys of a sorted list that start with `prefix`, found by binary search.
+function listBase(keys: readonly string[], prefix: string): string[] {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareKeys(keys[mid] as string, prefix) < 0) low = mid + 1;
+    else high = mid;
+  }
+  const found: string[] = [];
+  for (let i = low; i < keys.length && (keys[i] as string).startsWith(prefix); i++) found.push(keys[i] as string);
+  return found;
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { SecretrunError } from '../errors.js';
+import { lockPathOf } from './store-paths.js';
+
+// The cross-process store lock: `store.json.lock`, created with O_EXCL and holding the
+// holder's pid, host, time and a random token. A lock whose holder is a dead pid on this host
+// is stale and is broken under a second O_EXCL file (`.lock.break`), re-checking that the lock
+// is still the very one found stale, so two recoverers can never both break a live lock.
+
+export const defaultLockTimeoutMs = 10_000;
+// A lock or break file with no readable holder is one whose writer died between create and
+// write; after this long it is treated as stale.
+const unreadableGraceMs = 2_000;
+
+// Contents of a lock file.
+export interface LockHolder {
+  pid: number;
+  host: string;
+  time: string;
+  token: string;
+}
+
+interface SeenLock {
+  raw: string;
+  holder: LockHolder | undefined;
+  ino: bigint;
+  mtimeMs: number;
+}
+
+// Is the process with this pid alive? EPERM means it exists under another user.
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function parseHolder(raw: string): LockHolder | undefined {
+  try {
+    const value = JSON.parse(raw) as Partial<LockHolder>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.token === 'string') {
+      return { pid: value.pid, host: value.host, time: String(value.time), token: value.token };
+    }
+  } catch {
+    // Unreadable: the holder is between create and write, or died there.
+  }
+  return undefined;
+}
+
+async function readLock(file: string): Promise<SeenLock | undefined> {
+  try {
+    const info = await stat(file, { bigint: true });
+    const raw = await readFile(file, 'utf8');
+    return { raw, holder: parseHolder(raw), ino: info.ino, mtimeMs: Number(info.mtimeMs) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function isStale(seen: SeenLock): boolean {
+  if (seen.holder === undefined) return Date.now() - seen.mtimeMs > unreadableGraceMs;
+  return seen.holder.host === hostname() && !isPidAlive(seen.holder.pid);
+}
+
+async function createExclusive(file: string, content: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'wx', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(content);
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+async function removeIfSame(file: string, seen: SeenLock): Promise<void> {
+  const now = await readLock(file);
+  if (now !== undefined && now.ino === seen.ino && now.raw === seen.raw) await unlink(file).catch(() => undefined);
+}
+
+// Breaks a stale lock under the break file. A stale break file (its writer died in the few
+// lines below) is removed the same re-checked way.
+async function breakStaleLock(lockFile: string, stale: SeenLock, me: string): Promise<void> {
+  const breakFile = `${lockFile}.break`;
+  if (!(await createExclusive(breakFile, me))) {
+    const other = await readLock(breakFile);
+    if (other !== undefined && isStale(other)) await removeIfSame(breakFile, other);
+    return;
+  }
+  try {
+    await removeIfSame(lockFile, stale);
+  } finally {
+    await unlink(breakFile).catch(() => undefined);
+  }
+}
+
+// Takes the lock of the store at `storePath`, waiting with backoff up to `timeoutMs` for a
+// live holder. Resolves to a function that releases it.
+export async function acquireStoreLock(storePath: string, timeoutMs = defaultLockTimeoutMs): Promise<() => Promise<void>> {
+  const lockFile = lockPathOf(storePath);
+  const me = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: randomBytes(8).toString('hex') });
+  const deadline = Date.now() + timeoutMs;
+  let backoff = 2;
+  for (;;) {
+    let seen: SeenLock | undefined;
+    try {
+      if (await createExclusive(lockFile, me)) return () => releaseLock(lockFile, me);
+      seen = await readLock(lockFile);
+      if (seen !== undefined && isStale(seen)) {
+        await breakStaleLock(lockFile, seen, me);
+        continue;
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new SecretrunError('store_io', `cannot lock store ${storePath}: ${code} on ${lockFile} (check that its directory is writable)`, {
+        cause: error,
+      });
+    }
+    if (seen === undefined) continue;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      const who = seen.holder === undefined ? 'another process' : `pid ${seen.holder.pid} on ${seen.holder.host} since ${seen.holder.time}`;
+      throw new SecretrunError(
+        'store_locked',
+        `store ${storePath} is locked by ${who} (wait for it to finish, or delete ${lockFile} if that process is gone)`,
+      );
+    }
+    await delay(Math.min(backoff, remaining));
+    backoff = Math.min(backoff * 2, 100);
+  }
+}
+
+async function releaseLock(lockFile: string, me: string): Promise<void> {
+  const now = await readLock(lockFile).catch(() => undefined);
+  if (now?.raw === me) await unlink(lockFile).catch(() => undefined);
+}

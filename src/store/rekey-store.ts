@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { buildKeyCheck, createKdfParams, derivePassphraseKey } from './key-derivation.js';
+import type { KdfParams } from './key-derivation.js';
+import { buildKeyring } from './keyring.js';
+import { pendingKeyFilePath, promotePendingKeyFile, writeKeyFile } from './root-key.js';
+import { renderChangedStore } from './store-snapshot.js';
+import { resolveKeyFilePath } from './store-paths.js';
+import { rewriteStore } from './store-rewrite.js';
+import type { StoreOperationOptions } from './store-rewrite.js';
+import type { KeyLocation } from './init-store.js';
+
+// Changing the root key (`secretrun operator rekey`): the data keys are re-wrapped under the
+// new root key, so only the header (keyring, kdf, key check, MAC) changes; every entry line
+// stays byte for byte. A generated key goes to a pending key file first and replaces the
+// default key file only after the store was written, so a crash never loses the key.
+
+// The new root key: given, derived from a new passphrase, or generated into the key file.
+export interface RekeyOptions extends StoreOperationOptions {
+  newKey?: Buffer;
+  newPassphrase?: string;
+}
+
+// Re-wraps the keyring of the store at `options.path` under a new root key.
+export async function rekeyStore(options: RekeyOptions): Promise<{ key: KeyLocation }> {
+  let promote: string | undefined;
+  const result = await rewriteStore(options, async (snapshot) => {
+    const { id } = snapshot.header;
+    const keyFile = resolveKeyFilePath(options.env, id);
+    // An earlier rekey died before promoting its key: finish it before writing a new pending key.
+    if (snapshot.rootKey.file === pendingKeyFilePath(keyFile)) await promotePendingKeyFile(keyFile);
+    let key: Buffer;
+    let kdf: KdfParams | null = null;
+    let location: KeyLocation;
+    if (options.newKey !== undefined) {
+      key = options.newKey;
+      location = { kind: 'option' };
+    } else if (options.newPassphrase !== undefined) {
+      kdf = createKdfParams(randomBytes);
+      key = derivePassphraseKey(options.newPassphrase, kdf);
+      location = { kind: 'passphrase' };
+    } else {
+      key = randomBytes(32);
+      await writeKeyFile(pendingKeyFilePath(keyFile), key, true);
+      promote = keyFile;
+      location = { kind: 'file', path: keyFile, created: true };
+    }
+    const keyring = buildKeyring(snapshot.dataKeys, snapshot.header.keyring.active, key, id, randomBytes);
+    const header = { id, keyring, kdf, check: buildKeyCheck(key) };
+    const text = renderChangedStore(header, key, snapshot.dataKeys, snapshot, new Map());
+    return { text, result: { key: location } };
+  });
+  if (promote !== undefined) await promotePendingKeyFile(promote);
+  return result;
+}

@@ -1,0 +1,191 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SecretrunError } from '../errors.js';
+import type { KdfParams } from './key-derivation.js';
+import type { Keyring } from './keyring.js';
+
+// The store file's text format. Line 1 is the header, ending in the MAC field; every other
+// line is `{"k":<storage key>,"v":<envelope>}`, sorted by key in byte order, each ending in
+// "\n". The MAC is HMAC-SHA-256 over the header line without its mac field, "\n", and every
+// entry line byte for byte, so any edit, deletion, reordering or insertion is detected.
+
+export const storeFormatVersion = 1;
+
+// What the header holds besides the version and the MAC.
+export interface StoreHeader {
+  id: string;
+  keyring: Keyring;
+  kdf: KdfParams | null;
+  /** Fingerprint of the root key (see key-derivation.ts). */
+  check: string;
+}
+
+// A store file split into its parts; nothing is verified or decrypted yet.
+export interface StoreText {
+  header: StoreHeader;
+  /** The header line exactly as stored, minus `,"mac":"..."`. */
+  headerBody: string;
+  mac: string;
+  /** Everything after the first line: the entry lines, each ending in "\n". */
+  entriesText: string;
+}
+
+const macSuffix = /,"mac":"([A-Za-z0-9+/=]+)"\}$/;
+const storeIdPattern = /^[A-Za-z0-9_-]{8,64}$/;
+const entryPrefix = '{"k":"';
+const entryMiddle = '","v":"';
+
+function integrity(path: string, what: string): SecretrunError {
+  return new SecretrunError(
+    'store_integrity',
+    `store ${path} failed its integrity check: ${what} (restore it from version control or a backup; it was edited, truncated or corrupted)`,
+  );
+}
+
+function notAStore(path: string, what: string): SecretrunError {
+  return new SecretrunError('store_format', `${path} is not a secretrun store: ${what} (check --store or SECRETRUN_STORE)`);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkKeyring(value: unknown): value is Keyring {
+  if (!isRecord(value) || !Number.isInteger(value['active']) || !isRecord(value['terms'])) return false;
+  const terms = Object.entries(value['terms']);
+  return (
+    terms.length > 0 &&
+    terms.every(([term, wrapped]) => /^[1-9][0-9]{0,9}$/.test(term) && typeof wrapped === 'string') &&
+    String(value['active']) in value['terms']
+  );
+}
+
+function checkKdf(value: unknown): value is KdfParams | null {
+  if (value === null) return true;
+  return (
+    isRecord(value) &&
+    value['alg'] === 'scrypt' &&
+    [value['n'], value['r'], value['p']].every((n) => Number.isInteger(n) && (n as number) > 0) &&
+    typeof value['salt'] === 'string'
+  );
+}
+
+// Splits store text into header and entries, checking the version and the header's shape.
+export function parseStoreText(text: string, path: string): StoreText {
+  if (text.length === 0) throw integrity(path, 'the file is empty');
+  const newline = text.indexOf('\n');
+  const headerLine = newline === -1 ? text : text.slice(0, newline);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(headerLine);
+  } catch {
+    if (headerLine.startsWith('{"secretrun_store"')) throw integrity(path, 'the header line is cut short');
+    throw notAStore(path, 'its first line is not a store header');
+  }
+  if (!isRecord(parsed) || !('secretrun_store' in parsed)) throw notAStore(path, 'its first line is not a store header');
+  const version = parsed['secretrun_store'];
+  if (version !== storeFormatVersion) {
+    throw new SecretrunError(
+      'store_format',
+      `store ${path} has format version ${JSON.stringify(version)}; this secretrun reads version ${storeFormatVersion} (upgrade secretrun)`,
+    );
+  }
+  if (newline === -1 || !text.endsWith('\n')) throw integrity(path, 'the file is cut short');
+  const mac = macSuffix.exec(headerLine);
+  const { id, keyring, kdf, check } = parsed;
+  if (
+    mac === null ||
+    typeof id !== 'string' ||
+    !storeIdPattern.test(id) ||
+    !checkKeyring(keyring) ||
+    !checkKdf(kdf) ||
+    typeof check !== 'string'
+  ) {
+    throw integrity(path, 'the header is malformed');
+  }
+  return {
+    header: { id, keyring, kdf, check },
+    headerBody: `${headerLine.slice(0, mac.index)}}`,
+    mac: mac[1] as string,
+    entriesText: text.slice(newline + 1),
+  };
+}
+
+// The header line without its MAC, in the field order every writer uses.
+export function renderHeaderBody(header: StoreHeader): string {
+  const { id, keyring, kdf, check } = header;
+  return JSON.stringify({ secretrun_store: storeFormatVersion, id, keyring, kdf, check });
+}
+
+// The MAC over a header body and the entry lines (already joined, each ending in "\n").
+export function computeStoreMac(macKey: Buffer, headerBody: string, entriesText: string): string {
+  return createHmac('sha256', macKey).update(headerBody).update('\n').update(entriesText).digest('base64');
+}
+
+// Throws store_integrity unless the MAC matches the raw text.
+export function verifyStoreMac(parsed: StoreText, macKey: Buffer, path: string): void {
+  const expected = Buffer.from(computeStoreMac(macKey, parsed.headerBody, parsed.entriesText), 'base64');
+  const actual = Buffer.from(parsed.mac, 'base64');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    throw integrity(path, 'the MAC does not match its contents');
+  }
+}
+
+// The whole file text for a header and sorted entry lines.
+export function renderStoreText(header: StoreHeader, lines: readonly string[], macKey: Buffer): string {
+  const headerBody = renderHeaderBody(header);
+  const entriesText = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  const mac = computeStoreMac(macKey, headerBody, entriesText);
+  return `${headerBody.slice(0, -1)},"mac":"${mac}"}\n${entriesText}`;
+}
+
+// One entry line.
+export function renderEntryLine(storageKey: string, envelope: string): string {
+  return JSON.stringify({ k: storageKey, v: envelope });
+}
+
+// The envelope of an entry line, sliced out without parsing JSON (base64 has no escapes).
+export function readEntryEnvelope(line: string): string {
+  return line.slice(line.lastIndexOf(entryMiddle) + entryMiddle.length, -2);
+}
+
+// Order of storage keys: UTF-8 byte order, i.e. code point order (UTF-16 order differs only
+// between surrogates and U+E000..U+FFFF, which this corrects).
+export function compareKeys(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x += x < 0xe000 ? 0x2000 : -0x800;
+    if (y >= 0xd800) y += y < 0xe000 ? 0x2000 : -0x800;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+// The entry lines of verified store text and their keys, by a fast scan: only keys that hold
+// escapes go through JSON.parse, values are never touched. Keys must be strictly ascending.
+export function scanEntries(entriesText: string, path: string): { keys: string[]; lines: string[] } {
+  const lines = entriesText.length === 0 ? [] : entriesText.slice(0, -1).split('\n');
+  const keys: string[] = new Array<string>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const middle = line.lastIndexOf(entryMiddle);
+    if (!line.startsWith(entryPrefix) || !line.endsWith('"}') || middle < entryPrefix.length - 1) {
+      throw integrity(path, `line ${i + 2} is not an entry`);
+    }
+    const raw = line.slice(entryPrefix.length, middle);
+    let key = raw;
+    if (raw.includes('\\')) {
+      try {
+        key = JSON.parse(`"${raw}"`) as string;
+      } catch {
+        throw integrity(path, `line ${i + 2} is not an entry`);
+      }
+    }
+    const previous = keys[i - 1];
+    if (previous !== undefined && compareKeys(previous, key) >= 0) {
+      throw integrity(path, `line ${i + 2} is out of order`);
+    }
+    keys[i] = key;
+  }
+  return { keys, lines };
+}

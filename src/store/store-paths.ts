@@ -1,0 +1,30 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// Where the store and its keys live by default. Pure: env and cwd are passed in.
+
+// The environment as a plain record, so tests inject it instead of mutating process.env.
+export type Env = Readonly<Record<string, string | undefined>>;
+
+// The store file: SECRETRUN_STORE, else `.secretrun/store.json` under `cwd`.
+export function resolveStorePath(cwd: string, env: Env, explicit?: string): string {
+  const chosen = explicit ?? env['SECRETRUN_STORE'];
+  return chosen !== undefined && chosen !== '' ? resolve(cwd, chosen) : join(cwd, '.secretrun', 'store.json');
+}
+
+// The directory holding per-store key files: $XDG_CONFIG_HOME/secretrun/keys (~/.config by default).
+export function resolveKeyDir(env: Env): string {
+  const xdg = env['XDG_CONFIG_HOME'];
+  const config = xdg !== undefined && xdg !== '' ? xdg : join(env['HOME'] ?? homedir(), '.config');
+  return join(config, 'secretrun', 'keys');
+}
+
+// The default key file of one store.
+export function resolveKeyFilePath(env: Env, storeId: string): string {
+  return join(resolveKeyDir(env), `${storeId}.key`);
+}
+
+// The lock file beside the store.
+export function lockPathOf(storePath: string): string {
+  return `${storePath}.lock`;
+}
