@@ -1,0 +1,58 @@
+import { STATUS_CODES } from 'node:http';
+import type { WireResponse } from '../wire.js';
+
+// Turns a WireResponse into the bytes of an HTTP/1.1 response. The transport owns framing
+// (Content-Length, Connection, Date); the handler owns everything else. Every response
+// carries Vault's `Content-Type: application/json` and `Cache-Control: no-store` unless the
+// handler set them itself.
+
+// How the transport frames one response.
+export interface ResponseFraming {
+  /** Keep the connection open after this response. */
+  keepAlive: boolean;
+  /** The request was HTTP/1.0: keep-alive must then be announced explicitly. */
+  http10: boolean;
+  /** The request was HEAD: send the length but not the body. */
+  headRequest: boolean;
+  now: Date;
+}
+
+const framingHeaders = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
+const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+// A Vault-shaped error response: `{"errors":[message]}` as Go's encoder writes it.
+export function buildErrorResponse(status: number, message: string): WireResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: `${JSON.stringify({ errors: [message] })}\n`,
+  };
+}
+
+// Go's canonical header spelling (`content-type` → `Content-Type`), for readable wire dumps.
+const canonicalName = (name: string): string => name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+
+// The response bytes; throws on a status or header a client could not parse safely.
+export function encodeResponse(response: WireResponse, framing: ResponseFraming): Buffer {
+  const { status } = response;
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw new TypeError(`invalid response status: ${String(status)}`);
+  const headers = new Map<string, string>([
+    ['content-type', 'application/json'],
+    ['cache-control', 'no-store'],
+  ]);
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (!tokenPattern.test(name)) throw new TypeError(`invalid response header name: ${JSON.stringify(name)}`);
+    if (typeof value !== 'string' || /[\r\n\0]|[^\x00-\xff]/.test(value)) throw new TypeError(`invalid value for response header ${name}`);
+    if (!framingHeaders.has(name.toLowerCase())) headers.set(name.toLowerCase(), value);
+  }
+  const noBody = status === 204 || status === 304;
+  const body = noBody ? Buffer.alloc(0) : Buffer.from(response.body, 'utf8');
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`];
+  for (const [name, value] of headers) lines.push(`${canonicalName(name)}: ${value}`);
+  lines.push(`Date: ${framing.now.toUTCString()}`);
+  if (!noBody) lines.push(`Content-Length: ${body.length}`);
+  if (!framing.keepAlive) lines.push('Connection: close');
+  else if (framing.http10) lines.push('Connection: keep-alive');
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+  return framing.headRequest || noBody ? head : Buffer.concat([head, body]);
+}
