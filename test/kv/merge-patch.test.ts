@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { applyMergePatch } from '../../src/kv/merge-patch.js';
+import type { JsonValue } from '../../src/store/storage.js';
+
+describe('applyMergePatch (RFC 7396)', () => {
+  it.each<[JsonValue, JsonValue, JsonValue]>([
+    [{ a: 'b' }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'b' }, { b: 'c' }, { a: 'b', b: 'c' }],
+    [{ a: 'b' }, { a: null }, {}],
+    [{ a: 'b', b: 'c' }, { a: null }, { b: 'c' }],
+    [{ a: ['b'] }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
+    [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
+    [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
+    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [{ a: 'b' }, ['c'], ['c']],
+    [{ a: 'foo' }, null, null],
+    [{ a: 'foo' }, 'bar', 'bar'],
+    [{ e: null }, { a: 1 }, { e: null, a: 1 }],
+    [[1, 2], { a: 'b', c: null }, { a: 'b' }],
+    [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
+  ])('%j + %j → %j', (target, patch, expected) => {
+    expect(applyMergePatch(target, patch)).toEqual(expected);
+  });
+
+  it('does not modify its inputs', () => {
+    const target = { a: { b: 1 } };
+    const patch = { a: { c: 2 } };
+    const result = applyMergePatch(target, patch) as { a: { b: number } };
+    result.a.b = 99;
+    expect(target).toEqual({ a: { b: 1 } });
+    expect(patch).toEqual({ a: { c: 2 } });
+  });
+});
