@@ -92,7 +92,7 @@ describe('file store', () => {
     const { path, store } = await seeded();
     const before = readFileSync(path, 'utf8');
     await store.update((s) => {
-      s.put('secret/data/alpha', values['secret/data/alpha']);
+      s.put('secret/data/alpha', values['secret/data/alpha'] as JsonValue);
       s.delete('secret/data/never');
     });
     expect(readFileSync(path, 'utf8')).toBe(before);
