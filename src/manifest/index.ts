@@ -1,0 +1,11 @@
+// The manifest's library API (re-exports only).
+export { readManifest } from './read-manifest.js';
+export { parseManifest } from './parse-manifest.js';
+export type { ManifestOrigin } from './parse-manifest.js';
+export { defaultManifest, runnerCredentials } from './manifest.js';
+export type { Manifest, VariableSpec, Expansion, SourceSpec, RemoteAuth, OnChange, MaskMode, SignalName, RunnerCredential } from './manifest.js';
+export { parseReference, tryParseReference, formatReference } from './reference.js';
+export type { Reference } from './reference.js';
+export { parseTemplate } from './template.js';
+export { parseDuration } from './duration.js';
+export { parseVariableFlag, withFlagVariables } from './variable-flag.js';

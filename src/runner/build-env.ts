@@ -1,0 +1,48 @@
+import { runnerCredentials } from '../manifest/manifest.js';
+import type { RunnerCredential } from '../manifest/manifest.js';
+import { matchesAnyGlob } from './name-glob.js';
+
+// The layers of a child's environment, lowest first.
+export interface EnvLayers {
+  /** The runner's own environment (process.env). */
+  readonly inherited: Readonly<Record<string, string | undefined>>;
+  /** Start from nothing instead of `inherited`. */
+  readonly pristine: boolean;
+  /** Keep only inherited names matching one of these (all when undefined). */
+  readonly allow: readonly string[] | undefined;
+  /** Drop inherited names matching one of these; wins over allow. */
+  readonly deny: readonly string[];
+  /** Values from dotenv files, already merged in file order. */
+  readonly dotenv: Readonly<Record<string, string>>;
+  /** Values resolved from secrets: the top layer. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Runner credentials allowed through from the inherited and dotenv layers. */
+  readonly keepCredentials: readonly RunnerCredential[];
+}
+
+// Builds the child's environment: inherited (filtered) → dotenv → secrets. The runner's
+// credentials are removed from the lower layers unless kept; a secret the manifest maps to
+// such a name is set on purpose and stays. Pure.
+export function buildEnvironment(layers: EnvLayers): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (!layers.pristine) {
+    for (const [name, value] of Object.entries(layers.inherited)) {
+      if (value === undefined) continue;
+      if (layers.allow !== undefined && !matchesAnyGlob(name, layers.allow)) continue;
+      if (matchesAnyGlob(name, layers.deny)) continue;
+      env[name] = value;
+    }
+  }
+  Object.assign(env, layers.dotenv);
+  for (const credential of runnerCredentials) {
+    if (!layers.keepCredentials.includes(credential)) delete env[credential];
+  }
+  Object.assign(env, layers.secrets);
+  return env;
+}
+
+// Names whose values differ between two environments (added, removed or changed), sorted.
+export function diffEnvironments(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((name) => before[name] !== after[name]).sort();
+}

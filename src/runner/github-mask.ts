@@ -1,0 +1,15 @@
+// GitHub's workflow-command escaping for the data part (the runner unescapes it).
+function escapeCommandData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+// `::add-mask::` lines for every secret value, one per non-empty line of a multi-line value
+// (GitHub masks line by line), so the values are masked in the job log before the command
+// runs. Pure; the runner prints it to stdout when GITHUB_ACTIONS=true.
+export function renderGithubMasks(values: readonly string[]): string {
+  const lines = new Set<string>();
+  for (const value of values) {
+    for (const line of value.split(/\r?\n/)) if (line.trim() !== '') lines.add(line);
+  }
+  return [...lines].map((line) => `::add-mask::${escapeCommandData(line)}\n`).join('');
+}

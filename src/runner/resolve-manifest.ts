@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { SecretrunError } from '../errors.js';
+import type { Manifest } from '../manifest/manifest.js';
+import type { SecretSource } from '../source/source.js';
+import { buildEnvironment } from './build-env.js';
+import { formatResolveProblem, resolveSecrets } from './resolve-secrets.js';
+import type { SecretLayer } from './resolve-secrets.js';
+
+// Everything a run needs: the child's full environment plus what it was built from.
+export interface ResolvedEnv extends SecretLayer {
+  /** The complete environment for the child. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The dotenv layer, merged in file order. */
+  readonly dotenv: Readonly<Record<string, string>>;
+}
+
+// Options for building the full environment; defaults are the runner process's own.
+export interface ResolveOptions {
+  /** The inherited environment (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+// Reads the manifest's dotenv files in order (later files win). dotenv is imported only
+// when a manifest lists files, to keep it off the start-up path otherwise.
+export async function readDotenvLayer(files: readonly string[]): Promise<Record<string, string>> {
+  if (files.length === 0) return {};
+  const { parse } = await import('dotenv');
+  const layer: Record<string, string> = {};
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (cause) {
+      throw new SecretrunError('manifest_invalid', `cannot read dotenv file: ${file}`, { cause, hint: 'Create the file or remove it from dotenv:.' });
+    }
+    Object.assign(layer, parse(text));
+  }
+  return layer;
+}
+
+// The error for a resolution with problems: every variable and reference, never a value.
+export function unresolvedError(layer: SecretLayer): SecretrunError {
+  const lines = layer.problems.map(formatResolveProblem);
+  const count = lines.length === 1 ? '1 reference' : `${lines.length} references`;
+  return new SecretrunError('reference_unresolved', `cannot resolve ${count}:\n  ${lines.join('\n  ')}`, {
+    hint: 'Write the missing secrets, fix the references, or mark variables optional.',
+    details: lines,
+  });
+}
+
+// Resolves a manifest into the child's environment, keeping problems in the result (for
+// `check` and for re-resolution while a command runs). Throws only when the source does.
+export async function tryResolveManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<ResolvedEnv> {
+  const [layer, dotenv] = await Promise.all([resolveSecrets(manifest, source), readDotenvLayer(manifest.dotenv)]);
+  const env = buildEnvironment({
+    inherited: options.env ?? process.env,
+    pristine: manifest.pristine,
+    allow: manifest.inherit.allow,
+    deny: manifest.inherit.deny,
+    dotenv,
+    secrets: layer.values,
+    keepCredentials: manifest.keepCredentials,
+  });
+  return { ...layer, env, dotenv };
+}
+
+// Resolves a manifest into the child's environment, or throws 'reference_unresolved'
+// listing every problem (before any command starts).
+export async function resolveManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<ResolvedEnv> {
+  const resolved = await tryResolveManifest(manifest, source, options);
+  if (resolved.problems.length > 0) throw unresolvedError(resolved);
+  return resolved;
+}

@@ -1,0 +1,49 @@
+import { constants } from 'node:os';
+
+// The signals the runner passes on to its child. Every catchable signal except:
+// SIGCHLD (about the runner's own children), SIGTSTP/SIGTTIN/SIGTTOU (job control must stop
+// the runner itself, and the terminal already signals the whole foreground group), SIGPIPE
+// (Node raises it for the runner's own broken pipes), and the fault/profiler signals
+// (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGPROF), where a JS handler is unsafe.
+// Listening to SIGUSR1 also keeps Node from opening its inspector on it.
+export const forwardedSignals = [
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGTERM',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGWINCH',
+  'SIGCONT',
+  'SIGALRM',
+] as const satisfies readonly NodeJS.Signals[];
+
+export type ForwardedSignal = (typeof forwardedSignals)[number];
+
+// Signals after which a runner without a child should end, as the child would have.
+export const terminatingSignals: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM'];
+
+// The exit status a shell reports for a process killed by `signal`: 128 + its number.
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+// Delivers signals to the runner: process signals in production, an emitter in tests.
+export interface SignalSource {
+  /** Calls `handler` for each of `signals` until the returned function is called. */
+  subscribe(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
+}
+
+// The runner process's own signals.
+export const processSignals: SignalSource = {
+  subscribe(signals, handler) {
+    const listeners = signals.map((signal) => {
+      const listener = (): void => handler(signal);
+      process.on(signal, listener);
+      return [signal, listener] as const;
+    });
+    return () => {
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+    };
+  },
+};

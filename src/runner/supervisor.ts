@@ -1,0 +1,261 @@
+import { PassThrough } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Manifest } from '../manifest/manifest.js';
+import type { SecretSource } from '../source/source.js';
+import { diffEnvironments } from './build-env.js';
+import { Child } from './child-process.js';
+import type { ChildExit } from './child-process.js';
+import { renderGithubMasks } from './github-mask.js';
+import { createMaskStream } from './mask-stream.js';
+import { resolveManifest, tryResolveManifest } from './resolve-manifest.js';
+import type { ResolvedEnv } from './resolve-manifest.js';
+import { formatResolveProblem } from './resolve-secrets.js';
+import { forwardedSignals, processSignals, signalExitCode, terminatingSignals } from './signals.js';
+import type { SignalSource } from './signals.js';
+
+// The runner's connections to the world; tests pass their own streams, env and signals.
+export interface RunIo {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  /** Fed to the child; undefined inherits the runner's stdin. */
+  readonly stdin: Readable | undefined;
+  readonly stdoutIsTTY: boolean;
+  /** The inherited environment. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signals: SignalSource;
+  readonly cwd: string;
+  /** In [0, 1), for splay. */
+  readonly random: () => number;
+}
+
+// What to run, with what, from where.
+export interface RunOptions {
+  readonly manifest: Manifest;
+  readonly source: SecretSource;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly io?: Partial<RunIo>;
+}
+
+function processIo(): RunIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: undefined,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    env: process.env,
+    signals: processSignals,
+    cwd: process.cwd(),
+    random: Math.random,
+  };
+}
+
+// Should the child's output be masked under this manifest and terminal?
+export function shouldMask(manifest: Manifest, stdoutIsTTY: boolean): boolean {
+  return manifest.mask === 'on' || (manifest.mask === 'auto' && !stdoutIsTTY);
+}
+
+// Runs a command under supervision: resolves secrets (throwing 'reference_unresolved' before
+// anything starts), starts the command, forwards signals, restarts or signals it when secrets
+// change, and resolves with the exit code the runner should exit with.
+export async function runSupervised(options: RunOptions): Promise<number> {
+  const io: RunIo = { ...processIo(), ...options.io };
+  const { manifest, source } = options;
+  const initial = await resolveManifest(manifest, source, { env: io.env });
+  const masking = shouldMask(manifest, io.stdoutIsTTY);
+  if (manifest.githubMask && io.env['GITHUB_ACTIONS'] === 'true') io.stdout.write(renderGithubMasks(initial.secretValues));
+  return new Supervision(options, io, masking).run(initial);
+}
+
+// One supervised run. A class because it is a lifecycle: start, watch, restart, finish.
+class Supervision {
+  #child: Child | undefined;
+  #drained: Promise<unknown> = Promise.resolve();
+  #current: ResolvedEnv | undefined;
+  #done = false;
+  #finish: (code: number) => void = () => undefined;
+  #debounce: NodeJS.Timeout | undefined;
+  #resolving = false;
+  #pending = false;
+  #outage: string | undefined;
+  #stopWatching: (() => Promise<void>) | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(
+    readonly options: RunOptions,
+    readonly io: RunIo,
+    readonly masking: boolean,
+  ) {}
+
+  #log(line: string): void {
+    this.io.stderr.write(`secretrun: ${line}\n`);
+  }
+
+  async run(initial: ResolvedEnv): Promise<number> {
+    const result = new Promise<number>((resolve) => {
+      this.#finish = resolve;
+    });
+    // Subscribed before the child starts, so no signal falls between start and forwarding.
+    this.#unsubscribe = this.io.signals.subscribe(forwardedSignals, (signal) => this.#onSignal(signal));
+    this.#start(initial);
+    const { manifest, source } = this.options;
+    if (!manifest.once && source.watch) {
+      try {
+        const stop = await source.watch(() => this.#onChange(), (reason) => this.#onSourceError(reason));
+        if (this.#done) await stop();
+        else this.#stopWatching = stop;
+      } catch (error) {
+        this.#log(`cannot watch for changes (${(error as Error).message}); running without restarts`);
+      }
+    }
+    const code = await result;
+    await this.#stopWatching?.();
+    await this.#drained;
+    return code;
+  }
+
+  #start(resolved: ResolvedEnv): void {
+    const { manifest, command, args } = this.options;
+    const inheritOut = !this.masking && this.io.stdout === process.stdout;
+    const inheritErr = !this.masking && this.io.stderr === process.stderr;
+    const child = new Child({
+      command,
+      args,
+      env: resolved.env,
+      shell: manifest.shell,
+      cwd: this.io.cwd,
+      stdout: inheritOut ? 'inherit' : 'pipe',
+      stderr: inheritErr ? 'inherit' : 'pipe',
+      stdin: this.io.stdin ?? 'inherit',
+    });
+    const pipes = [this.#pipe(child.stdout, this.io.stdout, resolved), this.#pipe(child.stderr, this.io.stderr, resolved)];
+    this.#drained = Promise.all(pipes);
+    this.#child = child;
+    this.#current = resolved;
+    void child.exited.then((exit) => this.#onExit(child, exit));
+  }
+
+  // Copies one child stream to ours, through a mask when masking; resolves when all is written.
+  #pipe(from: Readable | null, to: Writable, resolved: ResolvedEnv): Promise<unknown> {
+    if (!from) return Promise.resolve();
+    const through = this.masking ? createMaskStream(resolved.secretValues) : new PassThrough();
+    from.pipe(through).pipe(to, { end: false });
+    return finished(through).catch(() => undefined);
+  }
+
+  #onExit(child: Child, exit: ChildExit): void {
+    if (exit.spawnError !== undefined) this.#log(`cannot start command: ${exit.spawnError}`);
+    // A child we stopped on purpose (restart, exit) is handled where it was stopped.
+    if (child !== this.#child) return;
+    this.#child = undefined;
+    this.#end(exit.exitCode);
+  }
+
+  #end(code: number): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#debounce);
+    this.#unsubscribe?.();
+    this.#finish(code);
+  }
+
+  #onSignal(signal: NodeJS.Signals): void {
+    if (this.#child) this.#child.signal(signal);
+    // Between a stop and the next start there is nobody to forward to: end as the child would.
+    else if (terminatingSignals.includes(signal)) this.#end(signalExitCode(signal));
+  }
+
+  #onChange(): void {
+    if (this.#done) return;
+    clearTimeout(this.#debounce);
+    this.#debounce = setTimeout(() => void this.#reresolve(), this.options.manifest.debounceMs);
+  }
+
+  #onSourceError(reason: string): void {
+    if (this.#outage !== undefined) return;
+    this.#outage = reason;
+    this.#log(`source unavailable (${reason}); keeping the command running on last-known values`);
+  }
+
+  async #reresolve(): Promise<void> {
+    if (this.#resolving) {
+      this.#pending = true;
+      return;
+    }
+    this.#resolving = true;
+    try {
+      await this.#applyChange();
+    } finally {
+      this.#resolving = false;
+      if (this.#pending && !this.#done) {
+        this.#pending = false;
+        void this.#reresolve();
+      }
+    }
+  }
+
+  async #applyChange(): Promise<void> {
+    const { manifest, source } = this.options;
+    let next: ResolvedEnv;
+    try {
+      next = await tryResolveManifest(manifest, source, { env: this.io.env });
+    } catch (error) {
+      this.#onSourceError((error as Error).message);
+      return;
+    }
+    const unavailable = next.problems.find((problem) => problem.kind === 'unavailable');
+    if (unavailable) {
+      this.#onSourceError(unavailable.reason);
+      return;
+    }
+    if (this.#outage !== undefined) {
+      this.#outage = undefined;
+      this.#log('source available again');
+    }
+    if (next.problems.length > 0) {
+      this.#log(`cannot apply change, keeping last-known values:\n  ${next.problems.map(formatResolveProblem).join('\n  ')}`);
+      return;
+    }
+    const current = this.#current;
+    const changed = current ? diffEnvironments(current.env, next.env) : [];
+    if (this.#done || changed.length === 0) return;
+    await this.#react(changed, next);
+  }
+
+  async #react(changed: readonly string[], next: ResolvedEnv): Promise<void> {
+    const { manifest } = this.options;
+    const names = changed.join(', ');
+    switch (manifest.onChange) {
+      case 'none':
+        this.#log(`${names} changed (on_change: none)`);
+        this.#current = next;
+        return;
+      case 'signal':
+        this.#log(`${names} changed, sending ${manifest.reloadSignal}`);
+        this.#current = next;
+        this.#child?.signal(manifest.reloadSignal);
+        return;
+      case 'exit': {
+        this.#log(`${names} changed, exiting`);
+        const child = this.#child;
+        this.#child = undefined;
+        const exit = child ? await child.stop(manifest.stopSignal, manifest.killTimeoutMs) : undefined;
+        this.#end(exit?.exitCode ?? 0);
+        return;
+      }
+      case 'restart': {
+        this.#log(`${names} changed, restarting`);
+        if (manifest.splayMs > 0) await delay(Math.floor(this.io.random() * manifest.splayMs));
+        const child = this.#child;
+        if (this.#done || !child) return;
+        this.#child = undefined;
+        await child.stop(manifest.stopSignal, manifest.killTimeoutMs);
+        await this.#drained;
+        if (!this.#done) this.#start(next);
+        return;
+      }
+    }
+  }
+}
