@@ -23,12 +23,11 @@ function goKind(value: unknown): string {
   return 'map';
 }
 
-// Vault's 400 for a request field that cannot be converted to its declared type.
-export function fieldValidationError(field: string, value: unknown, detail: string): SecretrunError {
-  return new SecretrunError(
-    'invalid_request',
-    `Field validation failed: error converting input ${renderGoValue(value)} for field "${field}": ${detail}`,
-  );
+// Vault's 400 for a request field that cannot be converted to its declared type. Vault echoes
+// the input; for fields holding secret data (`secret: true`) we print a placeholder instead.
+export function fieldValidationError(field: string, value: unknown, detail: string, { secret = false } = {}): SecretrunError {
+  const shown = secret ? '<redacted>' : renderGoValue(value);
+  return new SecretrunError('invalid_request', `Field validation failed: error converting input ${shown} for field "${field}": ${detail}`);
 }
 
 // Weakly decodes an integer (number, numeric string, boolean), as Vault's `TypeInt` fields do.
@@ -65,10 +64,11 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-// Requires a JSON object, as Vault's `TypeMap` fields do.
-export function decodeMap(value: unknown, field: string): JsonObject {
+// Requires a JSON object, as Vault's `TypeMap` fields do. `secret: true` keeps the value out of
+// the error message (secret data must never appear in one).
+export function decodeMap(value: unknown, field: string, { secret = false } = {}): JsonObject {
   if (isJsonObject(value)) return value;
-  throw fieldValidationError(field, value, `'' expected a map, got '${goKind(value)}'`);
+  throw fieldValidationError(field, value, `'' expected a map, got '${goKind(value)}'`, { secret });
 }
 
 // A field counts as given when it is present and not null (Vault's GetOk on decoded JSON).

@@ -16,7 +16,7 @@ export function readV1(scope: KvScope, key: string): JsonObject | undefined {
 export function writeV1(scope: KvScope, key: string, data: unknown): void {
   if (key === '') throw invalidRequest('missing path');
   if (data === undefined || data === null) throw invalidRequest('missing data fields');
-  const object = decodeMap(data, 'data');
+  const object = decodeMap(data, 'data', { secret: true });
   if (Object.keys(object).length === 0) throw invalidRequest('missing data fields');
   scope.storage.put(v1Key(scope.uuid, key), structuredClone(object));
 }

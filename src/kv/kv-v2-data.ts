@@ -62,7 +62,7 @@ export function readData(scope: KvScope, key: string, options: DataReadOptions, 
 // The `data` object of a write or patch body; null or missing is Vault's "no data provided".
 function requireData(input: DataWriteInput): JsonObject {
   if (input.data === undefined || input.data === null) throw invalidRequest('no data provided');
-  return decodeMap(input.data, 'data');
+  return decodeMap(input.data, 'data', { secret: true });
 }
 
 // Stores `data` as the key's next version, applying delete_version_after and pruning.
