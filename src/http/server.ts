@@ -93,6 +93,8 @@ export function createVaultServer(options: VaultServerOptions): VaultServer {
   const accept = (raw: Socket): void => {
     const peer = { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 };
     raw.setNoDelay(true);
+    // Resets surface here too under TLS; they end this connection only ('close' follows).
+    raw.on('error', () => undefined);
     if (secureContext === undefined) {
       serve(raw, peer);
       return;
@@ -128,6 +130,8 @@ export function createVaultServer(options: VaultServerOptions): VaultServer {
           const boundPort = typeof bound === 'object' && bound !== null ? bound.port : port;
           const urlHost = host.includes(':') ? `[${host}]` : host;
           address = { host, port: boundPort, url: `${secureContext ? 'https' : 'http'}://${urlHost}:${boundPort}` };
+          // Later failures (e.g. EMFILE while accepting) must not crash the process.
+          listening.on('error', (error: Error) => logError(`secretrun server: listener error: ${error.message}`));
           resolve(address);
         });
       });

@@ -360,6 +360,15 @@ describe('createVaultServer', () => {
     expect(() => createVaultServer({ handler: createEchoHandler().handler, port: 70000 })).toThrow(/invalid option port: 70000 \(number\)/);
   });
 
+  it('survives clients that reset mid-request or speak plain HTTP to a TLS port', async () => {
+    const { address } = await start();
+    const client = await raw(address.port);
+    await client.write('PUT /v1/a HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc');
+    client.socket.resetAndDestroy();
+    await client.closed;
+    expect((await send(address.url, { path: '/v1/b' })).status).toBe(200);
+  });
+
   it('serves TLS with a self-signed certificate, LIST included', async () => {
     const dir = makeTempDir();
     const keyFile = join(dir, 'key.pem');
@@ -391,6 +400,11 @@ describe('createVaultServer', () => {
       expect(methods).toEqual(['LIST', 'GET', 'LIST']);
       const vaultClient = vault({ endpoint: address.url, token: 'root', requestOptions: { ca: cert } } as Parameters<typeof vault>[0]);
       expect(((await vaultClient.list('secret/metadata/')) as { data: Echo }).data.method).toBe('LIST');
+      // Plain HTTP to the TLS port fails the handshake of that connection only.
+      const plain = await raw(address.port);
+      await plain.write('GET /v1/a HTTP/1.1\r\nHost: x\r\n\r\n');
+      await plain.closed;
+      expect(((await vaultClient.read('secret/data/x')) as { data: Echo }).data.method).toBe('GET');
     } finally {
       agent.destroy();
     }
