@@ -1,5 +1,5 @@
 import { SecretrunError } from '../errors.js';
-import type { JsonObject, JsonValue } from '../store/storage.js';
+import type { JsonObject } from '../store/storage.js';
 
 // Renders a decoded JSON value like Go's `%v`, which is how Vault echoes bad input in
 // "Field validation failed" messages.
@@ -74,9 +74,4 @@ export function decodeMap(value: unknown, field: string, { secret = false } = {}
 // A field counts as given when it is present and not null (Vault's GetOk on decoded JSON).
 export function given(input: Readonly<Record<string, unknown>>, field: string): boolean {
   return input[field] !== undefined && input[field] !== null;
-}
-
-// A deep copy of a JSON value, so results never alias stored state.
-export function cloneJson<T extends JsonValue>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }
