@@ -1,0 +1,17 @@
+// What a command may touch of the outside world. `main` receives it as a parameter so tests
+// can run commands in-process with captured streams and a chosen environment.
+export interface OutputStream {
+  write(text: string): void;
+  readonly isTTY: boolean;
+}
+
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** Reads all of standard input (for `key=-` and bare `-`). */
+  readStdin(): Promise<string>;
+  /** Whether standard input is a terminal (for passphrase prompts). */
+  stdinIsTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}

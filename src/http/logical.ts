@@ -1,0 +1,63 @@
+import type { JsonObject, JsonValue } from '../store/storage.js';
+
+// Vault's logical operations: what a request asks of a path, independent of HTTP.
+export type Operation = 'read' | 'list' | 'create' | 'update' | 'patch' | 'delete';
+
+// A request after the HTTP layer decoded it (http/logical-request.ts).
+export interface LogicalRequest {
+  id: string;
+  operation: Operation;
+  /** The path after /v1/, decoded, without a leading slash; lists end with `/`. */
+  path: string;
+  /** Body fields (writes) or query parameters (reads, lists, deletes). */
+  data: JsonObject;
+  token: string | undefined;
+  namespace: string | undefined;
+}
+
+// A token's authentication block in a response (`auth` in Vault's envelope).
+export interface AuthBlock {
+  client_token: string;
+  accessor: string;
+  policies: string[];
+  token_policies: string[];
+  metadata: Record<string, string> | null;
+  lease_duration: number;
+  renewable: boolean;
+  entity_id: string;
+  token_type: 'service';
+  orphan: boolean;
+  mfa_requirement: null;
+  num_uses: number;
+}
+
+// What a route answers. `none` is Vault's nil response: 404 for reads and lists, 204 otherwise.
+// `raw` is a response the engine writes itself (the KV 404 that still carries metadata).
+export type LogicalResponse =
+  | {
+      kind: 'data';
+      data: JsonObject | null;
+      warnings?: string[];
+      auth?: AuthBlock;
+      /** Copy `data`'s keys to the top level too (Vault's legacy sys/ endpoints). */
+      legacySys?: boolean;
+      /** Seconds; a KV v1 secret's `ttl` field is reported here. */
+      leaseDuration?: number;
+    }
+  | { kind: 'none'; warnings?: string[] }
+  | {
+      kind: 'raw';
+      status: number;
+      data: JsonValue;
+      warnings?: string[];
+      /** Send no body at all (Vault's empty 404 for a patch of a missing key). */
+      emptyBody?: boolean;
+      /** Send `data` itself as the body, not inside the envelope (sys/health). */
+      bare?: boolean;
+    };
+
+// Shorthands for the common answers.
+export const none: LogicalResponse = { kind: 'none' };
+export function dataResponse(data: JsonObject | null, warnings?: string[]): LogicalResponse {
+  return warnings && warnings.length > 0 ? { kind: 'data', data, warnings } : { kind: 'data', data };
+}

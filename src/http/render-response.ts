@@ -1,0 +1,80 @@
+import { isSecretrunError, type SecretrunError } from '../errors.js';
+import type { JsonObject, JsonValue } from '../store/storage.js';
+import { httpStatusByCode } from './error-status.js';
+import { renderGoJson } from './go-json.js';
+import type { LogicalRequest, LogicalResponse } from './logical.js';
+import type { WireResponse } from './wire.js';
+
+const jsonHeaders = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
+
+function reply(status: number, body: string): WireResponse {
+  return { status, headers: jsonHeaders, body };
+}
+
+// Vault's success envelope (api.Secret field order).
+export function buildEnvelope(
+  requestId: string,
+  data: JsonValue,
+  extra: { warnings?: string[] | undefined; auth?: JsonValue | undefined; mountType?: string | undefined; leaseDuration?: number | undefined } = {},
+): JsonObject {
+  const envelope: JsonObject = {
+    request_id: requestId,
+    lease_id: '',
+    renewable: false,
+    lease_duration: extra.leaseDuration ?? 0,
+    data,
+    wrap_info: null,
+    warnings: extra.warnings && extra.warnings.length > 0 ? extra.warnings : null,
+    auth: extra.auth ?? null,
+  };
+  if (extra.mountType !== undefined) envelope['mount_type'] = extra.mountType;
+  return envelope;
+}
+
+// Vault's error body: `{"errors": [...]}`; an empty message means an empty array.
+export function renderError(error: SecretrunError): WireResponse {
+  const errors = error.message === '' ? [] : [error.message, ...error.details];
+  return reply(httpStatusByCode[error.code], `${renderGoJson({ errors })}\n`);
+}
+
+// Any failure as an HTTP answer: ours by their code, anything else as a 500 that leaks nothing.
+export function renderFailure(error: unknown): WireResponse {
+  if (isSecretrunError(error)) return renderError(error);
+  return reply(500, `${renderGoJson({ errors: ['internal error'] })}\n`);
+}
+
+// A route's answer as HTTP, following Vault's rules for nil responses (404 for reads and
+// lists, 204 otherwise) and raw engine responses.
+export function renderResponse(request: LogicalRequest, response: LogicalResponse, mountType?: string): WireResponse {
+  switch (response.kind) {
+    case 'none':
+      if (request.operation === 'read' || request.operation === 'list') return reply(404, `${renderGoJson({ errors: [] })}\n`);
+      if (response.warnings && response.warnings.length > 0) {
+        return reply(200, `${renderGoJson(buildEnvelope(request.id, null, { warnings: response.warnings, mountType }))}\n`);
+      }
+      return reply(204, '');
+    case 'raw':
+      if (response.emptyBody) return reply(response.status, '');
+      if (response.bare) return reply(response.status, `${renderGoJson(response.data)}\n`);
+      // The engine serialises these itself, so they carry no mount_type and no newline.
+      return reply(response.status, renderGoJson(buildEnvelope(request.id, response.data, { warnings: response.warnings })));
+    case 'data': {
+      if (request.operation === 'list' && isEmptyList(response.data) && !response.warnings?.length) {
+        return reply(404, `${renderGoJson({ errors: [] })}\n`);
+      }
+      const envelope = buildEnvelope(request.id, response.data, {
+        warnings: response.warnings,
+        auth: response.auth as JsonValue | undefined,
+        mountType,
+        leaseDuration: response.leaseDuration,
+      });
+      const body = response.legacySys && response.data ? { ...response.data, ...envelope } : envelope;
+      return reply(200, `${renderGoJson(body)}\n`);
+    }
+  }
+}
+
+function isEmptyList(data: JsonObject | null): boolean {
+  const keys = data?.['keys'];
+  return data === null || (Array.isArray(keys) && keys.length === 0);
+}

@@ -1,0 +1,46 @@
+import { SecretrunError } from '../errors.js';
+import { findMount, kvVersionOf, readMounts, type RandomBytes } from '../kv/mounts.js';
+import type { LogicalResponse } from './logical.js';
+import { routeKvV1 } from './routes/kv-v1.js';
+import { routeKvV2 } from './routes/kv-v2.js';
+import type { RouteContext } from './routes/route-context.js';
+import { readHealth, readSealStatus } from './routes/sys-health.js';
+import { readUiMount, routeSysMounts } from './routes/sys-mounts.js';
+
+// A route's answer plus the mount type Vault reports beside it (`mount_type`).
+export interface RoutedResponse {
+  response: LogicalResponse;
+  mountType: string | undefined;
+}
+
+export interface RouterOptions {
+  random: RandomBytes;
+  clusterId: string;
+}
+
+function noRoute(path: string): never {
+  throw new SecretrunError('unsupported_path', `no handler for route "${path}". route entry not found.`);
+}
+
+function routeSys(rest: string, context: RouteContext, options: RouterOptions): LogicalResponse {
+  if (rest === 'mounts' || rest.startsWith('mounts/')) return routeSysMounts(rest.slice('mounts'.length), context, options.random);
+  if (rest.startsWith('internal/ui/mounts/') && context.request.operation === 'read') {
+    return readUiMount(rest.slice('internal/ui/mounts/'.length), context);
+  }
+  if (rest === 'health' && context.request.operation === 'read') return readHealth(context, options.clusterId);
+  if (rest === 'seal-status' && context.request.operation === 'read') return readSealStatus(options.clusterId);
+  return noRoute(`sys/${rest}`);
+}
+
+// Finds what serves a logical path — a system endpoint or the mount holding it — and runs it.
+export function routeRequest(context: RouteContext, options: RouterOptions): RoutedResponse {
+  const { path } = context.request;
+  if (path.startsWith('sys/')) return { response: routeSys(path.slice('sys/'.length), context, options), mountType: 'system' };
+  const match = findMount(readMounts(context.storage), path);
+  if (match === undefined) return noRoute(path);
+  const version = kvVersionOf(match.mount);
+  if (version === undefined) return noRoute(path);
+  const scope = { storage: context.storage, uuid: match.mount.uuid };
+  const response = version === 2 ? routeKvV2(scope, match.rest, context) : routeKvV1(scope, match.rest, context);
+  return { response, mountType: match.mount.type };
+}

@@ -1,0 +1,136 @@
+import { SecretrunError } from '../../errors.js';
+import { readConfig, writeConfig } from '../../kv/kv-v2-config.js';
+import { deleteLatestData, patchData, readData, writeData } from '../../kv/kv-v2-data.js';
+import { deleteMetadata, listKeys, patchMetadata, readMetadata, writeMetadata } from '../../kv/kv-v2-metadata.js';
+import { readSubkeys } from '../../kv/kv-v2-subkeys.js';
+import { deleteVersions, destroyVersions, undeleteVersions } from '../../kv/kv-v2-versions.js';
+import type { KvScope } from '../../kv/kv-scope.js';
+import type { JsonObject, JsonValue } from '../../store/storage.js';
+import { dataResponse, none, type LogicalResponse, type Operation } from '../logical.js';
+import type { RouteContext } from './route-context.js';
+
+const rootWarning = 'Non-listing operations on the root of a K/V v2 mount are not supported.';
+const verbs: Record<Operation, string> = { create: 'put', update: 'put', patch: 'patch', read: 'get', list: 'list', delete: 'delete' };
+
+// Vault's answer for a path a v2 mount does not serve: 404 with a body that explains.
+function invalidPath(operation: Operation, rest: string): LogicalResponse {
+  const atRoot = ['data', 'metadata', 'delete', 'undelete', 'destroy'].includes(rest) && operation !== 'list';
+  const warning = atRoot
+    ? rootWarning
+    : `Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv ${verbs[operation]}' for this operation.`;
+  return { kind: 'raw', status: 404, data: null, warnings: [warning] };
+}
+
+function unsupported(): never {
+  throw new SecretrunError('unsupported_operation', 'unsupported operation');
+}
+
+// A deleted or destroyed version: Vault still answers with its metadata, under a 404.
+function goneVersion(data: JsonObject): LogicalResponse {
+  return { kind: 'raw', status: 404, data };
+}
+
+function dataRoute(scope: KvScope, key: string, context: RouteContext): LogicalResponse {
+  const { request, now } = context;
+  switch (request.operation) {
+    case 'read': {
+      const result = readData(scope, key, { version: request.data['version'] }, now);
+      if (result === undefined) return none;
+      const body: JsonObject = { data: result.data, metadata: { ...result.metadata } };
+      return result.status === 'live' ? dataResponse(body) : goneVersion(body);
+    }
+    case 'create':
+    case 'update': {
+      const result = writeData(scope, key, request.data, now);
+      return dataResponse({ ...result.metadata }, result.warnings);
+    }
+    case 'patch': {
+      const result = patchData(scope, key, request.data, now);
+      if (result === undefined) return { kind: 'raw', status: 404, data: null, emptyBody: true };
+      if (result.status !== 'written') return goneVersion({ ...result.metadata });
+      return dataResponse({ ...result.metadata }, result.warnings);
+    }
+    case 'delete':
+      deleteLatestData(scope, key, now);
+      return none;
+    case 'list':
+      return unsupported();
+  }
+}
+
+function metadataRoute(scope: KvScope, key: string, context: RouteContext): LogicalResponse {
+  const { request, now } = context;
+  switch (request.operation) {
+    case 'list':
+      return dataResponse({ keys: listKeys(scope, key) });
+    case 'read': {
+      const metadata = readMetadata(scope, key);
+      return metadata === undefined ? none : dataResponse(metadata as unknown as JsonObject);
+    }
+    case 'create':
+    case 'update':
+      return { kind: 'none', warnings: writeMetadata(scope, key, request.data, now).warnings };
+    case 'patch': {
+      const result = patchMetadata(scope, key, request.data);
+      return result === undefined ? { kind: 'raw', status: 404, data: null, emptyBody: true } : { kind: 'none', warnings: result.warnings };
+    }
+    case 'delete':
+      deleteMetadata(scope, key);
+      return none;
+  }
+}
+
+function versionsRoute(scope: KvScope, action: 'delete' | 'undelete' | 'destroy', key: string, context: RouteContext): LogicalResponse {
+  const { request, now } = context;
+  if (request.operation !== 'update' && request.operation !== 'create') return unsupported();
+  if (action === 'delete') deleteVersions(scope, key, request.data, now);
+  else if (action === 'undelete') undeleteVersions(scope, key, request.data, now);
+  else destroyVersions(scope, key, request.data);
+  return none;
+}
+
+function subkeysRoute(scope: KvScope, key: string, context: RouteContext): LogicalResponse {
+  if (context.request.operation !== 'read') return unsupported();
+  const { version, depth } = context.request.data;
+  const result = readSubkeys(scope, key, { version, depth }, context.now);
+  if (result === undefined) return none;
+  const body: JsonObject = { subkeys: result.subkeys as JsonValue, metadata: { ...result.metadata } };
+  return result.status === 'live' ? dataResponse(body) : goneVersion(body);
+}
+
+function configRoute(scope: KvScope, context: RouteContext): LogicalResponse {
+  switch (context.request.operation) {
+    case 'read':
+      return dataResponse({ ...readConfig(scope) });
+    case 'create':
+    case 'update':
+      writeConfig(scope, context.request.data);
+      return none;
+    default:
+      return unsupported();
+  }
+}
+
+// Serves one request on a KV v2 mount; `rest` is the path after the mount (`data/foo`).
+export function routeKvV2(scope: KvScope, rest: string, context: RouteContext): LogicalResponse {
+  const slash = rest.indexOf('/');
+  const head = slash === -1 ? rest : rest.slice(0, slash);
+  const key = slash === -1 ? '' : rest.slice(slash + 1);
+  const isList = context.request.operation === 'list';
+  if (rest === 'config') return configRoute(scope, context);
+  if (head === 'metadata' && (key !== '' || isList) && (isList || !key.endsWith('/'))) return metadataRoute(scope, key, context);
+  if (isList) return invalidPath(context.request.operation, rest);
+  if (key === '' || key.endsWith('/')) return invalidPath(context.request.operation, rest);
+  switch (head) {
+    case 'data':
+      return dataRoute(scope, key, context);
+    case 'delete':
+    case 'undelete':
+    case 'destroy':
+      return versionsRoute(scope, head, key, context);
+    case 'subkeys':
+      return subkeysRoute(scope, key, context);
+    default:
+      return invalidPath(context.request.operation, rest);
+  }
+}
