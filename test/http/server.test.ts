@@ -185,6 +185,21 @@ describe('createVaultServer', () => {
     expect(client.isClosed()).toBe(false);
   });
 
+  it('keeps order when a client pipelines more than the socket buffers hold before reading', async () => {
+    const { address } = await start();
+    const client = await raw(address.port);
+    const count = 3000;
+    client.socket.pause();
+    const requests = Array.from({ length: count }, (_, i) => `${i % 2 ? 'LIST' : 'GET'} /v1/n/${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
+    // Not awaited: the server stops reading while its answers wait for this client to read.
+    const written = client.write(requests);
+    await waitFor('server blocked on the unread client', () => client.socket.readableLength > 0 || client.socket.bytesRead > 0);
+    client.socket.resume();
+    const responses = await client.read(count);
+    await written;
+    expect(responses.map((response) => dataOf(response.body).path)).toEqual(Array.from({ length: count }, (_, i) => `/v1/n/${i}`));
+  });
+
   it('parses a request line split at every byte position on one keep-alive connection', async () => {
     const { address } = await start();
     const client = await raw(address.port);
