@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { buildKeyCheck, createKdfParams, derivePassphraseKey } from './key-derivation.js';
 import type { KdfParams } from './key-derivation.js';
 import { buildKeyring } from './keyring.js';
-import { pendingKeyFilePath, promotePendingKeyFile, writeKeyFile } from './root-key.js';
+import { decodeRootKey, pendingKeyFilePath, promotePendingKeyFile, writeKeyFile } from './root-key.js';
 import { renderChangedStore } from './store-snapshot.js';
 import { resolveKeyFilePath } from './store-paths.js';
 import { rewriteStore } from './store-rewrite.js';
@@ -32,7 +32,7 @@ export async function rekeyStore(options: RekeyOptions): Promise<{ key: KeyLocat
     let kdf: KdfParams | null = null;
     let location: KeyLocation;
     if (options.newKey !== undefined) {
-      key = options.newKey;
+      key = decodeRootKey(options.newKey.toString('base64'), 'the new key', options.path);
       location = { kind: 'option' };
     } else if (options.newPassphrase !== undefined) {
       kdf = createKdfParams(randomBytes);
