@@ -81,8 +81,9 @@ class Scanner {
     const match = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
     match.lastIndex = this.position;
     const found = match.exec(this.text);
-    if (found === null || found[0] === '-') {
-      this.position += found?.[0].length ?? 0;
+    if (found === null) {
+      // A minus sign not followed by a digit: the offending character is the one after it.
+      this.position += 1;
       this.fail();
     }
     this.position += found[0].length;
