@@ -24,7 +24,7 @@ export function wrapText(text: string, limit: number): string {
       nextBreak[i] = count;
       continue;
     }
-    // length = width of words[i..j-1] joined by spaces
+    // Try breaking before each later word j; `length` is the width of words i..j-1.
     for (let j = i + 1; j < count; j += 1) {
       const gap = limit - length;
       let candidate = gap * gap + (cost[j] ?? 0);
