@@ -12,6 +12,8 @@ export interface CliIo {
   readStdin(): Promise<string>;
   /** Whether standard input is a terminal (for passphrase prompts). */
   stdinIsTTY: boolean;
+  /** Asks on the terminal without echoing the answer; absent where there is no terminal. */
+  promptSecret?: (question: string) => Promise<string>;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
 }

@@ -1,0 +1,59 @@
+import { rekeyStore } from '../../store/rekey-store.js';
+import { rotateStore } from '../../store/rotate-store.js';
+import { resolveStorePath } from '../../store/store-paths.js';
+import type { Command } from '../command.js';
+import { parseCommandLine } from '../command-args.js';
+import type { FlagSpec } from '../flags.js';
+import { readNewPassphrase } from '../passphrase-prompt.js';
+
+const storeFlag = { name: 'store', kind: 'string', usage: 'Path of the store. Defaults to $SECRETRUN_STORE, else .secretrun/store.json.' } as const;
+
+const rotateFlags = [storeFlag] as const satisfies readonly FlagSpec[];
+
+// `operator rotate`: a new data key for new writes; older entries stay readable.
+export const operatorRotateCommand: Command = {
+  name: 'operator rotate',
+  usage: 'secretrun operator rotate [options]',
+  description:
+    'Adds a new data-key term to the store\'s keyring. New writes are encrypted with it; existing entries keep their term and stay readable.\n\n  $ secretrun operator rotate',
+  flags: rotateFlags,
+  async run(argv, context) {
+    const { flags: values } = parseCommandLine('operator rotate', rotateFlags, argv, context, { min: 0, max: 0 });
+    const { io } = context;
+    const path = resolveStorePath(io.cwd, io.env, values.store || undefined);
+    const { term } = await rotateStore({ path, env: io.env });
+    io.stdout.write(`Success! Rotated the data key of ${path}: new writes use key term ${term}\n`);
+    return 0;
+  },
+};
+
+const rekeyFlags = [
+  storeFlag,
+  {
+    name: 'passphrase',
+    kind: 'bool',
+    usage: 'Derive the new root key from a passphrase: $SECRETRUN_NEW_PASSPHRASE, or asked for on the terminal.',
+  },
+] as const satisfies readonly FlagSpec[];
+
+// `operator rekey`: a new root key; only the keyring is re-wrapped.
+export const operatorRekeyCommand: Command = {
+  name: 'operator rekey',
+  usage: 'secretrun operator rekey [options]',
+  description:
+    'Replaces the store\'s root key. The data keys are re-wrapped under the new root key, so entry lines do not change. The current key is found as for any command; the new one is a fresh key file (the default) or a passphrase.\n\n  $ secretrun operator rekey\n  $ SECRETRUN_NEW_PASSPHRASE=... secretrun operator rekey -passphrase',
+  flags: rekeyFlags,
+  async run(argv, context) {
+    const { flags: values } = parseCommandLine('operator rekey', rekeyFlags, argv, context, { min: 0, max: 0 });
+    const { io } = context;
+    const path = resolveStorePath(io.cwd, io.env, values.store || undefined);
+    const newPassphrase = values.passphrase ? await readNewPassphrase(io, 'SECRETRUN_NEW_PASSPHRASE') : undefined;
+    const { key } = await rekeyStore({ path, env: io.env, ...(newPassphrase === undefined ? {} : { newPassphrase }) });
+    const where = key.kind === 'file' ? `the new key is in ${key.path}` : key.kind === 'passphrase' ? 'the new key is derived from the new passphrase' : 'the new key was passed in';
+    io.stdout.write(`Success! Rekeyed ${path}: ${where}\n`);
+    if (io.env['SECRETRUN_KEY'] || io.env['SECRETRUN_KEY_FILE'] || io.env['SECRETRUN_PASSPHRASE']) {
+      io.stderr.write('secretrun: the old key is still set in your environment; update SECRETRUN_KEY, SECRETRUN_KEY_FILE or SECRETRUN_PASSPHRASE, or the store will not open\n');
+    }
+    return 0;
+  },
+};

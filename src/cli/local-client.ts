@@ -1,0 +1,54 @@
+import { isSecretrunError } from '../errors.js';
+import { createApiHandler } from '../http/handler.js';
+import { openFileStore } from '../store/file-store.js';
+import type { StoreCreation } from '../store/init-store.js';
+import { resolveStorePath } from '../store/store-paths.js';
+import { parseJsonObject, type ApiClient } from './api-client.js';
+import type { CliIo } from './io.js';
+
+// Where a new store's key went, for stderr: the user must know to keep and share it.
+export function renderStoreCreated(creation: StoreCreation): string {
+  const where =
+    creation.key.kind === 'file'
+      ? `its root key was written to ${creation.key.path} (keep it out of the repository; share it out of band)`
+      : creation.key.kind === 'env'
+        ? 'it is encrypted with the key in SECRETRUN_KEY'
+        : creation.key.kind === 'passphrase'
+          ? 'it is encrypted with a key derived from your passphrase'
+          : 'it is encrypted with the key passed in';
+  return `secretrun: created store ${creation.path}; ${where}\n`;
+}
+
+// The Vault API served in-process over the local encrypted store. Store failures keep their
+// own codes (a wrong key exits 3, a tampered file 4) instead of becoming HTTP 500s.
+export async function createLocalClient(options: { storeFlag: string | undefined; io: CliIo }): Promise<ApiClient> {
+  const { io } = options;
+  const path = resolveStorePath(io.cwd, io.env, options.storeFlag);
+  const store = await openFileStore({
+    path,
+    env: io.env,
+    create: true,
+    onCreated: (creation) => io.stderr.write(renderStoreCreated(creation)),
+  });
+  const handler = createApiHandler({ store, rethrow: (error) => isSecretrunError(error) && error.code.startsWith('store_') });
+  return {
+    mode: 'local',
+    async request(method, apiPath, request = {}) {
+      const body = request.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(request.body));
+      const response = await handler({
+        method,
+        path: `/v1/${apiPath.split('/').map(encodeURIComponent).join('/')}`,
+        query: new URLSearchParams(request.query),
+        headers: { 'content-type': request.contentType ?? 'application/json' },
+        body,
+        remoteAddress: '',
+        remotePort: 0,
+      });
+      return { status: response.status, body: response.body, json: parseJsonObject(response.body) };
+    },
+    describe(method, apiPath) {
+      return `${method} ${path}:${apiPath}`;
+    },
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,51 @@
+import type { CliIo } from './io.js';
+
+// The real process's streams and environment, for the binary.
+export function processIo(): CliIo {
+  return {
+    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
+    stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
+    stdinIsTTY: process.stdin.isTTY === true,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    promptSecret: promptWithoutEcho,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+// Reads one line from the terminal with echo off (raw mode), for passphrases.
+async function promptWithoutEcho(question: string): Promise<string> {
+  const input = process.stdin;
+  process.stderr.write(question);
+  input.setRawMode(true);
+  input.resume();
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let answer = '';
+      const onData = (chunk: Buffer): void => {
+        for (const char of chunk.toString('utf8')) {
+          if (char === '\r' || char === '\n') {
+            input.off('data', onData);
+            resolve(answer);
+            return;
+          }
+          if (char === '\u0003') {
+            input.off('data', onData);
+            reject(new Error('interrupted'));
+            return;
+          }
+          answer = char === '\u007f' ? answer.slice(0, -1) : answer + char;
+        }
+      };
+      input.on('data', onData);
+    });
+  } finally {
+    input.setRawMode(false);
+    input.pause();
+    process.stderr.write('\n');
+  }
+}
