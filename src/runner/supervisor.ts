@@ -72,6 +72,10 @@ export async function runSupervised(options: RunOptions): Promise<number> {
 // One supervised run. A class because it is a lifecycle: start, watch, restart, finish.
 class Supervision {
   #child: Child | undefined;
+  /** A child being stopped (restart, exit): it still gets forwarded signals. */
+  #stopping: Child | undefined;
+  /** A terminating signal arrived while restarting: end instead of starting again. */
+  #terminate = false;
   #drained: Promise<unknown> = Promise.resolve();
   #current: ResolvedEnv | undefined;
   #done = false;
@@ -103,7 +107,7 @@ class Supervision {
     const { manifest, source } = this.options;
     if (!manifest.once && source.watch) {
       try {
-        const stop = await source.watch(() => this.#onChange(), (reason) => this.#onSourceError(reason));
+        const stop = await source.watch(() => this.#onChange(), (reason) => this.#onSourceError(`source unavailable (${reason})`));
         if (this.#done) await stop();
         else this.#stopWatching = stop;
       } catch (error) {
@@ -162,9 +166,24 @@ class Supervision {
   }
 
   #onSignal(signal: NodeJS.Signals): void {
+    const terminating = terminatingSignals.includes(signal);
     if (this.#child) this.#child.signal(signal);
+    else if (this.#stopping) {
+      this.#stopping.signal(signal);
+      if (terminating) this.#terminate = true;
+    }
     // Between a stop and the next start there is nobody to forward to: end as the child would.
-    else if (terminatingSignals.includes(signal)) this.#end(signalExitCode(signal));
+    else if (terminating) this.#end(signalExitCode(signal));
+  }
+
+  // Stops a child while still forwarding signals to it.
+  async #stopChild(child: Child): Promise<ChildExit> {
+    this.#stopping = child;
+    try {
+      return await child.stop(this.options.manifest.stopSignal, this.options.manifest.killTimeoutMs);
+    } finally {
+      this.#stopping = undefined;
+    }
   }
 
   #onChange(): void {
@@ -173,10 +192,11 @@ class Supervision {
     this.#debounce = setTimeout(() => void this.#reresolve(), this.options.manifest.debounceMs);
   }
 
-  #onSourceError(reason: string): void {
+  // Says once per outage that the child keeps its last-known values; `problem` names no value.
+  #onSourceError(problem: string): void {
     if (this.#outage !== undefined) return;
-    this.#outage = reason;
-    this.#log(`source unavailable (${reason}); keeping the command running on last-known values`);
+    this.#outage = problem;
+    this.#log(`${problem}; keeping the command running on last-known values`);
   }
 
   async #reresolve(): Promise<void> {
@@ -202,7 +222,7 @@ class Supervision {
     try {
       next = await tryResolveManifest(manifest, source, { env: this.io.env });
     } catch (error) {
-      this.#onSourceError((error as Error).message);
+      this.#onSourceError(`source unavailable (${(error as Error).message})`);
       return;
     }
     const unavailable = next.problems.find((problem) => problem.kind === 'unavailable');
@@ -241,7 +261,7 @@ class Supervision {
         this.#log(`${names} changed, exiting`);
         const child = this.#child;
         this.#child = undefined;
-        const exit = child ? await child.stop(manifest.stopSignal, manifest.killTimeoutMs) : undefined;
+        const exit = child ? await this.#stopChild(child) : undefined;
         this.#end(exit?.exitCode ?? 0);
         return;
       }
@@ -251,9 +271,10 @@ class Supervision {
         const child = this.#child;
         if (this.#done || !child) return;
         this.#child = undefined;
-        await child.stop(manifest.stopSignal, manifest.killTimeoutMs);
+        const exit = await this.#stopChild(child);
         await this.#drained;
-        if (!this.#done) this.#start(next);
+        if (this.#terminate) this.#end(exit.exitCode);
+        else if (!this.#done) this.#start(next);
         return;
       }
     }

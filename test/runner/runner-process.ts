@@ -1,0 +1,88 @@
+// Starts the bundled runner driver as a real process and records what it prints.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+export const fixtureDir = fileURLToPath(new URL('../fixtures/runner/', import.meta.url));
+export const fixture = (name: string): string => join(fixtureDir, name);
+
+export interface RunnerProcess {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Waits until stdout contains `text` and returns stdout. */
+  waitForOutput(text: string, stream?: 'stdout' | 'stderr'): Promise<string>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const running: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+// A temp dir holding a manifest and a source file for one test.
+export function writeSetup(manifest: string, secrets: Record<string, unknown>): { dir: string; manifestFile: string; sourceFile: string } {
+  const dir = makeTempDir('secretrun-runner-');
+  const manifestFile = join(dir, 'secretrun.yaml');
+  const sourceFile = join(dir, 'secrets.json');
+  writeFileSync(manifestFile, manifest);
+  writeFileSync(sourceFile, JSON.stringify(secrets));
+  return { dir, manifestFile, sourceFile };
+}
+
+export function startRunner(
+  driver: string,
+  setup: { manifestFile: string; sourceFile: string },
+  command: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+): RunnerProcess {
+  const child = spawn(process.execPath, [driver, setup.manifestFile, setup.sourceFile, '--', ...command], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitForOutput: async (text, stream = 'stdout') => {
+      try {
+        return await waitFor(`${stream} to contain ${JSON.stringify(text)}`, () => {
+          const seen = stream === 'stdout' ? out : err;
+          return seen.includes(text) ? seen : undefined;
+        });
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; stdout: ${JSON.stringify(out)}; stderr: ${JSON.stringify(err)}`);
+      }
+    },
+    exited,
+  };
+}
+
+// How many times the driver's source has read secrets so far.
+export function readCount(sourceFile: string): number {
+  try {
+    return readFileSync(`${sourceFile}.reads`, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
+
+// Replaces the source file atomically (as the real store does), so the watcher never reads half a file.
+export function writeSecrets(sourceFile: string, secrets: Record<string, unknown>): void {
+  writeFileSync(`${sourceFile}.tmp`, JSON.stringify(secrets));
+  renameSync(`${sourceFile}.tmp`, sourceFile);
+}
