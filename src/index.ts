@@ -1,3 +1,10 @@
 // Library API: re-exports only.
 export { SecretrunError, isSecretrunError } from './errors.js';
 export type { ErrorCode } from './errors.js';
+export { openSecretStore } from './source/open-secret-store.js';
+export type { SecretStore, OpenSecretStoreOptions } from './source/open-secret-store.js';
+export { createLocalSource } from './source/local-source.js';
+export type { SecretSource, SecretRead, SecretRequest, SecretVersion } from './source/source.js';
+export { createApiHandler } from './http/handler.js';
+export { createMemoryStore } from './store/memory-store.js';
+export type { Store, Storage, JsonObject, JsonValue } from './store/storage.js';

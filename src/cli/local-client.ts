@@ -1,4 +1,5 @@
-import { isSecretrunError } from '../errors.js';
+import { SecretrunError, isSecretrunError } from '../errors.js';
+import { parseGoDuration } from '../kv/duration.js';
 import { createApiHandler } from '../http/handler.js';
 import { openFileStore } from '../store/file-store.js';
 import type { StoreCreation } from '../store/init-store.js';
@@ -28,6 +29,7 @@ export async function createLocalClient(options: { storeFlag: string | undefined
     path,
     env: io.env,
     create: true,
+    ...lockTimeout(io.env['SECRETRUN_LOCK_TIMEOUT']),
     onCreated: (creation) => io.stderr.write(renderStoreCreated(creation)),
   });
   const handler = createApiHandler({ store, rethrow: (error) => isSecretrunError(error) && error.code.startsWith('store_') });
@@ -51,4 +53,15 @@ export async function createLocalClient(options: { storeFlag: string | undefined
     },
     close: () => store.close(),
   };
+}
+
+// SECRETRUN_LOCK_TIMEOUT (a duration such as 500ms or 30s) bounds how long a write waits for
+// another process's lock; the store's default applies when it is unset.
+function lockTimeout(text: string | undefined): { lockTimeoutMs?: number } {
+  if (text === undefined || text === '') return {};
+  try {
+    return { lockTimeoutMs: Math.round(parseGoDuration(text) * 1000) };
+  } catch {
+    throw new SecretrunError('usage', `invalid SECRETRUN_LOCK_TIMEOUT "${text}": use a duration such as 500ms or 30s`);
+  }
 }

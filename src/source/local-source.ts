@@ -1,0 +1,52 @@
+import { basename, dirname } from 'node:path';
+import { openFileStore, type FileStore } from '../store/file-store.js';
+import type { Env } from '../store/store-paths.js';
+import { readLocalSecret } from './local-secrets.js';
+import { requestKey, type SecretRead, type SecretSource } from './source.js';
+
+export interface LocalSourceOptions {
+  /** The store file (already resolved: --store, SECRETRUN_STORE or the default). */
+  path: string;
+  env: Env;
+  passphrase?: string;
+  now?: () => number;
+}
+
+// The runner's default source: the local encrypted store. Reads decrypt only the entries
+// asked for; changes are noticed by watching the store file, which every writer replaces by
+// an atomic rename (so the directory is watched, not the inode).
+export async function createLocalSource(options: LocalSourceOptions): Promise<SecretSource & { store: FileStore }> {
+  const store = await openFileStore({ path: options.path, env: options.env, ...(options.passphrase ? { passphrase: options.passphrase } : {}) });
+  const now = options.now ?? Date.now;
+  return {
+    store,
+    async readSecrets(requests) {
+      return store.read((storage) => {
+        const reads = new Map<string, SecretRead>();
+        const at = now();
+        for (const request of requests) {
+          const key = requestKey(request);
+          if (!reads.has(key)) reads.set(key, readLocalSecret(storage, request.path, request.version, at));
+        }
+        return reads;
+      });
+    },
+    async watch(onChange, onError) {
+      // chokidar is loaded only when watching, to keep `--once` and one-shot reads fast.
+      const { watch } = await import('chokidar');
+      const file = basename(options.path);
+      const watcher = watch(dirname(options.path), {
+        ignoreInitial: true,
+        depth: 0,
+        ignored: (path: string) => path !== dirname(options.path) && basename(path) !== file,
+      });
+      watcher.on('all', (_event, path) => {
+        if (basename(path) === file) onChange();
+      });
+      watcher.on('error', (error) => onError(error instanceof Error ? error.message : String(error)));
+      await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+      return () => watcher.close();
+    },
+    close: () => store.close(),
+  };
+}
