@@ -141,7 +141,7 @@ function buildSource(raw: RawManifest, dir: string): SourceSpec {
 // listing every problem as `file:line:col: path: problem`. Pure: reads no files.
 export function parseManifest(text: string, origin: ManifestOrigin): Manifest {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   const problems = syntaxProblems(doc);
   if (problems.length === 0) {
     problems.push(...findDuplicateKeys(doc, lineCounter));
