@@ -4,8 +4,8 @@ import type { OutputFormat } from './global-flags.js';
 import type { CliIo } from './io.js';
 import { renderKeyValueTable } from './format/key-value-table.js';
 import { renderMapHeader } from './format/headers.js';
+import { renderGoJson } from './format/go-json.js';
 import { renderSecretJson, type ApiSecret } from './format/secret-json.js';
-import { renderSecretYaml } from './format/secret-yaml.js';
 import { renderWarnings } from './format/warnings.js';
 import { isJsonObject } from './format/go-value.js';
 
@@ -32,8 +32,14 @@ export function secretOf(response: ApiResponse): ApiSecret | undefined {
 }
 
 // `-format=json|yaml` output of a whole secret (Vault's OutputSecret for those formats).
-export function renderSecret(secret: ApiSecret, format: Exclude<OutputFormat, 'table'>): string {
-  return `${format === 'json' ? renderSecretJson(secret) : renderSecretYaml(secret)}\n`;
+// YAML's library loads only when asked for.
+export async function renderSecret(secret: ApiSecret, format: Exclude<OutputFormat, 'table'>): Promise<string> {
+  return `${format === 'json' ? renderSecretJson(secret) : (await import('./format/secret-yaml.js')).renderSecretYaml(secret)}\n`;
+}
+
+// A plain value (a list, the mounts map) as `-format=json|yaml` prints it.
+export async function renderValue(value: unknown, format: Exclude<OutputFormat, 'table'>): Promise<string> {
+  return `${format === 'json' ? renderGoJson(value) : (await import('./format/go-yaml.js')).renderGoYaml(value).trim()}\n`;
 }
 
 // A titled Key/Value table (`====== Data ======` then the table), as kv commands print maps.

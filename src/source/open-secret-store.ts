@@ -11,6 +11,8 @@ export interface SecretStore {
   read(path: string, options?: { version?: number }): Promise<SecretRead>;
   /** Writes a new version (KV v2) and returns its number; `cas` as in `kv put -cas`. */
   write(path: string, data: JsonObject, options?: { cas?: number }): Promise<number>;
+  /** Writes several secrets in one atomic transaction (all or none); returns their versions. */
+  writeAll(entries: ReadonlyArray<readonly [path: string, data: JsonObject]>): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,11 @@ export async function openSecretStore(options: OpenSecretStoreOptions = {}): Pro
     path,
     read: (secretPath, readOptions = {}) => store.read((storage) => readLocalSecret(storage, secretPath, readOptions.version, Date.now())),
     write: (secretPath, data, writeOptions = {}) => store.update((storage) => writeLocalSecret(storage, secretPath, data, writeOptions, Date.now())),
+    writeAll: (entries) =>
+      store.update((storage) => {
+        const now = Date.now();
+        return entries.map(([secretPath, data]) => writeLocalSecret(storage, secretPath, data, {}, now));
+      }),
     close: () => store.close(),
   };
 }

@@ -43,11 +43,11 @@ export const kvGetCommand: Command = {
       if (target.version === 2 && !isJsonObject(payload)) throw new SecretrunError('not_found', `No data found at ${path}`);
       const map = payload as Record<string, unknown>;
       const value = values.field === 'data' && target.version === 2 && !('data' in map) ? map : map[values.field];
-      io.stdout.write(renderFieldOutput(values.field, value, global.format, io.stdout.isTTY));
+      io.stdout.write(await renderFieldOutput(values.field, value, global.format, io.stdout.isTTY));
       return 0;
     }
     if (global.format !== 'table') {
-      io.stdout.write(renderSecret(secret, global.format));
+      io.stdout.write(await renderSecret(secret, global.format));
       return 0;
     }
     printWarnings(io, secret);

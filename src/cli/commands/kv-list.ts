@@ -2,11 +2,9 @@ import { SecretrunError } from '../../errors.js';
 import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
-import { renderGoJson } from '../format/go-json.js';
-import { renderGoYaml } from '../format/go-yaml.js';
 import { renderKeyList } from '../format/list-output.js';
 import { kvApiPath, resolveKvTarget } from '../kv-path.js';
-import { secretOf } from '../secret-output.js';
+import { renderValue, secretOf } from '../secret-output.js';
 
 const flags = [...outputFlags.filter((flag) => flag.name === 'format'), mountFlag, ...clientFlags] as const;
 
@@ -28,7 +26,7 @@ export const kvListCommand: Command = {
     const found = Array.isArray(keys) && keys.length > 0 ? keys : undefined;
     if (global.format !== 'table') {
       const value = found ?? {};
-      io.stdout.write(`${global.format === 'json' ? renderGoJson(value) : renderGoYaml(value).trim()}\n`);
+      io.stdout.write(await renderValue(value, global.format));
       return found === undefined ? 2 : 0;
     }
     if (found === undefined) throw new SecretrunError('not_found', `No value found at ${path}`);

@@ -31,11 +31,11 @@ export const kvMetadataGetCommand: Command = {
     if (response.status === 404 && secret === undefined) throw new SecretrunError('not_found', `No value found at ${path}`);
     if (response.status !== 200 || secret === undefined) throw apiError(client, `Error reading ${path}`, { method: 'GET', path }, response);
     if (values.field !== '') {
-      io.stdout.write(renderFieldOutput(values.field, secret.data?.[values.field], global.format, io.stdout.isTTY));
+      io.stdout.write(await renderFieldOutput(values.field, secret.data?.[values.field], global.format, io.stdout.isTTY));
       return 0;
     }
     if (global.format !== 'table') {
-      io.stdout.write(renderSecret(secret, global.format));
+      io.stdout.write(await renderSecret(secret, global.format));
       return 0;
     }
     printWarnings(io, secret);

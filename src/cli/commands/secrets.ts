@@ -4,11 +4,10 @@ import { apiError } from '../api-error.js';
 import { clientFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
-import { renderGoJson } from '../format/go-json.js';
-import { renderGoYaml } from '../format/go-yaml.js';
 import { renderMountsDetailedTable, renderMountsTable, type MountOutput } from '../format/mounts-table.js';
 import { isJsonObject } from '../format/go-value.js';
 import { sanitizePath } from '../kv-path.js';
+import { renderValue } from '../secret-output.js';
 
 const listFlags = [
   { name: 'format', kind: 'string', default: 'table', usage: 'Print the output in the given format: "table", "json" or "yaml".' },
@@ -32,7 +31,7 @@ export const secretsListCommand: Command = {
       throw apiError(client, 'Error listing secrets engines', { method: 'GET', path: 'sys/mounts' }, response);
     }
     if (global.format !== 'table') {
-      io.stdout.write(`${global.format === 'json' ? renderGoJson(data) : renderGoYaml(data).trim()}\n`);
+      io.stdout.write(await renderValue(data, global.format));
       return 0;
     }
     const mounts = data as unknown as Record<string, MountOutput>;

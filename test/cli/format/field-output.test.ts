@@ -3,26 +3,26 @@ import { renderFieldOutput } from '../../../src/cli/format/field-output.js';
 import { SecretrunError } from '../../../src/errors.js';
 
 describe('renderFieldOutput', () => {
-  it('prints %v in table format, with a newline only on a terminal', () => {
-    expect(renderFieldOutput('passcode', 'my-long-passcode', 'table', false)).toBe('my-long-passcode');
-    expect(renderFieldOutput('passcode', 'my-long-passcode', 'table', true)).toBe('my-long-passcode\n');
-    expect(renderFieldOutput('version', 2, 'table', false)).toBe('2');
-    expect(renderFieldOutput('data', { b: 1, a: 'x' }, 'table', false)).toBe('map[a:x b:1]');
+  it('prints %v in table format, with a newline only on a terminal', async () => {
+    expect(await renderFieldOutput('passcode', 'my-long-passcode', 'table', false)).toBe('my-long-passcode');
+    expect(await renderFieldOutput('passcode', 'my-long-passcode', 'table', true)).toBe('my-long-passcode\n');
+    expect(await renderFieldOutput('version', 2, 'table', false)).toBe('2');
+    expect(await renderFieldOutput('data', { b: 1, a: 'x' }, 'table', false)).toBe('map[a:x b:1]');
   });
 
-  it('encodes the value as JSON or YAML in those formats', () => {
-    expect(renderFieldOutput('passcode', 'a<b', 'json', false)).toBe('"a\\u003cb"');
-    expect(renderFieldOutput('data', { b: 1, a: 'x' }, 'json', true)).toBe('{\n  "a": "x",\n  "b": 1\n}\n');
+  it('encodes the value as JSON or YAML in those formats', async () => {
+    expect(await renderFieldOutput('passcode', 'a<b', 'json', false)).toBe('"a\\u003cb"');
+    expect(await renderFieldOutput('data', { b: 1, a: 'x' }, 'json', true)).toBe('{\n  "a": "x",\n  "b": 1\n}\n');
     // yaml.Marshal ends with a newline of its own, which Vault does not trim for -field.
-    expect(renderFieldOutput('passcode', 'value', 'yaml', false)).toBe('value\n');
-    expect(renderFieldOutput('passcode', 'value', 'yaml', true)).toBe('value\n\n');
+    expect(await renderFieldOutput('passcode', 'value', 'yaml', false)).toBe('value\n');
+    expect(await renderFieldOutput('passcode', 'value', 'yaml', true)).toBe('value\n\n');
   });
 
-  it('reports a missing or null field the way Vault does', () => {
+  it('reports a missing or null field the way Vault does', async () => {
     for (const value of [undefined, null]) {
       let caught: unknown;
       try {
-        renderFieldOutput('nope', value, 'table', false);
+        await renderFieldOutput('nope', value, 'table', false);
       } catch (error) {
         caught = error;
       }
