@@ -1,18 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../store/storage.js';
+import type { Caller } from '../auth/token-record.js';
+import type { Storage, Store } from '../store/storage.js';
 import { parseLogicalRequest } from './logical-request.js';
 import type { LogicalRequest } from './logical.js';
 import { renderFailure, renderResponse } from './render-response.js';
 import { routeRequest, type RoutedResponse } from './router.js';
-import type { RouteContext } from './routes/route-context.js';
 import type { WireHandler } from './wire.js';
+
+// Decides who is asking. Runs inside the request's own read or transaction, so the token and
+// the data are seen at the same moment; throws permission_denied to refuse the request.
+export type Authenticate = (request: LogicalRequest, storage: Storage, now: number) => Caller | undefined;
 
 export interface ApiHandlerOptions {
   store: Store;
   /** Milliseconds since the epoch; injected so tests control time. */
   now?: () => number;
-  /** Checks a request before it is routed; throws permission_denied to refuse it. */
-  authorize?: (request: LogicalRequest) => Promise<void> | void;
+  /** Token checking; without it every request is allowed (the in-process local CLI). */
+  authenticate?: Authenticate;
   clusterId?: string;
   /**
    * Errors the caller reports itself instead of as an HTTP answer: the in-process CLI lets
@@ -32,14 +36,18 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
   const now = options.now ?? Date.now;
   const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)), clusterId: options.clusterId ?? 'secretrun-local' };
   return async (wire) => {
-    let request: LogicalRequest | undefined;
     try {
-      request = parseLogicalRequest(wire);
-      await options.authorize?.(request);
-      const logical = request;
-      const run = (storage: RouteContext['storage']): RoutedResponse => routeRequest({ storage, request: logical, now: now() }, routerOptions);
-      const routed = isWrite(logical) ? await options.store.update(run) : await options.store.read(run);
-      return renderResponse(logical, routed.response, routed.mountType);
+      const request = parseLogicalRequest(wire);
+      const at = now();
+      const run = (storage: Storage): RoutedResponse => {
+        const caller = options.authenticate?.(request, storage, at);
+        return routeRequest({ storage, request, now: at, caller }, routerOptions);
+      };
+      const routed = isWrite(request) ? await options.store.update(run) : await options.store.read(run);
+      const response = renderResponse(request, routed.response, routed.mountType);
+      // Vault CE ignores namespaces for routing but echoes the header back.
+      if (request.namespace === undefined) return response;
+      return { ...response, headers: { ...response.headers, 'x-vault-namespace': request.namespace } };
     } catch (error) {
       if (options.rethrow?.(error)) throw error;
       return renderFailure(error);

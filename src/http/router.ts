@@ -1,6 +1,7 @@
 import { SecretrunError } from '../errors.js';
 import { findMount, kvVersionOf, readMounts, type RandomBytes } from '../kv/mounts.js';
 import type { LogicalResponse } from './logical.js';
+import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
 import type { RouteContext } from './routes/route-context.js';
@@ -36,6 +37,7 @@ function routeSys(rest: string, context: RouteContext, options: RouterOptions): 
 export function routeRequest(context: RouteContext, options: RouterOptions): RoutedResponse {
   const { path } = context.request;
   if (path.startsWith('sys/')) return { response: routeSys(path.slice('sys/'.length), context, options), mountType: 'system' };
+  if (path.startsWith('auth/token/')) return { response: routeAuthToken(path.slice('auth/token/'.length), context, options.random), mountType: 'token' };
   const match = findMount(readMounts(context.storage), path);
   if (match === undefined) return noRoute(path);
   const version = kvVersionOf(match.mount);

@@ -4,6 +4,7 @@ import { deleteLatestData, patchData, readData, writeData } from '../../kv/kv-v2
 import { deleteMetadata, listKeys, patchMetadata, readMetadata, writeMetadata } from '../../kv/kv-v2-metadata.js';
 import { readSubkeys } from '../../kv/kv-v2-subkeys.js';
 import { deleteVersions, destroyVersions, undeleteVersions } from '../../kv/kv-v2-versions.js';
+import { decodeInt } from '../../kv/field-decode.js';
 import type { KvScope } from '../../kv/kv-scope.js';
 import type { JsonObject, JsonValue } from '../../store/storage.js';
 import { dataResponse, none, type LogicalResponse, type Operation } from '../logical.js';
@@ -34,6 +35,9 @@ function dataRoute(scope: KvScope, key: string, context: RouteContext): LogicalR
   const { request, now } = context;
   switch (request.operation) {
     case 'read': {
+      // Vault's framework converts fields before the handler runs, so a bad `version` is a 400
+      // even for a key that does not exist.
+      decodeInt(request.data['version'], 'version');
       const result = readData(scope, key, { version: request.data['version'] }, now);
       if (result === undefined) return none;
       const body: JsonObject = { data: result.data, metadata: { ...result.metadata } };
@@ -92,6 +96,8 @@ function versionsRoute(scope: KvScope, action: 'delete' | 'undelete' | 'destroy'
 function subkeysRoute(scope: KvScope, key: string, context: RouteContext): LogicalResponse {
   if (context.request.operation !== 'read') return unsupported();
   const { version, depth } = context.request.data;
+  decodeInt(version, 'version');
+  decodeInt(depth, 'depth');
   const result = readSubkeys(scope, key, { version, depth }, context.now);
   if (result === undefined) return none;
   const body: JsonObject = { subkeys: result.subkeys as JsonValue, metadata: { ...result.metadata } };

@@ -1,0 +1,256 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { authenticateRequest } from '../../auth/token-auth.js';
+import { createRootToken, hasRootToken } from '../../auth/token-record.js';
+import { SecretrunError } from '../../errors.js';
+import { createApiHandler } from '../../http/handler.js';
+import { readServerConfig, type ServerConfig } from '../../http/server-config.js';
+import { createVaultServer, type VaultServerAddress } from '../../http/server.js';
+import { openFileStore } from '../../store/file-store.js';
+import { createMemoryStore } from '../../store/memory-store.js';
+import type { Store } from '../../store/storage.js';
+import { resolveStorePath } from '../../store/store-paths.js';
+import { type Command } from '../command.js';
+import { parseCommandLine } from '../command-args.js';
+import type { FlagSpec } from '../flags.js';
+import type { CliIo } from '../io.js';
+import { renderStoreCreated } from '../local-client.js';
+
+const flags = [
+  { name: 'dev', kind: 'bool', usage: 'Development mode: an in-memory store, a root token printed at start, plain HTTP on 127.0.0.1:8200.' },
+  { name: 'dev-root-token-id', kind: 'string', usage: 'The root token of a dev server instead of a random one ($VAULT_DEV_ROOT_TOKEN_ID).' },
+  { name: 'dev-listen-address', kind: 'string', usage: 'Address of a dev server, host:port ($VAULT_DEV_LISTEN_ADDRESS). Default 127.0.0.1:8200.' },
+  { name: 'config', kind: 'string', usage: 'Server config file (YAML or JSON with Vault\'s storage/listener names).' },
+  { name: 'store', kind: 'string', usage: 'The encrypted store file to serve. Defaults to the config\'s storage, else $SECRETRUN_STORE, else .secretrun/store.json.' },
+  { name: 'listen-address', kind: 'string', usage: 'Address to listen on, host:port (port 0 picks a free one). Overrides the config. Default 127.0.0.1:8200.' },
+  { name: 'tls-cert-file', kind: 'string', usage: 'PEM certificate (chain) to serve HTTPS with; needs -tls-key-file.' },
+  { name: 'tls-key-file', kind: 'string', usage: 'PEM private key of -tls-cert-file.' },
+  {
+    name: 'root-token-file',
+    kind: 'string',
+    usage: 'When the store has no root token yet, write the one created to this file (mode 0600) instead of printing it.',
+  },
+] as const satisfies readonly FlagSpec[];
+
+// Everything needed to run a server, after flags, environment and config file are combined.
+export interface ServerSettings {
+  dev: boolean;
+  /** A dev server's root token; random when undefined. */
+  devRootToken?: string | undefined;
+  /** The store file; undefined for memory. */
+  storePath: string | undefined;
+  host: string;
+  port: number;
+  tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
+  maxRequestBytes?: number | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Told where a store created by the server put its key. */
+  onStoreCreated?: (text: string) => void;
+  now?: () => number;
+}
+
+// A started server: where it listens, the root token it created (undefined when the store
+// already had one), and its graceful stop.
+export interface RunningServer {
+  address: VaultServerAddress;
+  rootToken: string | undefined;
+  close(): Promise<void>;
+}
+
+const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+
+// Starts `secretrun server`: opens the store, makes sure it has a root token, and listens.
+export async function startServer(settings: ServerSettings): Promise<RunningServer> {
+  const now = settings.now ?? Date.now;
+  let store: Store;
+  if (settings.storePath === undefined) store = createMemoryStore();
+  else {
+    const onCreated = settings.onStoreCreated;
+    store = await openFileStore({
+      path: settings.storePath,
+      env: settings.env,
+      create: true,
+      ...(onCreated === undefined ? {} : { onCreated: (creation) => onCreated(renderStoreCreated(creation)) }),
+    });
+  }
+  try {
+    const rootToken = await store.update((storage) => {
+      if (settings.dev) return createRootToken(storage, { now: now(), random }, settings.devRootToken).token;
+      return hasRootToken(storage, now()) ? undefined : createRootToken(storage, { now: now(), random }).token;
+    });
+    const handler = createApiHandler({ store, now, authenticate: authenticateRequest });
+    const server = createVaultServer({
+      handler,
+      host: settings.host,
+      port: settings.port,
+      ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+      ...(settings.maxRequestBytes === undefined ? {} : { maxRequestBytes: settings.maxRequestBytes }),
+    });
+    const address = await server.listen();
+    return {
+      address,
+      rootToken,
+      async close() {
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+// `host:port` → parts; `[::1]:8200` for IPv6.
+export function parseListenAddress(text: string, flag: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) {
+    throw new SecretrunError('usage', `invalid value "${text}" for flag -${flag}: expected host:port with a port from 0 to 65535`);
+  }
+  return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
+}
+
+async function readPem(file: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new SecretrunError('input', `cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+}
+
+function align(rows: ReadonlyArray<[string, string]>): string[] {
+  const width = Math.max(...rows.map(([name]) => name.length)) + 13;
+  return rows.map(([name, value]) => `${name.padStart(width)}: ${value}`);
+}
+
+// The dev banner, in the shape of `vault server -dev`'s.
+export function renderDevBanner(url: string, rootToken: string, tokenFile: string | undefined): string {
+  return [
+    'WARNING! dev mode is enabled! In this mode, secretrun runs entirely in-memory and',
+    'everything written is lost when it stops.',
+    tokenFile === undefined ? '' : `The root token is already saved for the CLI in ${tokenFile}.`,
+    '',
+    'You may need to set the following environment variables:',
+    '',
+    `    $ export VAULT_ADDR='${url}'`,
+    '',
+    'The root token is displayed below in case you want to re-authenticate.',
+    '',
+    `Root Token: ${rootToken}`,
+    '',
+    'Development mode should NOT be used in production installations!',
+    '',
+  ].join('\n');
+}
+
+async function settingsFrom(values: Record<string, string | boolean>, io: CliIo): Promise<ServerSettings> {
+  const text = (name: string): string => (typeof values[name] === 'string' ? (values[name] as string) : '');
+  const dev = values['dev'] === true;
+  const config: ServerConfig | undefined = text('config') === '' ? undefined : await readServerConfig(text('config'));
+  let listen: { host: string; port: number } = config?.listener ?? { host: '127.0.0.1', port: 8200 };
+  if (dev) {
+    const devAddress = text('dev-listen-address') || io.env['VAULT_DEV_LISTEN_ADDRESS'] || '';
+    if (devAddress !== '') listen = parseListenAddress(devAddress, 'dev-listen-address');
+  }
+  if (text('listen-address') !== '') listen = parseListenAddress(text('listen-address'), 'listen-address');
+  const certFile = text('tls-cert-file') || config?.listener.tls?.certFile || '';
+  const keyFile = text('tls-key-file') || config?.listener.tls?.keyFile || '';
+  if ((certFile === '') !== (keyFile === '')) {
+    throw new SecretrunError('usage', 'TLS needs both a certificate and a key: give -tls-cert-file and -tls-key-file together');
+  }
+  const tls = certFile === '' ? undefined : { cert: await readPem(certFile, '-tls-cert-file'), key: await readPem(keyFile, '-tls-key-file') };
+  let storePath: string | undefined;
+  if (!dev) {
+    if (text('store') !== '') storePath = resolveStorePath(io.cwd, io.env, text('store'));
+    else if (config?.storage?.kind === 'memory') storePath = undefined;
+    else if (config?.storage?.kind === 'file') storePath = resolveStorePath(io.cwd, {}, config.storage.path);
+    else storePath = resolveStorePath(io.cwd, io.env);
+  }
+  const devRootToken = text('dev-root-token-id') || io.env['VAULT_DEV_ROOT_TOKEN_ID'] || undefined;
+  return {
+    dev,
+    devRootToken,
+    storePath,
+    host: listen.host,
+    port: listen.port,
+    tls,
+    maxRequestBytes: config?.listener.maxRequestBytes,
+    env: io.env,
+    onStoreCreated: (line) => io.stderr.write(line),
+  };
+}
+
+// Resolves on the first SIGINT or SIGTERM (the process's stop request).
+function stopRequested(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+// `server`: serve Vault's HTTP API over the store (or memory, with -dev) until stopped.
+export const serverCommand: Command = {
+  name: 'server',
+  usage: 'secretrun server [options]',
+  description:
+    'Serves Vault\'s HTTP API (/v1/..., X-Vault-Token) over the encrypted store, so the vault CLI, curl, hvac and node-vault work against it. On the first start over a store a root token is created and shown once (only its hash is stored). SIGINT or SIGTERM stops it after in-flight requests finish.\n\n  $ secretrun server -dev\n  $ secretrun server -store=.secretrun/store.json -listen-address=127.0.0.1:8200',
+  flags,
+  async run(argv, context) {
+    const { io } = context;
+    const { flags: values } = parseCommandLine('server', flags, argv, context, { min: 0, max: 0 });
+    const settings = await settingsFrom(values, io);
+    const stopping = stopRequested();
+    const server = await startServer(settings);
+    const { url } = server.address;
+    const lines = [
+      '==> secretrun server configuration:',
+      '',
+      ...align([
+        ['Api Address', url],
+        ['Listener', `tcp (addr: "${server.address.host}:${server.address.port}", tls: "${settings.tls ? 'enabled' : 'disabled'}")`],
+        ['Storage', settings.storePath === undefined ? 'inmem' : `file (path: ${settings.storePath})`],
+      ]),
+      '',
+      '==> secretrun server started! Log data will stream in below:',
+      '',
+    ];
+    if (settings.dev && server.rootToken !== undefined) {
+      lines.push(renderDevBanner(url, server.rootToken, await saveDevToken(io, server.rootToken)));
+    } else if (server.rootToken !== undefined) {
+      const file = values['root-token-file'];
+      if (file !== '') {
+        await writeFile(file, `${server.rootToken}\n`, { mode: 0o600 });
+        lines.push(`A root token was created for this store and written to ${file}; the store keeps only its hash.`, '');
+      } else {
+        lines.push('A root token was created for this store. It is shown only this once; the store keeps only its hash.', '', `Root Token: ${server.rootToken}`, '');
+      }
+    }
+    // Last, so whoever waits for this line (tests, scripts using port 0) has the whole banner.
+    lines.push(`secretrun server listening on ${url}`, '');
+    io.stdout.write(lines.join('\n'));
+    const signal = await stopping;
+    io.stdout.write(`==> secretrun server shutdown triggered (${signal}), finishing in-flight requests\n`);
+    await server.close();
+    return 0;
+  },
+};
+
+// Like `vault server -dev`, log the CLI in by writing the token helper file ~/.vault-token.
+async function saveDevToken(io: CliIo, token: string): Promise<string | undefined> {
+  const home = io.env['HOME'];
+  if (home === undefined || home === '') return undefined;
+  const file = join(home, '.vault-token');
+  try {
+    await writeFile(file, token, { mode: 0o600 });
+    return file;
+  } catch {
+    return undefined;
+  }
+}
