@@ -26,6 +26,11 @@ export interface Command {
   readonly usage: string;
   readonly description: string;
   readonly flags: readonly FlagSpec[];
+  /**
+   * Whether vault's global flags (-format, -detailed) apply anywhere on the command line.
+   * The runner's commands say no: their arguments after the flags belong to the child.
+   */
+  readonly vaultGlobalFlags?: boolean;
   run(argv: readonly string[], context: CommandContext): Promise<number>;
 }
 

@@ -3,7 +3,7 @@ import type { ApiClient } from './api-client.js';
 import type { ClientFlags, CommandContext } from './command.js';
 import { commandEntries, findCommand, subcommandsOf } from './commands/registry.js';
 import { exitCodeByCode } from './exit-code.js';
-import { scanGlobalFlags } from './global-flags.js';
+import { scanGlobalFlags, type GlobalFlags } from './global-flags.js';
 import type { CliIo } from './io.js';
 
 export const version = '0.1.0';
@@ -36,6 +36,17 @@ function renderGroupHelp(group: string): string {
     'Subcommands:',
     ...entries.map((entry) => `    ${entry.name.slice(group.length + 1).padEnd(width - group.length - 1)}    ${entry.synopsis}`),
   ].join('\n');
+}
+
+// The globals of a command that takes none: table output, and help only when -h comes among
+// its own flags (before the first argument or `--`), never from the child's arguments.
+function plainGlobals(argv: readonly string[]): GlobalFlags {
+  let help = false;
+  for (const arg of argv) {
+    if (arg === '--' || !arg.startsWith('-')) break;
+    if (['-h', '-help', '--help'].includes(arg)) help = true;
+  }
+  return { format: 'table', detailed: false, outputCurlString: false, outputPolicy: false, help };
 }
 
 // Prints an error the way the vault CLI does: one message on stderr; the hint, if any, after it.
@@ -88,7 +99,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(`secretrun v${version}\n`);
     return 0;
   }
-  const found = findCommand(argv);
+  // `secretrun -- CMD` and `secretrun --once -- CMD` are the runner without its name.
+  const found = first.startsWith('-') ? findCommand(['run', ...argv]) : findCommand(argv);
   if (found === undefined) {
     const group = [...groups].reverse().find((name) => name.split(' ').every((word, i) => argv[i] === word));
     if (group !== undefined) {
@@ -102,7 +114,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const opener = clientOpener(io);
   try {
     const command = await found.entry.load();
-    const global = scanGlobalFlags(found.rest, io.env);
+    const global = command.vaultGlobalFlags === false ? plainGlobals(found.rest) : scanGlobalFlags(found.rest, io.env);
     if (global.help) {
       const { renderCommandHelp } = await import('./flag-help.js');
       io.stdout.write(`${renderCommandHelp({ usage: command.usage, description: command.description, sections: [{ title: 'Command Options', flags: command.flags }] })}\n`);

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SecretrunError } from '../errors.js';
+import { defaultManifest, type Manifest } from '../manifest/manifest.js';
+import { readManifest } from '../manifest/read-manifest.js';
+import { withFlagVariables } from '../manifest/variable-flag.js';
+import type { SecretSource } from '../source/source.js';
+import { resolveStorePath } from '../store/store-paths.js';
+import type { FlagSpec } from './flags.js';
+import type { CliIo } from './io.js';
+
+// Flags shared by `run`, `check` and `env`: where the manifest is, extra variables, the store.
+export const manifestFlags = [
+  { name: 'manifest', kind: 'string', usage: 'The manifest file. Defaults to ./secretrun.yaml.' },
+  { name: 'e', kind: 'list', example: 'NAME=path#field', usage: 'Set a variable from a secret reference, e.g. -e OPENAI_API_KEY=secret/api-keys/openai#api_key; may be repeated; overrides the manifest.' },
+  { name: 'store', kind: 'string', usage: 'The local encrypted store. Defaults to $SECRETRUN_STORE, then the manifest\'s source.store, then .secretrun/store.json.' },
+] as const satisfies readonly FlagSpec[];
+
+// The manifest of a run: the file (default ./secretrun.yaml) with -e flags on top. Without a
+// file, -e flags alone are enough; with neither there is nothing to inject, which is an error.
+export async function loadRunManifest(io: CliIo, file: string, variables: readonly string[]): Promise<Manifest> {
+  const explicit = file !== '';
+  const path = explicit ? file : 'secretrun.yaml';
+  if (!explicit && variables.length > 0 && !existsSync(resolve(io.cwd, path))) {
+    return withFlagVariables(defaultManifest(io.cwd), variables);
+  }
+  const manifest = await readManifest(path, io.cwd);
+  return variables.length > 0 ? withFlagVariables(manifest, variables) : manifest;
+}
+
+// The source a manifest reads from: the local store, or a Vault-compatible server when the
+// manifest names one or VAULT_ADDR is set.
+export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: string): Promise<SecretSource> {
+  const address = manifest.source.kind === 'remote' ? manifest.source.address : io.env['VAULT_ADDR'];
+  if (address) {
+    throw new SecretrunError('usage', `remote sources are not wired yet (source ${address})`);
+  }
+  const manifestStore = manifest.source.kind === 'store' ? manifest.source.store : undefined;
+  const explicit = storeFlag || io.env['SECRETRUN_STORE'] || manifestStore;
+  const path = resolveStorePath(io.cwd, {}, explicit || undefined);
+  const { createLocalSource } = await import('../source/local-source.js');
+  return createLocalSource({ path, env: io.env });
+}
