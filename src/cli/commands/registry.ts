@@ -9,6 +9,9 @@ export interface CommandEntry {
 }
 
 export const commandEntries: readonly CommandEntry[] = [
+  { name: 'run', synopsis: 'Run a command with secrets from secretrun.yaml in its environment', load: async () => (await import('./run.js')).runCommand },
+  { name: 'check', synopsis: 'Validate secretrun.yaml and check that every reference resolves', load: async () => (await import('./check.js')).checkCommand },
+  { name: 'env', synopsis: 'Print the resolved variables of secretrun.yaml (dotenv, json, shell)', load: async () => (await import('./env.js')).envCommand },
   { name: 'init', synopsis: 'Create the encrypted store and its root key', load: async () => (await import('./init.js')).initCommand },
   { name: 'kv get', synopsis: 'Retrieve data from the KV store', load: async () => (await import('./kv-get.js')).kvGetCommand },
   { name: 'kv put', synopsis: 'Set or update data in the KV store', load: async () => (await import('./kv-put.js')).kvPutCommand },
