@@ -1,3 +1,4 @@
+import { watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { openFileStore, type FileStore } from '../store/file-store.js';
 import type { Env } from '../store/store-paths.js';
@@ -14,7 +15,8 @@ export interface LocalSourceOptions {
 
 // The runner's default source: the local encrypted store. Reads decrypt only the entries
 // asked for; changes are noticed by watching the store file, which every writer replaces by
-// an atomic rename (so the directory is watched, not the inode).
+// an atomic rename (so the directory is watched, not the inode). A missing directory (a store
+// not created yet) cannot be watched: the runner then says it runs without restarts.
 export async function createLocalSource(options: LocalSourceOptions): Promise<SecretSource & { store: FileStore }> {
   const store = await openFileStore({ path: options.path, env: options.env, ...(options.passphrase ? { passphrase: options.passphrase } : {}) });
   const now = options.now ?? Date.now;
@@ -32,20 +34,15 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Se
       });
     },
     async watch(onChange, onError) {
-      // chokidar is loaded only when watching, to keep `--once` and one-shot reads fast.
-      const { watch } = await import('chokidar');
+      // node:fs watch (inotify/FSEvents) on the directory sees every rename over the file.
+      // chokidar 5 was tried first and lost the second of two writes in quick succession
+      // (test/source/local-source.test.ts), which would leave the runner on stale values.
       const file = basename(options.path);
-      const watcher = watch(dirname(options.path), {
-        ignoreInitial: true,
-        depth: 0,
-        ignored: (path: string) => path !== dirname(options.path) && basename(path) !== file,
+      const watcher = watch(dirname(options.path), (_event, name) => {
+        if (name === null || name === file) onChange();
       });
-      watcher.on('all', (_event, path) => {
-        if (basename(path) === file) onChange();
-      });
-      watcher.on('error', (error) => onError(error instanceof Error ? error.message : String(error)));
-      await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-      return () => watcher.close();
+      watcher.on('error', (error) => onError(error.message));
+      return async () => watcher.close();
     },
     close: () => store.close(),
   };
