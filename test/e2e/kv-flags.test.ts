@@ -102,6 +102,18 @@ describe('kv flags', () => {
     );
   });
 
+  it('lists folders with a trailing slash, and reports an empty listing as vault does', async () => {
+    const sandbox = createSandbox();
+    for (const path of ['secret/a/b/c', 'secret/a/d', 'secret/e']) expectExit(await sandbox.run(['kv', 'put', path, 'k=v']), 0);
+    expect(expectExit(await sandbox.run(['kv', 'list', 'secret']), 0).stdout).toBe('Keys\n----\na/\ne\n');
+    expect(expectExit(await sandbox.run(['kv', 'list', '/secret/a/']), 0).stdout).toBe('Keys\n----\nb/\nd\n');
+    expect(JSON.parse(expectExit(await sandbox.run(['kv', 'list', '-format=json', 'secret/a']), 0).stdout)).toEqual(['b/', 'd']);
+    const none = expectExit(await sandbox.run(['kv', 'list', 'secret/nope/']), 2);
+    expect(none).toEqual({ stdout: '', stderr: 'No value found at secret/metadata/nope\n', exitCode: 2 });
+    expect(expectExit(await sandbox.run(['kv', 'list', 'secret/e']), 2).stderr).toBe('No value found at secret/metadata/e\n');
+    expect(expectExit(await sandbox.run(['kv', 'list', '-format=json', 'secret/nope']), 2).stdout).toBe('{}\n');
+  });
+
   it('reports flag and argument errors with exit 1, as Go flag parsing does', async () => {
     const sandbox = createSandbox();
     expectExit(await sandbox.run(['kv', 'put', 'secret/f', 'a=1']), 0);

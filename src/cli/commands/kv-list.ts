@@ -19,9 +19,11 @@ export const kvListCommand: Command = {
     const { io, global } = context;
     const client = await context.client(clientFlagsOf(values));
     const target = await resolveKvTarget(client, args[0] ?? '', values.mount || undefined);
-    const path = `${kvApiPath(target, 'metadata').replace(/\/+$/, '')}/`;
-    const response = await client.request('GET', path, { query: { list: 'true' } });
-    if (response.status !== 200 && response.status !== 404) throw apiError(client, `Error listing ${path}`, { method: 'GET', path }, response);
+    // vault names the path without the trailing slash its LIST request adds.
+    const path = kvApiPath(target, 'metadata').replace(/\/+$/, '');
+    const listPath = `${path}/`;
+    const response = await client.request('GET', listPath, { query: { list: 'true' } });
+    if (response.status !== 200 && response.status !== 404) throw apiError(client, `Error listing ${path}`, { method: 'GET', path: listPath }, response);
     const keys = secretOf(response)?.data?.['keys'];
     const found = Array.isArray(keys) && keys.length > 0 ? keys : undefined;
     if (global.format !== 'table') {
