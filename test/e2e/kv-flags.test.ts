@@ -76,6 +76,10 @@ describe('kv flags', () => {
     expect(rolled.stdout).toMatch(/^== Secret Path ==\nsecret\/data\/r\n\n======= Metadata =======\n[\s\S]*\nversion            4\n$/);
     expect(expectExit(await sandbox.run(['kv', 'get', '-field=v', 'secret/r']), 0).stdout).toBe('two');
     expect(expectExit(await sandbox.run(['kv', 'rollback', 'secret/r']), 1).stderr).toContain('Version flag must be specified');
+    expectExit(await sandbox.run(['kv', 'delete', '-versions=3', 'secret/r']), 0);
+    expect(expectExit(await sandbox.run(['kv', 'rollback', '-version=3', 'secret/r']), 2).stderr).toBe('Cannot roll back to a version that has been deleted\n');
+    expectExit(await sandbox.run(['kv', 'destroy', '-versions=3', 'secret/r']), 0);
+    expect(expectExit(await sandbox.run(['kv', 'rollback', '-version=3', 'secret/r']), 2).stderr).toBe('Cannot roll back to a version that has been destroyed\n');
 
     expectExit(await sandbox.run(['kv', 'patch', '-method=rw', 'secret/r', 'v=rw', 'added=1']), 0);
     const afterRw = expectExit(await sandbox.run(['kv', 'get', '-format=json', '-field=data', 'secret/r']), 0);
