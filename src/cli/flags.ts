@@ -101,7 +101,9 @@ export function parseFlags<const S extends readonly FlagSpec[]>(
       const text =
         spec.kind === 'bool'
           ? `invalid boolean value ${quoteGo(raw)} for -${name}: ${result.error}`
-          : `invalid value ${quoteGo(raw)} for flag -${name}: ${result.error}`;
+          : spec.kind === 'map'
+            ? `invalid value for flag -${name}: ${result.error}`
+            : `invalid value ${quoteGo(raw)} for flag -${name}: ${result.error}`;
       throw usageError(text);
     }
     values[spec.name] = result.value;
@@ -131,7 +133,8 @@ function applyValue(spec: FlagSpec, current: unknown, raw: string): { ok: true; 
       return { ok: true, value: [...(current as string[]), raw.trim()] };
     case 'map': {
       const equals = raw.indexOf('=');
-      if (equals === -1) return { ok: false, error: `missing = in KV pair: ${quoteGo(raw)}` };
+      // The pair is not echoed: its text may be a value that belongs in secret storage.
+      if (equals === -1) return { ok: false, error: 'missing = in KV pair (not shown in case it is a secret)' };
       return { ok: true, value: { ...(current as Record<string, string>), [raw.slice(0, equals)]: raw.slice(equals + 1) } };
     }
   }

@@ -1,4 +1,4 @@
-import { SecretrunError } from '../errors.js';
+import { SecretrunError, isSecretrunError } from '../errors.js';
 import { isJsonObject } from './format/go-value.js';
 import type { JsonValue } from './format/go-value.js';
 import { findJsonValueEnd } from './json-extent.js';
@@ -27,7 +27,7 @@ export function parseKvArgs(args: readonly string[], sources: KvInputSources): R
     return sources.readStdin();
   };
 
-  for (const arg of args) {
+  for (const [index, arg] of args.entries()) {
     if (arg === '') continue;
     try {
       const equals = arg.indexOf('=');
@@ -48,12 +48,23 @@ export function parseKvArgs(args: readonly string[], sources: KvInputSources): R
       else result.set(key, existing === null ? [value] : [existing, value]);
     } catch (error) {
       if (!(error instanceof Problem)) throw error;
-      throw new SecretrunError('input', `Failed to parse K=V data: invalid key/value pair ${quoteGo(arg)}: ${error.message}`, {
+      throw new SecretrunError('input', `Failed to parse K=V data: invalid key/value pair ${describeArgument(arg, index)}: ${error.message}`, {
         hint: 'Give data as key=value, key=@file, key=- (stdin), @file.json or - (a JSON object on stdin).',
       });
     }
   }
   return Object.fromEntries(result);
+}
+
+// Names a rejected argument without printing anything that may be a secret value: file
+// names, `-` and keys are shown (Vault quotes the whole argument); a bare word or a literal
+// value is only counted, since a typo such as `password:hunter2` is a secret.
+function describeArgument(arg: string, index: number): string {
+  const equals = arg.indexOf('=');
+  const value = equals === -1 ? arg : arg.slice(equals + 1);
+  if (arg === '-' || arg.startsWith('@') || value === '-' || value.startsWith('@')) return quoteGo(arg);
+  if (equals !== -1) return quoteGo(`${arg.slice(0, equals)}=…`);
+  return `(data argument ${index + 1}, not shown in case it is a secret)`;
 }
 
 // A reason a single argument was rejected; becomes the tail of the user-facing message.
@@ -77,7 +88,7 @@ function readOrExplain(sources: KvInputSources, path: string, verb: string): str
   try {
     return sources.readFile(path);
   } catch (error) {
-    if (error instanceof SecretrunError) throw new Problem(error.message);
+    if (isSecretrunError(error)) throw new Problem(error.message);
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
     throw new Problem(`${verb} ${path}: ${errnoTexts[code] ?? (code === '' ? 'cannot be read' : code)}`);
   }

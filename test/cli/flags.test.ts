@@ -114,7 +114,7 @@ describe('parseFlags', () => {
     [['-version=x'], 'invalid value "x" for flag -version: strconv.ParseInt: parsing "x": invalid syntax'],
     [['-version', '99999999999999999999'], 'invalid value "99999999999999999999" for flag -version: strconv.ParseInt: parsing "99999999999999999999": value out of range'],
     [['-detailed=maybe'], 'invalid boolean value "maybe" for -detailed: strconv.ParseBool: parsing "maybe": invalid syntax'],
-    [['-custom-metadata=novalue'], 'invalid value "novalue" for flag -custom-metadata: missing = in KV pair: "novalue"'],
+    [['-custom-metadata=novalue'], 'invalid value for flag -custom-metadata: missing = in KV pair (not shown in case it is a secret)'],
     [['-field'], 'flag needs an argument: -field'],
     [['---x'], 'bad flag syntax: ---x'],
     [['-=x'], 'bad flag syntax: -=x'],

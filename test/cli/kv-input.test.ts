@@ -84,7 +84,11 @@ describe('parseKvArgs', () => {
   it('rejects an argument without =', () => {
     const error = inputError(['good=1', 'abc']);
     expect(error.code).toBe('input');
-    expect(error.message).toBe('Failed to parse K=V data: invalid key/value pair "abc": format must be key=value');
+    // The argument is not echoed: a malformed pair such as `password:hunter2` is a secret.
+    expect(error.message).toBe(
+      'Failed to parse K=V data: invalid key/value pair (data argument 2, not shown in case it is a secret): format must be key=value',
+    );
+    expect(error.message).not.toContain('abc');
   });
 
   it('refuses to read stdin twice', () => {

@@ -59,7 +59,9 @@ describe('kv put data arguments', () => {
     writeFileSync(join(sandbox.dir, 'list.json'), `["${secrets[1]}"]`);
 
     const malformed = expectExit(await sandbox.run(['kv', 'put', 'secret/bad', `password=${secrets[0]}`, 'abc']), 1);
-    expect(malformed.stderr.split('\n')[0]).toBe('Failed to parse K=V data: invalid key/value pair "abc": format must be key=value');
+    expect(malformed.stderr.split('\n')[0]).toBe(
+      'Failed to parse K=V data: invalid key/value pair (data argument 2, not shown in case it is a secret): format must be key=value',
+    );
 
     const missing = expectExit(await sandbox.run(['kv', 'put', 'secret/bad', `password=${secrets[0]}`, 'cert=@nowhere.pem']), 1);
     expect(missing.stderr).toContain('nowhere.pem');

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSandbox, expectExit, expectNoSecrets, randomRootKey, type CliResult } from './run-cli.js';
 
-// No secret value in the stderr of any failing command, and none in the store file.
-// Not covered on purpose: a malformed argument itself (`pw:hunter2`, `-custom-metadata=hunter2`)
-// is quoted back in Vault's own error texts, which the CLI reproduces.
+// No secret value in the stderr of any failing command, and none in the store file. Unlike
+// vault, a malformed argument (`pw:hunter2`, `-custom-metadata=hunter2`) is not quoted back.
 
 const values = {
   data: 'data-value-b81f3c',
@@ -33,6 +32,8 @@ describe('secret values stay secret', () => {
       await sandbox.run(['kv', 'patch', 'kv1/app', `token=${values.patch}`]),
       await sandbox.run(['kv', 'patch', 'secret/missing', `token=${values.patch}`]),
       await sandbox.run(['kv', 'put', 'secret/app', `token=${values.data}`, 'broken']),
+      await sandbox.run(['kv', 'put', 'secret/app', `token:${values.data}`]),
+      await sandbox.run(['kv', 'metadata', 'put', `-custom-metadata=${values.custom}`, 'secret/app']),
       await sandbox.run(['kv', 'put', 'secret/app', `token=${values.data}`, 'x=@nowhere']),
       await sandbox.run(['kv', 'put', 'secret/app', '-'], { input: `{"k": "${values.stdin}" ]` }),
       await sandbox.run(['kv', 'put', '-bogus', 'secret/app', `token=${values.data}`]),
