@@ -37,8 +37,14 @@ export interface SecretrunErrorOptions {
   details?: readonly string[];
 }
 
+// Marks our errors across bundles: code loaded on demand (the manifest parser, the server)
+// is bundled apart from the CLI, so it has its own copy of this class and `instanceof` alone
+// would not recognise its errors.
+const brand = Symbol.for('secretrun.error');
+
 // Messages must never contain a secret value: they are printed, logged and sent over HTTP.
 export class SecretrunError extends Error {
+  readonly [brand] = true;
   override readonly name = 'SecretrunError';
   readonly code: ErrorCode;
   readonly hint: string | undefined;
@@ -54,7 +60,7 @@ export class SecretrunError extends Error {
 
 // Is this value one of ours (as opposed to a bug or a Node error)?
 export function isSecretrunError(value: unknown): value is SecretrunError {
-  return value instanceof SecretrunError;
+  return value instanceof SecretrunError || (typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true);
 }
 
 // Shorthand for the engine's most common failure, Vault's "invalid request".

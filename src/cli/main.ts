@@ -3,6 +3,9 @@ import type { ApiClient } from './api-client.js';
 import type { ClientFlags, CommandContext } from './command.js';
 import { commandEntries, findCommand, subcommandsOf } from './commands/registry.js';
 import { exitCodeByCode } from './exit-code.js';
+import { renderCommandHelp } from './flag-help.js';
+import { createLocalClient } from './local-client.js';
+import { processIo } from './process-io.js';
 import { scanGlobalFlags, type GlobalFlags } from './global-flags.js';
 import type { CliIo } from './io.js';
 
@@ -62,7 +65,7 @@ export function reportError(io: CliIo, error: unknown): number {
 }
 
 // Opens the API client a command asked for, once: remote when an address is given, else the
-// local store. Both are loaded lazily so `--help` and the runner never pay for them.
+// local store.
 function clientOpener(io: CliIo): { open: (flags: ClientFlags) => Promise<ApiClient>; close: () => Promise<void> } {
   let client: ApiClient | undefined;
   return {
@@ -70,10 +73,10 @@ function clientOpener(io: CliIo): { open: (flags: ClientFlags) => Promise<ApiCli
       if (client) return client;
       const address = flags.address || io.env['VAULT_ADDR'] || '';
       if (address !== '') {
+        // Loaded on demand: the HTTP(S) client pulls in node:http, node:https and TLS.
         const { createRemoteClient } = await import('./remote-client.js');
         client = await createRemoteClient({ address, namespace: flags.namespace || io.env['VAULT_NAMESPACE'] || undefined, io });
       } else {
-        const { createLocalClient } = await import('./local-client.js');
         client = await createLocalClient({ storeFlag: flags.store || undefined, io });
       }
       return client;
@@ -116,7 +119,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const command = await found.entry.load();
     const global = command.vaultGlobalFlags === false ? plainGlobals(found.rest) : scanGlobalFlags(found.rest, io.env);
     if (global.help) {
-      const { renderCommandHelp } = await import('./flag-help.js');
       io.stdout.write(`${renderCommandHelp({ usage: command.usage, description: command.description, sections: [{ title: 'Command Options', flags: command.flags }] })}\n`);
       return 0;
     }
@@ -131,6 +133,5 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 // The process entry point used by bin/secretrun.mjs.
 export async function runFromProcess(): Promise<void> {
-  const { processIo } = await import('./process-io.js');
   process.exitCode = await main(process.argv.slice(2), processIo());
 }

@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { defaultManifest, type Manifest } from '../manifest/manifest.js';
+import { buildId } from '../build-id.js';
+import { manifestCacheDir } from '../manifest/manifest-cache.js';
 import { readManifest } from '../manifest/read-manifest.js';
 import { withFlagVariables } from '../manifest/variable-flag.js';
+import { createLocalSource } from '../source/local-source.js';
 import type { SecretSource } from '../source/source.js';
 import { resolveStorePath } from '../store/store-paths.js';
 import type { FlagSpec } from './flags.js';
@@ -24,7 +27,8 @@ export async function loadRunManifest(io: CliIo, file: string, variables: readon
   if (!explicit && variables.length > 0 && !existsSync(resolve(io.cwd, path))) {
     return withFlagVariables(defaultManifest(io.cwd), variables);
   }
-  const manifest = await readManifest(path, io.cwd);
+  const cache = buildId === undefined ? undefined : { dir: manifestCacheDir(io.env), buildId };
+  const manifest = await readManifest(path, io.cwd, cache);
   return variables.length > 0 ? withFlagVariables(manifest, variables) : manifest;
 }
 
@@ -38,6 +42,5 @@ export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: st
   const manifestStore = manifest.source.kind === 'store' ? manifest.source.store : undefined;
   const explicit = storeFlag || io.env['SECRETRUN_STORE'] || manifestStore;
   const path = resolveStorePath(io.cwd, {}, explicit || undefined);
-  const { createLocalSource } = await import('../source/local-source.js');
   return createLocalSource({ path, env: io.env });
 }

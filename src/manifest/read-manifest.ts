@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SecretrunError } from '../errors.js';
-import { parseManifest } from './parse-manifest.js';
+import { manifestCacheKey, readCachedManifest, writeCachedManifest, type ManifestCacheOptions } from './manifest-cache.js';
 import type { Manifest } from './manifest.js';
 
 // Reads and validates a manifest file (`secretrun.yaml` by default). Messages name the file
-// as the user gave it; relative paths inside it resolve against its directory.
-export async function readManifest(file = 'secretrun.yaml', cwd = process.cwd()): Promise<Manifest> {
+// as the user gave it; relative paths inside it resolve against its directory. With a cache,
+// an unchanged file is not parsed again; the parser itself is loaded only when needed.
+export async function readManifest(file = 'secretrun.yaml', cwd = process.cwd(), cache?: ManifestCacheOptions): Promise<Manifest> {
   const absolute = resolve(cwd, file);
   let text: string;
   try {
@@ -18,5 +19,11 @@ export async function readManifest(file = 'secretrun.yaml', cwd = process.cwd())
       cause,
     });
   }
-  return parseManifest(text, { file, dir: dirname(absolute) });
+  const key = cache === undefined ? '' : manifestCacheKey(file, absolute, text, cache.buildId);
+  const cached = cache === undefined ? undefined : readCachedManifest(cache, key);
+  if (cached !== undefined) return cached;
+  const { parseManifest } = await import('./parse-manifest.js');
+  const manifest = parseManifest(text, { file, dir: dirname(absolute) });
+  if (cache !== undefined) writeCachedManifest(cache, key, manifest);
+  return manifest;
 }

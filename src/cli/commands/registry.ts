@@ -1,7 +1,21 @@
 import type { Command } from '../command.js';
+import { checkCommand } from './check.js';
+import { envCommand } from './env.js';
+import { initCommand } from './init.js';
+import { kvGetCommand } from './kv-get.js';
+import { kvListCommand } from './kv-list.js';
+import { kvMetadataDeleteCommand, kvMetadataGetCommand, kvMetadataPatchCommand, kvMetadataPutCommand } from './kv-metadata.js';
+import { kvPatchCommand } from './kv-patch.js';
+import { kvPutCommand } from './kv-put.js';
+import { kvRollbackCommand } from './kv-rollback.js';
+import { kvDeleteCommand, kvDestroyCommand, kvUndeleteCommand } from './kv-versions.js';
+import { operatorRekeyCommand, operatorRotateCommand } from './operator.js';
+import { runCommand } from './run.js';
+import { secretsDisableCommand, secretsEnableCommand, secretsListCommand, secretsTuneCommand } from './secrets.js';
 
-// Every command, with the one-line synopsis `secretrun --help` shows. Modules load lazily so
-// a command pays only for its own code at start-up.
+// Every command, with the one-line synopsis `secretrun --help` shows. Commands are in the main
+// bundle (compiling one file is cheaper than resolving many); only `server`, whose transport
+// no other command needs, is loaded on demand.
 export interface CommandEntry {
   name: string;
   synopsis: string;
@@ -9,28 +23,28 @@ export interface CommandEntry {
 }
 
 export const commandEntries: readonly CommandEntry[] = [
-  { name: 'run', synopsis: 'Run a command with secrets from secretrun.yaml in its environment', load: async () => (await import('./run.js')).runCommand },
-  { name: 'check', synopsis: 'Validate secretrun.yaml and check that every reference resolves', load: async () => (await import('./check.js')).checkCommand },
-  { name: 'env', synopsis: 'Print the resolved variables of secretrun.yaml (dotenv, json, shell)', load: async () => (await import('./env.js')).envCommand },
-  { name: 'init', synopsis: 'Create the encrypted store and its root key', load: async () => (await import('./init.js')).initCommand },
-  { name: 'kv get', synopsis: 'Retrieve data from the KV store', load: async () => (await import('./kv-get.js')).kvGetCommand },
-  { name: 'kv put', synopsis: 'Set or update data in the KV store', load: async () => (await import('./kv-put.js')).kvPutCommand },
-  { name: 'kv patch', synopsis: 'Set or update data in the KV store without overwriting', load: async () => (await import('./kv-patch.js')).kvPatchCommand },
-  { name: 'kv list', synopsis: 'List data or secrets', load: async () => (await import('./kv-list.js')).kvListCommand },
-  { name: 'kv delete', synopsis: 'Delete versions of secrets stored in K/V', load: async () => (await import('./kv-versions.js')).kvDeleteCommand },
-  { name: 'kv undelete', synopsis: 'Undelete versions of secrets stored in K/V', load: async () => (await import('./kv-versions.js')).kvUndeleteCommand },
-  { name: 'kv destroy', synopsis: 'Permanently remove one or more versions of secrets', load: async () => (await import('./kv-versions.js')).kvDestroyCommand },
-  { name: 'kv rollback', synopsis: 'Rolls back to a previous version of data', load: async () => (await import('./kv-rollback.js')).kvRollbackCommand },
-  { name: 'kv metadata get', synopsis: 'Retrieve key metadata from the KV store', load: async () => (await import('./kv-metadata.js')).kvMetadataGetCommand },
-  { name: 'kv metadata put', synopsis: 'Set or update key settings in the KV store', load: async () => (await import('./kv-metadata.js')).kvMetadataPutCommand },
-  { name: 'kv metadata patch', synopsis: 'Patch key settings in the KV store', load: async () => (await import('./kv-metadata.js')).kvMetadataPatchCommand },
-  { name: 'kv metadata delete', synopsis: 'Deletes all versions and metadata for a key in the KV store', load: async () => (await import('./kv-metadata.js')).kvMetadataDeleteCommand },
-  { name: 'secrets list', synopsis: 'List enabled secrets engines', load: async () => (await import('./secrets.js')).secretsListCommand },
-  { name: 'secrets enable', synopsis: 'Enable a secrets engine', load: async () => (await import('./secrets.js')).secretsEnableCommand },
-  { name: 'secrets disable', synopsis: 'Disable a secrets engine', load: async () => (await import('./secrets.js')).secretsDisableCommand },
-  { name: 'secrets tune', synopsis: 'Tune a secrets engine configuration', load: async () => (await import('./secrets.js')).secretsTuneCommand },
-  { name: 'operator rotate', synopsis: 'Start a new data-key term for new writes', load: async () => (await import('./operator.js')).operatorRotateCommand },
-  { name: 'operator rekey', synopsis: 'Change the root key (only the keyring is rewritten)', load: async () => (await import('./operator.js')).operatorRekeyCommand },
+  { name: 'run', synopsis: 'Run a command with secrets from secretrun.yaml in its environment', load: async () => runCommand },
+  { name: 'check', synopsis: 'Validate secretrun.yaml and check that every reference resolves', load: async () => checkCommand },
+  { name: 'env', synopsis: 'Print the resolved variables of secretrun.yaml (dotenv, json, shell)', load: async () => envCommand },
+  { name: 'init', synopsis: 'Create the encrypted store and its root key', load: async () => initCommand },
+  { name: 'kv get', synopsis: 'Retrieve data from the KV store', load: async () => kvGetCommand },
+  { name: 'kv put', synopsis: 'Set or update data in the KV store', load: async () => kvPutCommand },
+  { name: 'kv patch', synopsis: 'Set or update data in the KV store without overwriting', load: async () => kvPatchCommand },
+  { name: 'kv list', synopsis: 'List data or secrets', load: async () => kvListCommand },
+  { name: 'kv delete', synopsis: 'Delete versions of secrets stored in K/V', load: async () => kvDeleteCommand },
+  { name: 'kv undelete', synopsis: 'Undelete versions of secrets stored in K/V', load: async () => kvUndeleteCommand },
+  { name: 'kv destroy', synopsis: 'Permanently remove one or more versions of secrets', load: async () => kvDestroyCommand },
+  { name: 'kv rollback', synopsis: 'Rolls back to a previous version of data', load: async () => kvRollbackCommand },
+  { name: 'kv metadata get', synopsis: 'Retrieve key metadata from the KV store', load: async () => kvMetadataGetCommand },
+  { name: 'kv metadata put', synopsis: 'Set or update key settings in the KV store', load: async () => kvMetadataPutCommand },
+  { name: 'kv metadata patch', synopsis: 'Patch key settings in the KV store', load: async () => kvMetadataPatchCommand },
+  { name: 'kv metadata delete', synopsis: 'Deletes all versions and metadata for a key in the KV store', load: async () => kvMetadataDeleteCommand },
+  { name: 'secrets list', synopsis: 'List enabled secrets engines', load: async () => secretsListCommand },
+  { name: 'secrets enable', synopsis: 'Enable a secrets engine', load: async () => secretsEnableCommand },
+  { name: 'secrets disable', synopsis: 'Disable a secrets engine', load: async () => secretsDisableCommand },
+  { name: 'secrets tune', synopsis: 'Tune a secrets engine configuration', load: async () => secretsTuneCommand },
+  { name: 'operator rotate', synopsis: 'Start a new data-key term for new writes', load: async () => operatorRotateCommand },
+  { name: 'operator rekey', synopsis: 'Change the root key (only the keyring is rewritten)', load: async () => operatorRekeyCommand },
   { name: 'server', synopsis: 'Serve Vault\'s HTTP API over the store (or in memory with -dev)', load: async () => (await import('./server.js')).serverCommand },
 ];
 

@@ -1,0 +1,51 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { deepFreeze, type Manifest } from './manifest.js';
+
+// A cache of validated manifests, so a run whose secretrun.yaml did not change loads neither
+// the YAML parser nor the schema validator (about 20 ms of start-up, the runner's hot path).
+// An entry is named by a hash of everything the result depends on — the file as named, its
+// absolute path, its text and the build of secretrun — so it never needs invalidating. It holds
+// references only, never values. Any failure to read or write it just means parsing again.
+
+export interface ManifestCacheOptions {
+  /** Where entries live; usually $XDG_CACHE_HOME/secretrun/manifests. */
+  dir: string;
+  /** Identifies the code that parsed the manifest; entries from other builds never match. */
+  buildId: string;
+}
+
+// The cache directory for an environment: $XDG_CACHE_HOME/secretrun/manifests (~/.cache).
+export function manifestCacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  const base = env['XDG_CACHE_HOME'] || join(env['HOME'] || homedir(), '.cache');
+  return join(base, 'secretrun', 'manifests');
+}
+
+// The entry name for one manifest text read from one place by one build.
+export function manifestCacheKey(file: string, absolute: string, text: string, buildId: string): string {
+  return createHash('sha256').update(`${buildId}\0${file}\0${absolute}\0`).update(text).digest('hex');
+}
+
+// The cached manifest, or undefined when there is none or it cannot be read.
+export function readCachedManifest(options: ManifestCacheOptions, key: string): Manifest | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(join(options.dir, `${key}.json`), 'utf8')) as { key?: string; manifest?: Manifest };
+    return entry.key === key && entry.manifest !== undefined ? deepFreeze(entry.manifest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Stores a manifest atomically (temp file + rename), ignoring every failure.
+export function writeCachedManifest(options: ManifestCacheOptions, key: string, manifest: Manifest): void {
+  try {
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    const temp = join(options.dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
+    writeFileSync(temp, JSON.stringify({ key, manifest }), { mode: 0o600 });
+    renameSync(temp, join(options.dir, `${key}.json`));
+  } catch {
+    // A cache that cannot be written only costs the next run a parse.
+  }
+}
