@@ -8,3 +8,7 @@ export type { SecretSource, SecretRead, SecretRequest, SecretVersion } from './s
 export { createApiHandler } from './http/handler.js';
 export { createMemoryStore } from './store/memory-store.js';
 export type { Store, Storage, JsonObject, JsonValue } from './store/storage.js';
+export { readManifest, parseManifest, defaultManifest, withFlagVariables, parseReference } from './manifest/index.js';
+export type { Manifest, VariableSpec, Reference } from './manifest/index.js';
+export { resolveManifest, runSupervised, checkManifest, renderCheckReport, renderEnv } from './runner/index.js';
+export type { ResolvedEnv, RunOptions, RunIo, CheckReport, EnvFormat } from './runner/index.js';
