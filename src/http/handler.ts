@@ -35,6 +35,15 @@ function isWrite(request: LogicalRequest): boolean {
 export function createApiHandler(options: ApiHandlerOptions): WireHandler {
   const now = options.now ?? Date.now;
   const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)), clusterId: options.clusterId ?? 'secretrun-local' };
+  // Writes from this process queue here instead of competing for the store's file lock,
+  // which would make them poll and starve each other under load (the lock still orders this
+  // process against other processes).
+  let writes: Promise<unknown> = Promise.resolve();
+  const update = <T>(fn: (storage: Storage) => T): Promise<T> => {
+    const result = writes.then(() => options.store.update(fn));
+    writes = result.catch(() => undefined);
+    return result;
+  };
   return async (wire) => {
     try {
       const request = parseLogicalRequest(wire);
@@ -43,7 +52,7 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
         const caller = options.authenticate?.(request, storage, at);
         return routeRequest({ storage, request, now: at, caller }, routerOptions);
       };
-      const routed = isWrite(request) ? await options.store.update(run) : await options.store.read(run);
+      const routed = isWrite(request) ? await update(run) : await options.store.read(run);
       const response = renderResponse(request, routed.response, routed.mountType);
       // Vault CE ignores namespaces for routing but echoes the header back.
       if (request.namespace === undefined) return response;

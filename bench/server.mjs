@@ -1,0 +1,118 @@
+// bench/server: throughput of `secretrun server` for GET secret/data/<key> over keep-alive,
+// beside a bare node:http server answering a body of the same size (the floor any Node server
+// pays), and PUT throughput/latency, in dev (memory) and store (encrypted file) mode.
+// Usage: npm run build && node bench/server.mjs [seconds per run, default 3] [connections, default 16]
+// Both servers run as child processes; the load generator (below) runs here, with one
+// keep-alive connection per concurrent loop (autocannon/wrk are not assumed to be installed).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin', 'secretrun.mjs');
+const seconds = Number(process.argv[2] ?? 3);
+const connections = Number(process.argv[3] ?? 16);
+const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-server-'));
+const token = 'bench-root';
+const env = { PATH: process.env.PATH, HOME: work, XDG_CONFIG_HOME: join(work, 'cfg'), SECRETRUN_KEY: randomBytes(32).toString('base64') };
+const children = [];
+let currentToken = token;
+
+// Starts a child process and resolves with the URL it prints as `listening on <url>`.
+function startChild(args) {
+  const child = spawn(process.execPath, args, { env, cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (\S+)\n/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+}
+
+// A bare node:http server answering every request with `body` as application/json.
+function startBare(body) {
+  const script = `const body = ${JSON.stringify(body)};
+require('node:http').createServer({ keepAliveTimeout: 60000 }, (req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) }); res.end(body); }); })
+  .listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
+  return startChild(['-e', script]);
+}
+
+function send(agent, url, method, path, body) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers = { 'X-Vault-Token': currentToken, ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) };
+    const outgoing = request(`${url}${path}`, { method, agent, headers }, (incoming) => {
+      const chunks = [];
+      incoming.on('data', (chunk) => chunks.push(chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode, body: Buffer.concat(chunks).toString() }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+// Runs `connections` loops for `seconds` (after a short warm-up); requests/s and latency percentiles.
+async function load(url, method, pathOf, bodyOf) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies = [];
+  let counter = 0;
+  const run = async (until, record) => {
+    while (performance.now() < until) {
+      const n = counter++;
+      const start = performance.now();
+      const response = await send(agent, url, method, pathOf(n), bodyOf?.(n));
+      if (response.status !== 200) throw new Error(`${method} ${pathOf(n)} answered ${response.status}: ${response.body}`);
+      if (record) latencies.push(performance.now() - start);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, () => run(performance.now() + 500, false)));
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, () => run(started + seconds * 1000, true)));
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(2);
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
+}
+
+const fmt = (r) => `${Math.round(r.rps).toString().padStart(6)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms`;
+
+try {
+  const secret = { data: { api_key: 'sk-bench-0123456789abcdef', user: 'bench-user', host: 'db.example.com', port: '5432' } };
+  const modes = [
+    ['dev (memory)', ['server', '-dev', '-dev-listen-address=127.0.0.1:0', `-dev-root-token-id=${token}`]],
+    ['store (file)', ['server', `-store=${join(work, 'store.json')}`, '-listen-address=127.0.0.1:0', `-root-token-file=${join(work, 'token')}`]],
+  ];
+  console.log(`secretrun server bench: ${seconds} s per run, ${connections} keep-alive connections, node ${process.version}\n`);
+  for (const [name, args] of modes) {
+    const url = await startChild([cli, ...args]);
+    const agent = new Agent({ keepAlive: true });
+    // A store's first root token is random; the server wrote it to the -root-token-file.
+    currentToken = name.startsWith('store') ? readFileSync(join(work, 'token'), 'utf8').trim() : token;
+    await send(agent, url, 'PUT', '/v1/secret/data/bench/app', secret);
+    const body = (await send(agent, url, 'GET', '/v1/secret/data/bench/app')).body;
+    agent.destroy();
+    const bare = await startBare(body);
+    const ours = await load(url, 'GET', () => '/v1/secret/data/bench/app');
+    const floor = await load(bare, 'GET', () => '/');
+    console.log(`${name}: GET secret/data/<key> (${Buffer.byteLength(body)} B body)`);
+    console.log(`  secretrun server   ${fmt(ours)}`);
+    console.log(`  bare node:http     ${fmt(floor)}`);
+    console.log(`  ratio              ${(ours.rps / floor.rps).toFixed(2)}x (target >= 0.70x)`);
+    const puts = await load(url, 'PUT', (n) => `/v1/secret/data/bench/put-${n % 100}`, (n) => ({ data: { n: String(n) } }));
+    console.log(`${name}: PUT secret/data/<key> (100 keys)`);
+    console.log(`  secretrun server   ${fmt(puts)}\n`);
+    for (const child of children.splice(0)) child.kill('SIGTERM');
+  }
+} finally {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+}
