@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'bin', 'secretrun.mjs');
+const cli = join(root, 'bin', 'secretrun.cjs');
 const library = pathToFileURL(join(root, 'dist', 'index.mjs')).href;
 const runs = Number(process.argv[2] ?? 15);
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-'));

@@ -1,7 +1,7 @@
 // Builds the bundles the package runs from. Start-up is the CLI's hot path, and V8 compiles a
-// whole module file before running it, so the CLI is one file holding every command, and the
-// parts no common command needs — the YAML library behind manifest parsing and YAML output,
-// the server — are separate bundles in dist/lazy/, imported on demand. Measured on
+// whole file before running it, so the CLI is one file holding every command, and the parts no
+// common command needs — the YAML library behind manifest parsing and YAML output, the server,
+// the HTTP client — are separate bundles in dist/lazy/, loaded on demand. Measured on
 // `kv get -field`: 20 small split chunks cost ~25 ms more than one file, and one 516 KB file
 // cost ~20 ms of compilation, most of it the YAML library that `kv get` never runs.
 import { build } from 'esbuild';
@@ -30,18 +30,15 @@ const buildId = hashTree(hashTree(createHash('sha256'), 'src'), 'schema').update
 
 rmSync('dist', { recursive: true, force: true });
 const common = {
-  outExtension: { '.js': '.mjs' },
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Some dependencies still call require() for Node built-ins.
-  banner: { js: "import { createRequire as __secretrunRequire } from 'node:module'; const require = __secretrunRequire(import.meta.url);" },
   legalComments: 'none',
   define: { __SECRETRUN_BUILD_ID__: JSON.stringify(buildId) },
   logLevel: 'warning',
 };
-// Source modules loaded with import() that become bundles of their own (dist/lazy/<name>.mjs).
+
+// Source modules loaded with import() that become bundles of their own (dist/lazy/<name>.cjs).
 const lazy = {
   'parse-manifest': 'src/manifest/parse-manifest.ts',
   'go-yaml': 'src/cli/format/go-yaml.ts',
@@ -51,8 +48,8 @@ const lazy = {
 };
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 
-// Turns `import('./parse-manifest.js')` into an external import of the lazy bundle, from the
-// entries in dist/ and from the lazy bundles themselves (one level down).
+// Turns `import('./parse-manifest.js')` into a require() of the lazy bundle, from the CLI entry
+// in dist/ and from the lazy bundles themselves (one level down).
 const lazyPlugin = {
   name: 'secretrun-lazy',
   setup(plugin) {
@@ -62,10 +59,30 @@ const lazyPlugin = {
       const name = lazyFiles.get(file);
       if (name === undefined) return undefined;
       const fromLazy = Object.values(lazy).some((source) => join(root, source) === args.importer);
-      return { path: fromLazy ? `./${name}.mjs` : `./lazy/${name}.mjs`, external: true };
+      return { path: fromLazy ? `./${name}.cjs` : `./lazy/${name}.cjs`, external: true };
     });
   },
 };
 
-await build({ ...common, entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' }, outdir: 'dist', plugins: [lazyPlugin] });
-await build({ ...common, entryPoints: lazy, outdir: 'dist/lazy', plugins: [lazyPlugin] });
+// The CLI is CommonJS so bin/secretrun.cjs can compile it with V8's code cache (Node 20 has no
+// code cache for ES modules); import() becomes a lazy require() of the lazy bundles.
+const cli = {
+  ...common,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  supported: { 'dynamic-import': false },
+  plugins: [lazyPlugin],
+};
+await build({ ...cli, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' });
+await build({ ...cli, entryPoints: lazy, outdir: 'dist/lazy' });
+
+// The library for Node programs: one ES module.
+await build({
+  ...common,
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  // Some dependencies still call require() for Node built-ins.
+  banner: { js: "import { createRequire as __secretrunRequire } from 'node:module'; const require = __secretrunRequire(import.meta.url);" },
+});

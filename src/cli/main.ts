@@ -131,7 +131,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-// The process entry point used by bin/secretrun.mjs.
+// The process entry point used by bin/secretrun.cjs.
 export async function runFromProcess(): Promise<void> {
   process.exitCode = await main(process.argv.slice(2), processIo());
 }

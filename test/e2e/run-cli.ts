@@ -46,12 +46,12 @@ let snapshot: string | undefined;
 
 // Other engineers rebuild dist/ in this working tree while tests run (the build removes it
 // first), so the suite runs a private copy of bin/ and dist/ taken once, when it is whole.
-// dist/cli.mjs bundles its dependencies, so the copy runs outside the repository.
+// dist/cli.cjs bundles its dependencies, so the copy runs outside the repository.
 function cliSnapshot(): string {
   if (snapshot !== undefined) return snapshot;
   const dist = join(root, 'dist');
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const entry = join(dist, 'cli.mjs');
+    const entry = join(dist, 'cli.cjs');
     if (!existsSync(entry)) {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
       continue;
@@ -70,7 +70,7 @@ function cliSnapshot(): string {
     }
     rmSync(dir, { recursive: true, force: true });
   }
-  throw new Error('dist/cli.mjs is missing: run "npm run build" before the e2e tests');
+  throw new Error('dist/cli.cjs is missing: run "npm run build" before the e2e tests');
 }
 
 afterAll(() => {
@@ -78,12 +78,12 @@ afterAll(() => {
   snapshot = undefined;
 });
 
-// The path of the CLI entry the tests run (`bin/secretrun.mjs` of the snapshot).
+// The path of the CLI entry the tests run (`bin/secretrun.cjs` of the snapshot).
 export function cliEntry(): string {
-  return join(cliSnapshot(), 'bin', 'secretrun.mjs');
+  return join(cliSnapshot(), 'bin', 'secretrun.cjs');
 }
 
-// Runs `node bin/secretrun.mjs ...args` with exactly `env` (nothing inherited) and never rejects.
+// Runs `node bin/secretrun.cjs ...args` with exactly `env` (nothing inherited) and never rejects.
 export async function runCli(args: readonly string[], env: Readonly<Record<string, string>>, options: RunOptions = {}): Promise<CliResult> {
   const merged: Record<string, string> = { ...env };
   for (const [name, value] of Object.entries(options.env ?? {})) {

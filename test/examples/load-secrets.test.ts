@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(root, 'bin', 'secretrun.mjs');
+const cli = join(root, 'bin', 'secretrun.cjs');
 
 describe('examples/load-secrets', () => {
   it('seeds the guide\'s secrets and runs the application with every variable, printing names only', async () => {

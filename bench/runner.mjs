@@ -1,0 +1,112 @@
+// bench/runner: (a) start-up overhead of `secretrun run --once -- true` with 10 references from
+// the local encrypted store, beside `node -e 0`, dotenv-cli and dotenvx with the same 10 values;
+// (b) change-to-restart latency: from `secretrun kv put` returning to the restarted child's
+// first output line (debounce 0).
+// Usage: npm run build && node bench/runner.mjs [runs]   (installs the peers into a temp dir)
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin', 'secretrun.cjs');
+const runs = Number(process.argv[2] ?? 21);
+const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-runner-'));
+const env = {
+  ...process.env,
+  SECRETRUN_KEY: randomBytes(32).toString('base64'),
+  XDG_CONFIG_HOME: join(work, 'config'),
+  XDG_CACHE_HOME: join(work, 'cache'),
+  SECRETRUN_STORE: join(work, 'store.json'),
+};
+delete env.VAULT_ADDR;
+
+function median(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+// Median wall time (ms) of a command, after one warm-up run.
+function time(command, args, options = {}) {
+  const samples = [];
+  for (let i = 0; i <= runs; i++) {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(command, args, { env, cwd: work, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+    if (i > 0) samples.push(ms);
+  }
+  return median(samples);
+}
+
+function secretrun(...args) {
+  const result = spawnSync(process.execPath, [cli, ...args], { env, cwd: work, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`secretrun ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+// --- set-up: 10 secrets in the store, the same 10 values in a .env file
+const values = Array.from({ length: 10 }, (_, i) => [`VAR_${i}`, `value-${i}-${randomBytes(8).toString('hex')}`]);
+for (const [name, value] of values) secretrun('kv', 'put', `secret/bench/${name.toLowerCase()}`, `value=${value}`);
+writeFileSync(join(work, 'secretrun.yaml'), `env:\n${values.map(([name]) => `  ${name}: secret/bench/${name.toLowerCase()}#value\n`).join('')}`);
+writeFileSync(join(work, '.env'), values.map(([name, value]) => `${name}=${value}\n`).join(''));
+
+console.log('installing dotenv-cli and @dotenvx/dotenvx into a temp dir...');
+const peers = join(work, 'peers');
+mkdirSync(peers);
+const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--silent', 'dotenv-cli', '@dotenvx/dotenvx'], { cwd: peers, encoding: 'utf8' });
+const dotenvCli = join(peers, 'node_modules', '.bin', 'dotenv');
+const dotenvx = join(peers, 'node_modules', '.bin', 'dotenvx');
+const havePeers = install.status === 0 && existsSync(dotenvCli) && existsSync(dotenvx);
+if (!havePeers) console.log(`could not install the peers (${install.stderr.trim().split('\n')[0]}); measuring secretrun alone`);
+
+// --- (a) start-up
+const rows = [];
+rows.push(['node -e 0', time(process.execPath, ['-e', '0'])]);
+rows.push(['secretrun run --once -- true (10 refs)', time(process.execPath, [cli, 'run', '--once', '--', 'true'])]);
+if (havePeers) {
+  rows.push(['dotenv -e .env -- true (dotenv-cli)', time(dotenvCli, ['-e', '.env', '--', 'true'])]);
+  rows.push(['dotenvx run -f .env -- true', time(dotenvx, ['run', '-q', '-f', '.env', '--', 'true'])]);
+  const encrypted = join(work, 'encrypted');
+  mkdirSync(encrypted);
+  writeFileSync(join(encrypted, '.env'), values.map(([name, value]) => `${name}=${value}\n`).join(''));
+  const encrypt = spawnSync(dotenvx, ['encrypt', '-f', '.env'], { cwd: encrypted, env, encoding: 'utf8' });
+  if (encrypt.status === 0) rows.push(['dotenvx run -f .env -- true (encrypted)', time(dotenvx, ['run', '-q', '-f', '.env', '--', 'true'], { cwd: encrypted })]);
+}
+const baseline = rows[0][1];
+console.log(`\n(a) start-up, median of ${runs} runs (ms); ratio = time / node -e 0`);
+for (const [label, ms] of rows) console.log(`${label.padEnd(42)} ${ms.toFixed(1).padStart(8)} ms   ${(ms / baseline).toFixed(2)}x`);
+const ours = rows[1][1];
+console.log(`target: within 1.3x of node -e 0 -> ${(ours / baseline).toFixed(2)}x; faster than both peers -> ${rows.slice(2).every(([, ms]) => ours < ms) ? 'yes' : 'no'}`);
+
+// --- (b) change-to-restart latency
+writeFileSync(join(work, 'restart.yaml'), 'mask: false\ndebounce: 0s\nkill_timeout: 2s\nenv:\n  ROUND: secret/bench/round#n\n');
+secretrun('kv', 'put', 'secret/bench/round', 'n=0');
+const runner = spawn(process.execPath, [cli, 'run', '--manifest', 'restart.yaml', '--', 'sh', '-c', 'echo "ready $ROUND"; exec sleep 600'], { env, cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
+const lines = createInterface({ input: runner.stdout });
+const waiters = new Map();
+lines.on('line', (line) => {
+  const at = process.hrtime.bigint();
+  waiters.get(line)?.(at);
+});
+const waitLine = (line) => new Promise((resolve) => waiters.set(line, resolve));
+await waitLine('ready 0');
+const latencies = [];
+// `kv put` runs asynchronously so that neither its exit nor the child's line waits on the other
+// in the event loop; each is timestamped when it happens.
+const put = (round) =>
+  new Promise((resolve, reject) => {
+    const writer = spawn(process.execPath, [cli, 'kv', 'put', 'secret/bench/round', `n=${round}`], { env, cwd: work, stdio: 'ignore' });
+    writer.once('exit', (code) => (code === 0 ? resolve(process.hrtime.bigint()) : reject(new Error(`kv put exited ${code}`))));
+  });
+for (let round = 1; round <= runs; round++) {
+  const seen = waitLine(`ready ${round}`);
+  const [returned, at] = await Promise.all([put(round), seen]);
+  latencies.push(Number(at - returned) / 1e6);
+}
+runner.kill('SIGTERM');
+await new Promise((resolve) => runner.once('exit', resolve));
+console.log(`\n(b) change-to-restart latency over ${runs} changes (ms): median ${median(latencies).toFixed(1)}, min ${Math.min(...latencies).toFixed(1)}, max ${Math.max(...latencies).toFixed(1)} (target: median < 150 ms)`);
+rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+'use strict';
+// The secretrun binary. Start-up is the runner's hot path: V8 must compile the whole CLI bundle
+// before anything runs, and Node 20 keeps no code cache for ES modules. So the bundle is
+// CommonJS, compiled here with V8's code cache from $XDG_CACHE_HOME/secretrun (V8 checks that
+// the cache matches the source, Node and flags, and recompiles when it does not). The cache
+// holds compiled code of the bundle only — no secret ever reaches it. SECRETRUN_NO_CODE_CACHE=1
+// turns it off.
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { homedir } = require('node:os');
+const { dirname, join } = require('node:path');
+const { Script } = require('node:vm');
+
+const bundle = join(__dirname, '..', 'dist', 'cli.cjs');
+const source = readFileSync(bundle, 'utf8');
+const useCache = process.env.SECRETRUN_NO_CODE_CACHE !== '1';
+const cacheDir = join(process.env.XDG_CACHE_HOME || join(process.env.HOME || homedir(), '.cache'), 'secretrun');
+const cacheFile = join(cacheDir, 'code-cache-cli.bin');
+
+let cachedData;
+if (useCache) {
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache yet: compiled normally, and written after the command ran.
+  }
+}
+const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
+const module_ = new Module(bundle, module);
+module_.filename = bundle;
+module_.paths = Module._nodeModulePaths(dirname(bundle));
+script.runInThisContext().call(module_.exports, module_.exports, Module.createRequire(bundle), module_, bundle, dirname(bundle));
+
+// Written once the command ran, so the functions it compiled lazily are in the cache too.
+function writeCache() {
+  if (!useCache || (cachedData !== undefined && !script.cachedDataRejected)) return;
+  try {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const temp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+    renameSync(temp, cacheFile);
+  } catch {
+    // A cache that cannot be written only costs the next run a compile.
+  }
+}
+
+module_.exports.runFromProcess().then(writeCache, (error) => {
+  process.stderr.write(`secretrun: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 70;
+});
