@@ -16,6 +16,8 @@ export interface ContractRequest {
   contentType?: string;
   /** `null` sends no token at all. */
   token?: string | null;
+  /** Send the token as `Authorization: Bearer` instead of X-Vault-Token. */
+  bearer?: boolean;
 }
 
 // What came back.
@@ -246,6 +248,8 @@ export const kvV2Contract: readonly ContractCase[] = [
       const unknown = await call(send, { ...get(`${m}/data/x`), token: 'hvs.not-a-token' }, 403);
       expect(unknown.json.errors[0]).toContain('permission denied');
       await call(send, { ...put(`${m}/data/x`, { data: { a: 'b' } }), token: 'hvs.not-a-token' }, 403);
+      await call(send, { ...put(`${m}/data/x`, { data: { a: 'b' } }), bearer: true }, 200);
+      await call(send, { ...get(`${m}/data/x`), token: 'hvs.not-a-token', bearer: true }, 403);
       const health = await send({ ...get('sys/health'), token: null });
       expect(health.status).toBe(200);
       expect(health.json).toMatchObject({ initialized: true, sealed: false });

@@ -14,7 +14,8 @@ async function createSend(): Promise<Send> {
   return async (request) => {
     const headers: Record<string, string> = {};
     const token = request.token === undefined ? rootToken : request.token;
-    if (token !== null) headers['x-vault-token'] = token;
+    if (token !== null && request.bearer) headers['authorization'] = `Bearer ${token}`;
+    else if (token !== null) headers['x-vault-token'] = token;
     if (request.contentType !== undefined || request.body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
     const body = request.rawBody ?? (request.body === undefined ? '' : JSON.stringify(request.body));
     const response = await handler({

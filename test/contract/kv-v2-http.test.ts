@@ -15,7 +15,8 @@ beforeAll(async () => {
   send = async (request) => {
     const headers: Record<string, string> = {};
     const chosen = request.token === undefined ? token : request.token;
-    if (chosen !== null) headers['X-Vault-Token'] = chosen;
+    if (chosen !== null && request.bearer) headers['authorization'] = `Bearer ${chosen}`;
+    else if (chosen !== null) headers['X-Vault-Token'] = chosen;
     if (request.contentType !== undefined || request.body !== undefined) headers['Content-Type'] = request.contentType ?? 'application/json';
     const query = request.query ? `?${new URLSearchParams(request.query).toString()}` : '';
     const body = request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
