@@ -45,6 +45,7 @@ const lazy = {
   'secret-yaml': 'src/cli/format/secret-yaml.ts',
   server: 'src/cli/commands/server.ts',
   'remote-client': 'src/cli/remote-client.ts',
+  'remote-source': 'src/source/remote-source.ts',
 };
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 

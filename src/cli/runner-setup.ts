@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SecretrunError } from '../errors.js';
-import { defaultManifest, type Manifest } from '../manifest/manifest.js';
+import { defaultManifest, type Manifest, type SourceSpec } from '../manifest/manifest.js';
 import { buildId } from '../build-id.js';
 import { manifestCacheDir } from '../manifest/manifest-cache.js';
 import { readManifest } from '../manifest/read-manifest.js';
 import { withFlagVariables } from '../manifest/variable-flag.js';
 import { createLocalSource } from '../source/local-source.js';
+import type { TokenSourceOptions } from '../source/remote-token.js';
 import type { SecretSource } from '../source/source.js';
 import { resolveStorePath } from '../store/store-paths.js';
 import type { FlagSpec } from './flags.js';
@@ -32,12 +33,35 @@ export async function loadRunManifest(io: CliIo, file: string, variables: readon
   return variables.length > 0 ? withFlagVariables(manifest, variables) : manifest;
 }
 
+// The remote login a manifest asks for: a token from its variable (else ~/.vault-token), or
+// AppRole with role_id and secret_id from theirs.
+function remoteAuth(io: CliIo, spec: Extract<SourceSpec, { kind: 'remote' }>): TokenSourceOptions {
+  if (spec.auth.method === 'approle') {
+    const roleId = io.env[spec.auth.roleIdEnv];
+    const secretId = io.env[spec.auth.secretIdEnv];
+    if (!roleId || !secretId) {
+      throw new SecretrunError('usage', `AppRole login needs ${spec.auth.roleIdEnv} and ${spec.auth.secretIdEnv} set (source.auth in the manifest)`);
+    }
+    return { kind: 'approle', roleId, secretId, mount: spec.auth.mount };
+  }
+  const token = io.env[spec.tokenEnv];
+  return token ? { kind: 'token', token } : { kind: 'file' };
+}
+
 // The source a manifest reads from: the local store, or a Vault-compatible server when the
 // manifest names one or VAULT_ADDR is set.
 export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: string): Promise<SecretSource> {
   const address = manifest.source.kind === 'remote' ? manifest.source.address : io.env['VAULT_ADDR'];
   if (address) {
-    throw new SecretrunError('usage', `remote sources are not wired yet (source ${address})`);
+    // Loaded on demand: the HTTP(S) client pulls in node:http, node:https and TLS.
+    const { createRemoteSource } = await import('../source/remote-source.js');
+    const spec = manifest.source.kind === 'remote' ? manifest.source : undefined;
+    return createRemoteSource({
+      address,
+      env: io.env,
+      ...(spec === undefined ? {} : { auth: remoteAuth(io, spec) }),
+      ...(spec?.pollIntervalMs === undefined ? {} : { pollIntervalMs: spec.pollIntervalMs }),
+    });
   }
   const manifestStore = manifest.source.kind === 'store' ? manifest.source.store : undefined;
   const explicit = storeFlag || io.env['SECRETRUN_STORE'] || manifestStore;

@@ -46,16 +46,29 @@ export interface Expansion {
 
 // How to log in to a remote server (validated here, used by the remote source).
 export interface RemoteAuth {
-  readonly method: 'token' | 'userpass';
-  readonly username: string | undefined;
-  readonly passwordEnv: string | undefined;
+  readonly method: 'token' | 'approle';
+  /** approle: the variables holding role_id and secret_id. */
+  readonly roleIdEnv: string;
+  readonly secretIdEnv: string;
   readonly mount: string | undefined;
 }
 
 // Where secrets come from. Paths are absolute (resolved against the manifest's directory).
 export type SourceSpec =
   | { readonly kind: 'store'; readonly store: string | undefined }
-  | { readonly kind: 'remote'; readonly address: string; readonly tokenEnv: string; readonly auth: RemoteAuth };
+  | {
+      readonly kind: 'remote';
+      readonly address: string;
+      readonly tokenEnv: string;
+      readonly auth: RemoteAuth;
+      readonly pollIntervalMs: number | undefined;
+    };
+
+// The variables holding a remote source's credentials; removed from the command's environment.
+export function sourceCredentialNames(source: SourceSpec): string[] {
+  if (source.kind !== 'remote') return [];
+  return source.auth.method === 'approle' ? [source.tokenEnv, source.auth.secretIdEnv] : [source.tokenEnv];
+}
 
 // The whole manifest. Durations are milliseconds.
 export interface Manifest {

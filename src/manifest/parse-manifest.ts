@@ -25,7 +25,13 @@ interface RawManifest {
   dotenv?: string[];
   pristine?: boolean;
   inherit?: { allow?: string[]; deny?: string[] };
-  source?: { store?: string; address?: string; token_env?: string; auth?: { method: 'token' | 'userpass'; username?: string; password_env?: string; mount?: string } };
+  source?: {
+    store?: string;
+    address?: string;
+    token_env?: string;
+    poll_interval?: string;
+    auth?: { method: 'token' | 'approle'; role_id_env?: string; secret_id_env?: string; mount?: string };
+  };
   on_change?: Manifest['onChange'];
   reload_signal?: SignalName;
   stop_signal?: SignalName;
@@ -133,7 +139,13 @@ function buildSource(raw: RawManifest, dir: string): SourceSpec {
     kind: 'remote',
     address: source.address,
     tokenEnv: source.token_env ?? 'VAULT_TOKEN',
-    auth: { method: auth?.method ?? 'token', username: auth?.username, passwordEnv: auth?.password_env, mount: auth?.mount },
+    auth: {
+      method: auth?.method ?? 'token',
+      roleIdEnv: auth?.role_id_env ?? 'VAULT_ROLE_ID',
+      secretIdEnv: auth?.secret_id_env ?? 'VAULT_SECRET_ID',
+      mount: auth?.mount,
+    },
+    pollIntervalMs: source.poll_interval === undefined ? undefined : (tryParseDuration(source.poll_interval) ?? undefined),
   };
 }
 

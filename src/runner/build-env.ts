@@ -18,6 +18,8 @@ export interface EnvLayers {
   readonly secrets: Readonly<Record<string, string>>;
   /** Runner credentials allowed through from the inherited and dotenv layers. */
   readonly keepCredentials: readonly RunnerCredential[];
+  /** Variables holding the remote source's own credentials (token_env, secret_id_env): always removed. */
+  readonly sourceCredentials?: readonly string[];
 }
 
 // Builds the child's environment: inherited (filtered) → dotenv → secrets. The runner's
@@ -36,6 +38,9 @@ export function buildEnvironment(layers: EnvLayers): Record<string, string> {
   Object.assign(env, layers.dotenv);
   for (const credential of runnerCredentials) {
     if (!layers.keepCredentials.includes(credential)) delete env[credential];
+  }
+  for (const name of layers.sourceCredentials ?? []) {
+    if (!(runnerCredentials as readonly string[]).includes(name) || !layers.keepCredentials.includes(name as RunnerCredential)) delete env[name];
   }
   Object.assign(env, layers.secrets);
   return env;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { SecretrunError } from '../errors.js';
-import type { Manifest } from '../manifest/manifest.js';
+import { sourceCredentialNames, type Manifest } from '../manifest/manifest.js';
 import type { SecretSource } from '../source/source.js';
 import { buildEnvironment } from './build-env.js';
 import { formatResolveProblem, resolveSecrets } from './resolve-secrets.js';
@@ -60,6 +60,7 @@ export async function tryResolveManifest(manifest: Manifest, source: SecretSourc
     dotenv,
     secrets: layer.values,
     keepCredentials: manifest.keepCredentials,
+    sourceCredentials: sourceCredentialNames(manifest.source),
   });
   return { ...layer, env, dotenv };
 }

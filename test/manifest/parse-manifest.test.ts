@@ -12,14 +12,14 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 const manifests = fileURLToPath(new URL('../fixtures/runner/manifests/', import.meta.url));
 
 const expected: Record<string, string> = {
-  'bad-auth': "bad-auth.yaml:3:19: source.auth.method: invalid value 'ldap' (allowed: token, userpass)",
+  'bad-auth': "bad-auth.yaml:3:19: source.auth.method: invalid value 'ldap' (allowed: token, approle)",
   'bad-credential': "bad-credential.yaml:1:20: keep_credentials[0]: invalid value 'AWS_SECRET' (allowed: SECRETRUN_KEY, SECRETRUN_KEY_FILE, SECRETRUN_PASSPHRASE, VAULT_TOKEN)",
   'bad-duration': "bad-duration.yaml:1:15: kill_timeout: invalid value '5 seconds' (expected a duration such as 100ms, 5s, 1m30s or 0)",
   'bad-inherit': "bad-inherit.yaml:2:17: inherit.allow[1]: invalid value 'HOME-DIR' (expected a variable name pattern (letters, digits, _ and *))",
   'bad-mask': "bad-mask.yaml:1:7: mask: invalid value 'sometimes' (allowed: true, false, auto)",
   'bad-on-change': "bad-on-change.yaml:1:12: on_change: invalid value 'reboot' (allowed: restart, signal, exit, none)",
   'bad-reference': "bad-reference.yaml:2:11: env.DB_URL: invalid value 'secret/db/url' (expected a reference path#field or path#field@version)",
-  'bad-remote': "bad-remote.yaml:2:12: source.address: invalid value 'ftp://vault.example.com' (expected an http(s) URL)\nbad-remote.yaml:3:3: source: unknown key 'token' (allowed: address, token_env, auth)",
+  'bad-remote': "bad-remote.yaml:2:12: source.address: invalid value 'ftp://vault.example.com' (expected an http(s) URL)\nbad-remote.yaml:3:3: source: unknown key 'token' (allowed: address, token_env, auth, poll_interval)",
   'bad-signal': "bad-signal.yaml:1:14: stop_signal: invalid value 'TERM' (allowed: SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM, SIGKILL)",
   'bad-store-key': "bad-store-key.yaml:3:3: source: unknown key 'token_env' (allowed: store)",
   'bad-template': "bad-template.yaml:2:23: env.DB_URL.template: invalid reference '{{ host }}' (expected path#field or path#field@version)",
@@ -108,7 +108,7 @@ describe('parseManifest', () => {
       dotenv: ['/w/.env', '/w/.env.local'],
       pristine: true,
       inherit: { allow: ['PATH', 'LC_*'], deny: ['LC_SECRET'] },
-      source: { kind: 'remote', address: 'https://vault.example.com:8200', tokenEnv: 'MY_TOKEN', auth: { method: 'userpass', username: 'ci', passwordEnv: 'CI_PASSWORD', mount: undefined } },
+      source: { kind: 'remote', address: 'https://vault.example.com:8200', tokenEnv: 'MY_TOKEN', auth: { method: 'approle', roleIdEnv: 'CI_ROLE', secretIdEnv: 'CI_SECRET', mount: undefined }, pollIntervalMs: 15000 },
       onChange: 'signal',
       reloadSignal: 'SIGUSR1',
       stopSignal: 'SIGINT',

@@ -27,6 +27,13 @@ describe('buildEnvironment', () => {
     expect(buildEnvironment({ ...base, inherited: {}, dotenv: { VAULT_TOKEN: 'd' }, secrets: { SECRETRUN_KEY: 's' } })).toEqual({ SECRETRUN_KEY: 's' });
   });
 
+  it("strips the remote source's own credentials (token_env, secret_id_env) as well", () => {
+    const inherited = { CI_TOKEN: 't', CI_SECRET_ID: 's', CI_ROLE_ID: 'r', OK: '1' };
+    expect(buildEnvironment({ ...base, inherited, sourceCredentials: ['CI_TOKEN', 'CI_SECRET_ID'] })).toEqual({ CI_ROLE_ID: 'r', OK: '1' });
+    // VAULT_TOKEN named as the source's token variable is still kept when the manifest keeps it.
+    expect(buildEnvironment({ ...base, inherited: { VAULT_TOKEN: 't' }, sourceCredentials: ['VAULT_TOKEN'], keepCredentials: ['VAULT_TOKEN'] })).toEqual({ VAULT_TOKEN: 't' });
+  });
+
   it('diffs environments by name', () => {
     expect(diffEnvironments({ A: '1', B: '2', C: '3' }, { A: '1', B: 'x', D: '4' })).toEqual(['B', 'C', 'D']);
   });
