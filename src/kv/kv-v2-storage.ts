@@ -9,8 +9,8 @@ import type { KvScope } from './kv-scope.js';
 // A key's metadata, or undefined when the key does not exist.
 export function loadKeyMetadata(scope: KvScope, key: string): KeyMetadata | undefined {
   const stored = scope.storage.get(metaKey(scope.uuid, key));
-  // Copied: the engine edits metadata in place, and a store may hand out cached values.
-  return stored === undefined ? undefined : decodeKeyMetadata(structuredClone(stored));
+  // Storage.get hands out a fresh copy, so the engine may edit it in place.
+  return stored === undefined ? undefined : decodeKeyMetadata(stored);
 }
 
 // Stores a key's metadata.
@@ -30,7 +30,7 @@ export function loadVersionData(scope: KvScope, key: string, version: number): J
   if (!isJsonObject(stored) || !isJsonObject(stored.data)) {
     throw new SecretrunError('internal', `could not find version data: version ${version}`);
   }
-  return structuredClone(stored.data);
+  return stored.data;
 }
 
 // Removes the data of one version (destroy, pruning, metadata delete).

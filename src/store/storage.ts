@@ -8,7 +8,10 @@ export type JsonObject = { [key: string]: JsonValue };
 // A view of the store inside one read or one transaction. Synchronous on purpose: a
 // transaction runs with the whole store in memory and the lock held, so no I/O happens here.
 export interface Storage {
-  /** The value at `key`, or undefined when there is none. Decrypts only this entry. */
+  /**
+   * The value at `key`, or undefined when there is none. Decrypts only this entry. The value is
+   * a fresh copy the caller owns: editing it changes nothing stored.
+   */
   get(key: string): JsonValue | undefined;
   put(key: string, value: JsonValue): void;
   /** Deleting a missing key is not an error. */

@@ -30,7 +30,28 @@ export function buildErrorResponse(status: number, message: string): WireRespons
 }
 
 // Go's canonical header spelling (`content-type` → `Content-Type`), for readable wire dumps.
-const canonicalName = (name: string): string => name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+// Remembered per name: a server sends the same few headers on every response.
+const canonicalNames = new Map<string, string>();
+const canonicalName = (name: string): string => {
+  let canonical = canonicalNames.get(name);
+  if (canonical === undefined) {
+    canonical = name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+    if (canonicalNames.size < 256) canonicalNames.set(name, canonical);
+  }
+  return canonical;
+};
+
+// The Date header changes once a second; formatting it per response showed in profiles.
+let dateSecond = -1;
+let dateText = '';
+function httpDate(now: Date): string {
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = now.toUTCString();
+  }
+  return dateText;
+}
 
 // The response bytes; throws on a status or header a client could not parse safely.
 export function encodeResponse(response: WireResponse, framing: ResponseFraming): Buffer {
@@ -49,7 +70,7 @@ export function encodeResponse(response: WireResponse, framing: ResponseFraming)
   const body = noBody ? Buffer.alloc(0) : Buffer.from(response.body, 'utf8');
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`];
   for (const [name, value] of headers) lines.push(`${canonicalName(name)}: ${value}`);
-  lines.push(`Date: ${framing.now.toUTCString()}`);
+  lines.push(`Date: ${httpDate(framing.now)}`);
   if (!noBody) lines.push(`Content-Length: ${body.length}`);
   if (!framing.keepAlive) lines.push('Connection: close');
   else if (framing.http10) lines.push('Connection: keep-alive');
