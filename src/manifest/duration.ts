@@ -1,17 +1,15 @@
 import { SecretrunError } from '../errors.js';
+import { parseGoDuration } from '../kv/duration.js';
 
-const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-const wholePattern = /^(0|(\d+(\.\d+)?(ms|s|m|h))+)$/;
-const termPattern = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-
-// Parses a Go-style duration (`100ms`, `5s`, `1m30s`, `0`) into milliseconds; undefined if malformed.
+// Parses a Go-style duration (`100ms`, `5s`, `1m30s`, `0`) into milliseconds; undefined if
+// malformed or negative. The same parser as Vault's duration fields, so both read alike.
 export function tryParseDuration(text: string): number | undefined {
-  if (!wholePattern.test(text)) return undefined;
-  let total = 0;
-  for (const match of text.matchAll(termPattern)) {
-    total += Number(match[1]) * unitMs[match[2] as keyof typeof unitMs];
+  try {
+    const seconds = parseGoDuration(text);
+    return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+  } catch {
+    return undefined;
   }
-  return Math.round(total);
 }
 
 // Parses a duration given by a user (flag or manifest), or throws 'input' naming the option.
