@@ -19,7 +19,7 @@ async function findToken(io: CliIo): Promise<string | undefined> {
 
 // A client of a Vault-compatible server over HTTP(S), sending what the vault binary sends
 // (lists as `GET ?list=true`, the token in X-Vault-Token), over one keep-alive connection,
-// trusting VAULT_CACERT or skipping verification with VAULT_SKIP_VERIFY.
+// trusting VAULT_CACERT (or VAULT_CAPATH) or skipping verification with VAULT_SKIP_VERIFY.
 export async function createRemoteClient(options: { address: string; namespace: string | undefined; io: CliIo }): Promise<ApiClient> {
   const http = createVaultHttpClient({ address: options.address, namespace: options.namespace, ...tlsOptionsFromEnv(options.io.env) });
   const token = await findToken(options.io);

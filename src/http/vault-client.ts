@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import type { JsonObject } from '../store/storage.js';
 
@@ -9,11 +10,11 @@ import type { JsonObject } from '../store/storage.js';
 // remote source. Built on node:http(s) with a keep-alive agent rather than fetch, because
 // fetch in Node 20 cannot take a CA bundle or skip verification without importing undici.
 
-// Where and how to connect (VAULT_ADDR, VAULT_CACERT, VAULT_SKIP_VERIFY, VAULT_NAMESPACE).
+// Where and how to connect (VAULT_ADDR, VAULT_CACERT/VAULT_CAPATH, VAULT_SKIP_VERIFY, VAULT_NAMESPACE).
 export interface VaultClientOptions {
   address: string;
   namespace?: string | undefined;
-  /** PEM CA bundle trusted for https (VAULT_CACERT's contents). */
+  /** PEM CA bundle trusted for https (VAULT_CACERT's contents, or VAULT_CAPATH's files). */
   ca?: string | Buffer | undefined;
   /** Do not verify the server's certificate (VAULT_SKIP_VERIFY). */
   skipVerify?: boolean | undefined;
@@ -49,9 +50,39 @@ export interface VaultHttpClient {
   close(): void;
 }
 
-// The TLS options the vault CLI reads from its environment.
+// Reads every file under `dir` (recursively, in name order) as PEM CA certificates, as the vault
+// CLI reads VAULT_CAPATH: a file without a certificate is an error, not silently ignored, so a
+// mistyped directory does not quietly fall back to trusting nothing.
+function readCaPath(dir: string): Buffer {
+  const bundles: Buffer[] = [];
+  const walk = (current: string): void => {
+    for (const name of readdirSync(current).sort()) {
+      const file = join(current, name);
+      if (statSync(file).isDirectory()) {
+        walk(file);
+        continue;
+      }
+      const pem = readFileSync(file);
+      if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new SecretrunError('usage', `cannot load VAULT_CAPATH ${dir}: no PEM certificate in ${file}`);
+      }
+      bundles.push(pem, Buffer.from('\n'));
+    }
+  };
+  try {
+    walk(dir);
+  } catch (error) {
+    if (error instanceof SecretrunError) throw error;
+    throw new SecretrunError('usage', `cannot read VAULT_CAPATH ${dir}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  if (bundles.length === 0) throw new SecretrunError('usage', `cannot load VAULT_CAPATH ${dir}: no certificate files in it`);
+  return Buffer.concat(bundles);
+}
+
+// The TLS options the vault CLI reads from its environment; VAULT_CACERT wins over VAULT_CAPATH.
 export function tlsOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): Pick<VaultClientOptions, 'ca' | 'skipVerify'> {
   const caFile = env['VAULT_CACERT'];
+  const caPath = env['VAULT_CAPATH'];
   let ca: Buffer | undefined;
   if (caFile !== undefined && caFile !== '') {
     try {
@@ -59,6 +90,8 @@ export function tlsOptionsFromEnv(env: Readonly<Record<string, string | undefine
     } catch (error) {
       throw new SecretrunError('usage', `cannot read VAULT_CACERT ${caFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
     }
+  } else if (caPath !== undefined && caPath !== '') {
+    ca = readCaPath(caPath);
   }
   const skip = env['VAULT_SKIP_VERIFY'] ?? '';
   return { ca, skipVerify: ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(skip) };

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startServerProcess } from '../http/server-process.js';
@@ -128,7 +128,7 @@ describe('the CLI against secretrun server', () => {
     }
   });
 
-  it('speaks TLS with VAULT_CACERT or VAULT_SKIP_VERIFY, and refuses an unknown certificate otherwise', async () => {
+  it('speaks TLS with VAULT_CACERT, VAULT_CAPATH or VAULT_SKIP_VERIFY, and refuses an unknown certificate otherwise', async () => {
     const sandbox = createSandbox();
     const certFile = join(sandbox.dir, 'cert.pem');
     const keyFile = join(sandbox.dir, 'key.pem');
@@ -148,6 +148,25 @@ describe('the CLI against secretrun server', () => {
     const refused = await sandbox.run(['kv', 'get', 'secret/tls'], { env });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/self[- ]signed certificate/);
+    // VAULT_CAPATH: a directory of CA files; one holding the server's certificate is trusted,
+    // one holding only an unrelated CA is not, and VAULT_CACERT wins when both are set.
+    const trusted = join(sandbox.dir, 'capath-trusted');
+    const unrelated = join(sandbox.dir, 'capath-unrelated');
+    mkdirSync(trusted);
+    mkdirSync(unrelated);
+    copyFileSync(certFile, join(trusted, 'server.pem'));
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(unrelated, 'key'), '-out', join(unrelated, 'other.pem'), '-days', '1', '-subj', '/CN=other'],
+      { stdio: 'ignore' },
+    );
+    rmSync(join(unrelated, 'key'));
+    copyFileSync(join(unrelated, 'other.pem'), join(trusted, 'other.pem'));
+    expect(expectExit(await sandbox.run(['kv', 'get', '-field=a', 'secret/tls'], { env: { ...env, VAULT_CAPATH: trusted } }), 0).stdout).toBe('b');
+    const untrusted = await sandbox.run(['kv', 'get', 'secret/tls'], { env: { ...env, VAULT_CAPATH: unrelated } });
+    expect(untrusted.exitCode).toBe(2);
+    expect(untrusted.stderr).toMatch(/self[- ]signed certificate/);
+    expect(expectExit(await sandbox.run(['kv', 'get', '-field=a', 'secret/tls'], { env: { ...env, VAULT_CACERT: certFile, VAULT_CAPATH: unrelated } }), 0).stdout).toBe('b');
     expect(await server.stop()).toBe(0);
   });
 });
