@@ -1,3 +1,4 @@
+import type { TokenAuthBlock } from '../auth/token-record.js';
 import type { JsonObject, JsonValue } from '../store/storage.js';
 
 // Vault's logical operations: what a request asks of a path, independent of HTTP.
@@ -15,22 +16,6 @@ export interface LogicalRequest {
   namespace: string | undefined;
 }
 
-// A token's authentication block in a response (`auth` in Vault's envelope).
-export interface AuthBlock {
-  client_token: string;
-  accessor: string;
-  policies: string[];
-  token_policies: string[];
-  metadata: Record<string, string> | null;
-  lease_duration: number;
-  renewable: boolean;
-  entity_id: string;
-  token_type: 'service';
-  orphan: boolean;
-  mfa_requirement: null;
-  num_uses: number;
-}
-
 // What a route answers. `none` is Vault's nil response: 404 for reads and lists, 204 otherwise.
 // `raw` is a response the engine writes itself (the KV 404 that still carries metadata).
 export type LogicalResponse =
@@ -38,7 +23,7 @@ export type LogicalResponse =
       kind: 'data';
       data: JsonObject | null;
       warnings?: string[];
-      auth?: AuthBlock;
+      auth?: TokenAuthBlock;
       /** Copy `data`'s keys to the top level too (Vault's legacy sys/ endpoints). */
       legacySys?: boolean;
       /** Seconds; a KV v1 secret's `ttl` field is reported here. */
