@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { envCommand } from './env.js';
+import { deleteCommand, listCommand, readCommand, writeCommand } from './generic.js';
 import { initCommand } from './init.js';
 import { kvGetCommand } from './kv-get.js';
 import { kvListCommand } from './kv-list.js';
@@ -43,6 +44,10 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'secrets enable', synopsis: 'Enable a secrets engine', load: async () => secretsEnableCommand },
   { name: 'secrets disable', synopsis: 'Disable a secrets engine', load: async () => secretsDisableCommand },
   { name: 'secrets tune', synopsis: 'Tune a secrets engine configuration', load: async () => secretsTuneCommand },
+  { name: 'read', synopsis: 'Read data from any API path', load: async () => readCommand },
+  { name: 'write', synopsis: 'Write data to any API path', load: async () => writeCommand },
+  { name: 'list', synopsis: 'List the keys at any API path', load: async () => listCommand },
+  { name: 'delete', synopsis: 'Delete data at any API path', load: async () => deleteCommand },
   { name: 'operator rotate', synopsis: 'Start a new data-key term for new writes', load: async () => operatorRotateCommand },
   { name: 'operator rekey', synopsis: 'Change the root key (only the keyring is rewritten)', load: async () => operatorRekeyCommand },
   { name: 'server', synopsis: 'Serve Vault\'s HTTP API over the store (or in memory with -dev)', load: async () => (await import('./server.js')).serverCommand },
