@@ -6,6 +6,7 @@ import type { StoreCreation } from '../store/init-store.js';
 import { resolveStorePath } from '../store/store-paths.js';
 import { parseJsonObject, type ApiClient } from './api-client.js';
 import type { CliIo } from './io.js';
+import { withPassphrasePrompt } from './store-passphrase.js';
 
 // Where a new store's key went, for stderr: the user must know to keep and share it.
 export function renderStoreCreated(creation: StoreCreation): string {
@@ -25,13 +26,16 @@ export function renderStoreCreated(creation: StoreCreation): string {
 export async function createLocalClient(options: { storeFlag: string | undefined; io: CliIo }): Promise<ApiClient> {
   const { io } = options;
   const path = resolveStorePath(io.cwd, io.env, options.storeFlag);
-  const store = await openFileStore({
-    path,
-    env: io.env,
-    create: true,
-    ...lockTimeout(io.env['SECRETRUN_LOCK_TIMEOUT']),
-    onCreated: (creation) => io.stderr.write(renderStoreCreated(creation)),
-  });
+  const store = await withPassphrasePrompt(io, path, (passphrase) =>
+    openFileStore({
+      path,
+      env: io.env,
+      create: true,
+      ...(passphrase === undefined ? {} : { passphrase }),
+      ...lockTimeout(io.env['SECRETRUN_LOCK_TIMEOUT']),
+      onCreated: (creation) => io.stderr.write(renderStoreCreated(creation)),
+    }),
+  );
   const handler = createApiHandler({ store, rethrow: (error) => isSecretrunError(error) && error.code.startsWith('store_') });
   return {
     mode: 'local',

@@ -12,6 +12,7 @@ import type { SecretSource } from '../source/source.js';
 import { resolveStorePath } from '../store/store-paths.js';
 import type { FlagSpec } from './flags.js';
 import type { CliIo } from './io.js';
+import { withPassphrasePrompt } from './store-passphrase.js';
 
 // Flags shared by `run`, `check` and `env`: where the manifest is, extra variables, the store.
 export const manifestFlags = [
@@ -66,5 +67,5 @@ export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: st
   const manifestStore = manifest.source.kind === 'store' ? manifest.source.store : undefined;
   const explicit = storeFlag || io.env['SECRETRUN_STORE'] || manifestStore;
   const path = resolveStorePath(io.cwd, {}, explicit || undefined);
-  return createLocalSource({ path, env: io.env });
+  return withPassphrasePrompt(io, path, (passphrase) => createLocalSource({ path, env: io.env, ...(passphrase === undefined ? {} : { passphrase }) }));
 }
