@@ -18,8 +18,8 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-// Atomically replaces `path` with `text`, keeping the existing file's mode.
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+// Atomically replaces `path` with `data` (text is written as UTF-8), keeping the existing file's mode.
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${tempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
   const mode = await stat(path).then(
@@ -29,7 +29,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   try {
     const handle = await open(temp, 'wx', mode);
     try {
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();

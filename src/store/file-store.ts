@@ -80,9 +80,12 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   let snapshot: StoreSnapshot | undefined;
   let signature: FileSignature = missing;
   let closed = false;
-  // Plaintexts already decrypted, with the line they came from, so a reload keeps them only
-  // for entries whose line did not change.
-  const plain = new Map<string, { line: string; text: string }>();
+  // Plaintexts already decrypted, with the line they came from and the last load (generation)
+  // that line was found in. Within that load a hit needs no lookup (the server's hot path);
+  // after a reload the line is looked up once and the plaintext kept only if it did not change.
+  // A generation number rather than the snapshot itself, so old file bytes are not kept alive.
+  const plain = new Map<string, { line: string; text: string; generation: number }>();
+  let generation = 0;
 
   const resolveKey = async (header: StoreHeader): Promise<RootKey> => {
     const known = snapshot?.header;
@@ -92,14 +95,18 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
     return resolveRootKey(options, header.id, header.kdf, path, header.check);
   };
 
-  // Loads the file from disk, or adopts text this store just wrote (whose key it holds).
-  const load = async (written?: { text: string; rootKey: RootKey }): Promise<void> => {
-    const file = written === undefined ? await readStoreFile(path) : { text: written.text, signature: await statSignature(path) };
+  // Loads the file from disk, or adopts bytes this store just wrote (whose key it holds).
+  // Cached plaintexts are not checked here, which would cost a lookup per cached entry on every
+  // reload, but when next used (plaintextOf); entries this store just changed go at once.
+  const load = async (written?: { bytes: Buffer; rootKey: RootKey; changed: Iterable<string> }): Promise<void> => {
+    const file = written === undefined ? await readStoreFile(path) : { bytes: written.bytes, signature: await statSignature(path) };
     const resolver = written === undefined ? resolveKey : async () => written.rootKey;
-    const next = file === undefined ? undefined : await loadSnapshot(path, file.text, resolver);
+    const next = file === undefined ? undefined : await loadSnapshot(path, file.bytes, resolver);
     snapshot = next;
     signature = file === undefined ? missing : file.signature;
-    for (const [key, entry] of plain) if (next?.lines.get(key) !== entry.line) plain.delete(key);
+    generation++;
+    if (next === undefined) plain.clear();
+    for (const key of written?.changed ?? []) plain.delete(key);
   };
 
   // Every read checks that the file did not change on disk. The check is synchronous on
@@ -110,13 +117,21 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   };
 
   const plaintextOf = (base: StoreSnapshot, key: string): string | undefined => {
-    const line = base.lines.get(key);
-    if (line === undefined) return undefined;
     const cached = plain.get(key);
-    if (cached?.line === line) return cached.text;
+    const current = base === snapshot;
+    if (current && cached?.generation === generation) return cached.text;
+    const line = base.entries.lineOf(key);
+    if (line === undefined) {
+      plain.delete(key);
+      return undefined;
+    }
+    if (cached?.line === line) {
+      if (current) cached.generation = generation;
+      return cached.text;
+    }
     const text = decryptEntry(base, key, line);
     options.onDecrypt?.(key);
-    plain.set(key, { line, text });
+    if (current) plain.set(key, { line, text, generation });
     return text;
   };
 
@@ -135,7 +150,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       overlay.set(key, null);
     },
     list(prefix) {
-      const found = new Set(listBase(base?.keys ?? [], prefix));
+      const found = new Set(base?.entries.keysWithPrefix(prefix) ?? []);
       for (const [key, text] of overlay ?? []) {
         if (!key.startsWith(prefix)) continue;
         if (text === null) found.delete(key);
@@ -149,7 +164,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   const effectiveChanges = (base: StoreSnapshot | undefined, overlay: Map<string, string | null>): Map<string, string | null> => {
     const changes = new Map<string, string | null>();
     for (const [key, text] of overlay) {
-      const exists = base?.lines.has(key) ?? false;
+      const exists = base?.entries.lineOf(key) !== undefined;
       if (text === null ? !exists : exists && plaintextOf(base as StoreSnapshot, key) === text) continue;
       changes.set(key, text);
     }
@@ -198,11 +213,11 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
           target = { header: fresh.header, rootKey: { key: fresh.rootKey, source: describeKey(fresh.creation) }, dataKeys: fresh.dataKeys };
           creation = fresh.creation;
         }
-        const text = renderChangedStore(target.header, target.rootKey.key, target.dataKeys, snapshot, changes);
-        await writeFileAtomic(path, text).catch((error: unknown) => {
+        const bytes = Buffer.from(renderChangedStore(target.header, target.rootKey.key, target.dataKeys, snapshot, changes), 'utf8');
+        await writeFileAtomic(path, bytes).catch((error: unknown) => {
           throw ioError(path, 'write', error);
         });
-        await load({ text, rootKey: target.rootKey });
+        await load({ bytes, rootKey: target.rootKey, changed: changes.keys() });
         if (creation !== undefined) options.onCreated?.(creation);
         return result;
       } finally {
@@ -228,18 +243,4 @@ function describeKey(creation: StoreCreation): string {
   const { key } = creation;
   if (key.kind === 'file') return `key file ${key.path}`;
   return key.kind === 'env' ? key.name : key.kind === 'option' ? 'the key passed in' : 'the passphrase';
-}
-
-// The keys of a sorted list that start with `prefix`, found by binary search.
-function listBase(keys: readonly string[], prefix: string): string[] {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (compareKeys(keys[mid] as string, prefix) < 0) low = mid + 1;
-    else high = mid;
-  }
-  const found: string[] = [];
-  for (let i = low; i < keys.length && (keys[i] as string).startsWith(prefix); i++) found.push(keys[i] as string);
-  return found;
 }

@@ -7,6 +7,9 @@ import type { Keyring } from './keyring.js';
 // line is `{"k":<storage key>,"v":<envelope>}`, sorted by key in byte order, each ending in
 // "\n". The MAC is HMAC-SHA-256 over the header line without its mac field, "\n", and every
 // entry line byte for byte, so any edit, deletion, reordering or insertion is detected.
+// Reading works on the file's bytes: only the header line is decoded, and the MAC runs over
+// the raw entry bytes (a 7 MB store would otherwise be decoded and re-encoded to UTF-8 once
+// each); entry-index.ts reads entries lazily from the same bytes.
 
 export const storeFormatVersion = 1;
 
@@ -20,21 +23,22 @@ export interface StoreHeader {
 }
 
 // A store file split into its parts; nothing is verified or decrypted yet.
-export interface StoreText {
+export interface StoreParts {
   header: StoreHeader;
   /** The header line exactly as stored, minus `,"mac":"..."`. */
   headerBody: string;
   mac: string;
-  /** Everything after the first line: the entry lines, each ending in "\n". */
-  entriesText: string;
+  /** Where the entry lines begin in the file's bytes (each ends in "\n"). */
+  entriesStart: number;
 }
 
 const macSuffix = /,"mac":"([A-Za-z0-9+/=]+)"\}$/;
 const storeIdPattern = /^[A-Za-z0-9_-]{8,64}$/;
-const entryPrefix = '{"k":"';
 const entryMiddle = '","v":"';
+const newline = 0x0a;
 
-function integrity(path: string, what: string): SecretrunError {
+// The store_integrity error for a file that fails a check, saying what failed.
+export function integrityError(path: string, what: string): SecretrunError {
   return new SecretrunError(
     'store_integrity',
     `store ${path} failed its integrity check: ${what} (restore it from version control or a backup; it was edited, truncated or corrupted)`,
@@ -67,16 +71,16 @@ function checkKdf(value: unknown): value is KdfParams | null {
   );
 }
 
-// Splits store text into header and entries, checking the version and the header's shape.
-export function parseStoreText(text: string, path: string): StoreText {
-  if (text.length === 0) throw integrity(path, 'the file is empty');
-  const newline = text.indexOf('\n');
-  const headerLine = newline === -1 ? text : text.slice(0, newline);
+// Splits a store file into header and entries, checking the version and the header's shape.
+export function parseStoreBytes(bytes: Buffer, path: string): StoreParts {
+  if (bytes.length === 0) throw integrityError(path, 'the file is empty');
+  const end = bytes.indexOf(newline);
+  const headerLine = bytes.toString('utf8', 0, end === -1 ? bytes.length : end);
   let parsed: unknown;
   try {
     parsed = JSON.parse(headerLine);
   } catch {
-    if (headerLine.startsWith('{"secretrun_store"')) throw integrity(path, 'the header line is cut short');
+    if (headerLine.startsWith('{"secretrun_store"')) throw integrityError(path, 'the header line is cut short');
     throw notAStore(path, 'its first line is not a store header');
   }
   if (!isRecord(parsed) || !('secretrun_store' in parsed)) throw notAStore(path, 'its first line is not a store header');
@@ -87,7 +91,7 @@ export function parseStoreText(text: string, path: string): StoreText {
       `store ${path} has format version ${JSON.stringify(version)}; this secretrun reads version ${storeFormatVersion} (upgrade secretrun)`,
     );
   }
-  if (newline === -1 || !text.endsWith('\n')) throw integrity(path, 'the file is cut short');
+  if (end === -1 || bytes[bytes.length - 1] !== newline) throw integrityError(path, 'the file is cut short');
   const mac = macSuffix.exec(headerLine);
   const { id, keyring, kdf, check } = parsed;
   if (
@@ -98,13 +102,13 @@ export function parseStoreText(text: string, path: string): StoreText {
     !checkKdf(kdf) ||
     typeof check !== 'string'
   ) {
-    throw integrity(path, 'the header is malformed');
+    throw integrityError(path, 'the header is malformed');
   }
   return {
     header: { id, keyring, kdf, check },
     headerBody: `${headerLine.slice(0, mac.index)}}`,
     mac: mac[1] as string,
-    entriesText: text.slice(newline + 1),
+    entriesStart: end + 1,
   };
 }
 
@@ -114,17 +118,19 @@ export function renderHeaderBody(header: StoreHeader): string {
   return JSON.stringify({ secretrun_store: storeFormatVersion, id, keyring, kdf, check });
 }
 
-// The MAC over a header body and the entry lines (already joined, each ending in "\n").
-export function computeStoreMac(macKey: Buffer, headerBody: string, entriesText: string): string {
-  return createHmac('sha256', macKey).update(headerBody).update('\n').update(entriesText).digest('base64');
+// The MAC over a header body and the entry lines (already joined, each ending in "\n"), given
+// as text when writing and as the file's raw bytes when reading.
+export function computeStoreMac(macKey: Buffer, headerBody: string, entries: string | Uint8Array): string {
+  return createHmac('sha256', macKey).update(headerBody).update('\n').update(entries).digest('base64');
 }
 
-// Throws store_integrity unless the MAC matches the raw text.
-export function verifyStoreMac(parsed: StoreText, macKey: Buffer, path: string): void {
-  const expected = Buffer.from(computeStoreMac(macKey, parsed.headerBody, parsed.entriesText), 'base64');
+// Throws store_integrity unless the MAC matches the file's raw bytes.
+export function verifyStoreMac(parsed: StoreParts, bytes: Buffer, macKey: Buffer, path: string): void {
+  const entries = bytes.subarray(parsed.entriesStart);
+  const expected = Buffer.from(computeStoreMac(macKey, parsed.headerBody, entries), 'base64');
   const actual = Buffer.from(parsed.mac, 'base64');
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-    throw integrity(path, 'the MAC does not match its contents');
+    throw integrityError(path, 'the MAC does not match its contents');
   }
 }
 
@@ -159,33 +165,4 @@ export function compareKeys(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
-}
-
-// The entry lines of verified store text and their keys, by a fast scan: only keys that hold
-// escapes go through JSON.parse, values are never touched. Keys must be strictly ascending.
-export function scanEntries(entriesText: string, path: string): { keys: string[]; lines: string[] } {
-  const lines = entriesText.length === 0 ? [] : entriesText.slice(0, -1).split('\n');
-  const keys: string[] = new Array<string>(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const middle = line.lastIndexOf(entryMiddle);
-    if (!line.startsWith(entryPrefix) || !line.endsWith('"}') || middle < entryPrefix.length - 1) {
-      throw integrity(path, `line ${i + 2} is not an entry`);
-    }
-    const raw = line.slice(entryPrefix.length, middle);
-    let key = raw;
-    if (raw.includes('\\')) {
-      try {
-        key = JSON.parse(`"${raw}"`) as string;
-      } catch {
-        throw integrity(path, `line ${i + 2} is not an entry`);
-      }
-    }
-    const previous = keys[i - 1];
-    if (previous !== undefined && compareKeys(previous, key) >= 0) {
-      throw integrity(path, `line ${i + 2} is out of order`);
-    }
-    keys[i] = key;
-  }
-  return { keys, lines };
 }

@@ -28,7 +28,7 @@ export async function rewriteStore<T>(
     if (file === undefined) {
       throw new SecretrunError('store_io', `cannot change store ${path}: it does not exist (run \`secretrun init\` to create it)`);
     }
-    const snapshot = await loadSnapshot(path, file.text, (header) =>
+    const snapshot = await loadSnapshot(path, file.bytes, (header) =>
       resolveRootKey(options, header.id, header.kdf, path, header.check),
     );
     const { text, result } = await rewrite(snapshot);

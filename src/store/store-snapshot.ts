@@ -3,29 +3,24 @@ import { open } from 'node:fs/promises';
 import { SecretrunError } from '../errors.js';
 import { openEnvelope, readEnvelopeTerm, sealEnvelope } from './envelope.js';
 import { buildKeyCheck, deriveMacKey } from './key-derivation.js';
+import { createEntryIndex } from './entry-index.js';
+import type { EntryIndex } from './entry-index.js';
 import { unwrapKeyring } from './keyring.js';
 import type { DataKeys } from './keyring.js';
 import type { RootKey } from './root-key.js';
-import {
-  compareKeys,
-  parseStoreText,
-  readEntryEnvelope,
-  renderEntryLine,
-  renderStoreText,
-  scanEntries,
-  verifyStoreMac,
-} from './store-format.js';
+import { compareKeys, parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreText, verifyStoreMac } from './store-format.js';
 import type { StoreHeader } from './store-format.js';
 
-// One verified, loaded state of a store file: header, raw entry lines by key, unwrapped data
-// keys. Entries stay encrypted until `decryptEntry` asks for one.
+// One verified, loaded state of a store file: header, an index over the raw entry lines,
+// unwrapped data keys. Entries stay undecoded until a lookup touches them and encrypted until
+// `decryptEntry` asks for one.
 
 // Identity of the file's bytes on disk: a rename always changes the inode.
 export type FileSignature = string;
 
-// The raw text of a store file with the signature of exactly those bytes.
+// The raw bytes of a store file with the signature of exactly those bytes.
 export interface StoreFile {
-  text: string;
+  bytes: Buffer;
   signature: FileSignature;
 }
 
@@ -33,10 +28,8 @@ export interface StoreFile {
 export interface StoreSnapshot {
   readonly path: string;
   readonly header: StoreHeader;
-  /** Storage keys in byte order. */
-  readonly keys: readonly string[];
-  /** Storage key → raw entry line. */
-  readonly lines: ReadonlyMap<string, string>;
+  /** The entry lines, sorted by storage key. */
+  readonly entries: EntryIndex;
   readonly rootKey: RootKey;
   readonly dataKeys: DataKeys;
 }
@@ -58,8 +51,8 @@ export async function readStoreFile(path: string): Promise<StoreFile | undefined
     // fstat on the open handle: the signature belongs to the bytes we read, even if a writer
     // renames a new file into place meanwhile.
     const info = await handle.stat({ bigint: true });
-    const text = await handle.readFile('utf8');
-    return { text, signature: `${info.ino}:${info.size}:${info.mtimeNs}` };
+    const bytes = await handle.readFile();
+    return { bytes, signature: `${info.ino}:${info.size}:${info.mtimeNs}` };
   } catch (error) {
     throw ioError(path, 'read', error);
   } finally {
@@ -84,20 +77,18 @@ export function wrongKeyError(path: string, source: string, passphrase: boolean)
   );
 }
 
-// Parses and verifies store text: version, key check, MAC, keyring, entry order.
-export async function loadSnapshot(path: string, text: string, resolveKey: RootKeyResolver): Promise<StoreSnapshot> {
-  const parsed = parseStoreText(text, path);
+// Parses and verifies a store file: version, key check, MAC, keyring. Entries are not
+// touched here; the MAC vouches for all of them at once (see entry-index.ts).
+export async function loadSnapshot(path: string, bytes: Buffer, resolveKey: RootKeyResolver): Promise<StoreSnapshot> {
+  const parsed = parseStoreBytes(bytes, path);
   const rootKey = await resolveKey(parsed.header);
   if (buildKeyCheck(rootKey.key) !== parsed.header.check) throw wrongKeyError(path, rootKey.source, parsed.header.kdf !== null);
-  verifyStoreMac(parsed, deriveMacKey(rootKey.key), path);
+  verifyStoreMac(parsed, bytes, deriveMacKey(rootKey.key), path);
   const dataKeys = unwrapKeyring(parsed.header.keyring, rootKey.key, parsed.header.id);
   if (dataKeys === undefined) {
     throw new SecretrunError('store_integrity', `store ${path} failed its integrity check: its keyring does not unwrap (restore it from version control or a backup)`);
   }
-  const { keys, lines } = scanEntries(parsed.entriesText, path);
-  const byKey = new Map<string, string>();
-  for (let i = 0; i < keys.length; i++) byKey.set(keys[i] as string, lines[i] as string);
-  return { path, header: parsed.header, keys, lines: byKey, rootKey, dataKeys };
+  return { path, header: parsed.header, entries: createEntryIndex(bytes, parsed.entriesStart, path), rootKey, dataKeys };
 }
 
 // Decrypts one entry line to its plaintext JSON.
@@ -118,7 +109,7 @@ export function decryptEntry(snapshot: StoreSnapshot, storageKey: string, line: 
 
 // Store text for `header` with the snapshot's entries changed by `changes` (key → plaintext
 // JSON, or null to delete). Unchanged entries keep their line byte for byte; changed ones are
-// sealed under the active term with fresh nonces.
+// sealed under the active term with fresh nonces. Walks every entry: writes are not the hot path.
 export function renderChangedStore(
   header: StoreHeader,
   rootKey: Buffer,
@@ -129,22 +120,25 @@ export function renderChangedStore(
   const term = header.keyring.active;
   const dataKey = dataKeys.get(term);
   if (dataKey === undefined) throw new SecretrunError('internal', `active key term ${term} is missing`);
-  const added = [...changes.keys()].filter((k) => !(base?.lines.has(k) ?? false)).sort(compareKeys);
-  const existing = base?.keys ?? [];
+  const seal = (key: string, plaintext: string): string =>
+    renderEntryLine(key, sealEnvelope({ dataKey, term, nonce: randomBytes(12), storeId: header.id, storageKey: key, plaintext }));
+  // Merge the sorted changed keys into the sorted existing entries.
+  const changed = [...changes.keys()].sort(compareKeys);
   const lines: string[] = [];
-  let a = 0;
-  let e = 0;
-  while (a < added.length || e < existing.length) {
-    const next = a < added.length && (e >= existing.length || compareKeys(added[a] as string, existing[e] as string) < 0) ? added[a++] : existing[e++];
-    const key = next as string;
-    const change = changes.get(key);
-    if (change === null) continue;
-    if (change === undefined) {
-      lines.push(base?.lines.get(key) as string);
-      continue;
+  let c = 0;
+  const flushBelow = (key: string | undefined): void => {
+    for (; c < changed.length && (key === undefined || compareKeys(changed[c] as string, key) < 0); c++) {
+      const change = changes.get(changed[c] as string);
+      if (typeof change === 'string') lines.push(seal(changed[c] as string, change));
     }
-    const envelope = sealEnvelope({ dataKey, term, nonce: randomBytes(12), storeId: header.id, storageKey: key, plaintext: change });
-    lines.push(renderEntryLine(key, envelope));
+  };
+  for (const entry of base?.entries.entries() ?? []) {
+    flushBelow(entry.key);
+    const change = changes.get(entry.key);
+    if (change === undefined) lines.push(entry.line);
+    else if (change !== null) lines.push(seal(entry.key, change));
+    if (changed[c] === entry.key) c++;
   }
+  flushBelow(undefined);
   return renderStoreText(header, lines, deriveMacKey(rootKey));
 }

@@ -7,7 +7,7 @@ import type { FileStoreOptions } from '../../src/store/file-store.js';
 import type { JsonValue } from '../../src/store/storage.js';
 import type { StoreCreation } from '../../src/store/init-store.js';
 import { deriveMacKey } from '../../src/store/key-derivation.js';
-import { parseStoreText, readEntryEnvelope, renderEntryLine, renderStoreText } from '../../src/store/store-format.js';
+import { parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreText } from '../../src/store/store-format.js';
 import { makeStoreEnv } from './store-test-env.js';
 
 const values: Record<string, JsonValue> = {
@@ -76,6 +76,23 @@ describe('file store', () => {
     await store.read((s) => s.get('secret/data/beta'));
     await store.read((s) => s.get('secret/data/beta'));
     expect(decrypted).toEqual(['secret/data/beta']);
+  });
+
+  it('after another writer changed the file, serves new values and re-decrypts only changed entries', async () => {
+    const { path, env, store } = await seeded();
+    const decrypted: string[] = [];
+    const reader = await openFileStore({ path, env, onDecrypt: (key) => decrypted.push(key) });
+    expect(await reader.read((s) => [s.get('secret/data/alpha'), s.get('secret/data/beta')])).toEqual([
+      values['secret/data/alpha'],
+      values['secret/data/beta'],
+    ]);
+    await store.update((s) => {
+      s.put('secret/data/beta', { token: 'PLAINTEXT-beta-new' });
+      s.delete('secret/metadata/alpha');
+    });
+    const after = await reader.read((s) => [s.get('secret/data/alpha'), s.get('secret/data/beta'), s.get('secret/metadata/alpha')]);
+    expect(after).toEqual([values['secret/data/alpha'], { token: 'PLAINTEXT-beta-new' }, undefined]);
+    expect(decrypted).toEqual(['secret/data/alpha', 'secret/data/beta', 'secret/data/beta']);
   });
 
   it('keeps an unchanged entry line byte for byte across an unrelated write', async () => {
@@ -213,8 +230,9 @@ describe('file store', () => {
     // A second store under the same root key, holding the same storage key.
     const otherStore = await openFileStore({ path: other.path, env, create: true });
     await otherStore.update((s) => s.put('secret/data/alpha', 'PLAINTEXT-other'));
-    const parsed = parseStoreText(readFileSync(path, 'utf8'), path);
-    const lines = parsed.entriesText.slice(0, -1).split('\n');
+    const bytes = readFileSync(path);
+    const parsed = parseStoreBytes(bytes, path);
+    const lines = bytes.toString('utf8', parsed.entriesStart).slice(0, -1).split('\n');
     const theirs = readFileSync(other.path, 'utf8').split('\n')[1] as string;
     // Re-MAC with the real key, as a buggy merge tool holding the key might: only the AAD is left to object.
     const remac = (entries: string[]) => writeFileSync(path, renderStoreText(parsed.header, entries, deriveMacKey(key)));
