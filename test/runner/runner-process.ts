@@ -1,7 +1,7 @@
 // Starts the bundled runner driver as a real process and records what it prints.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
@@ -18,12 +18,36 @@ export interface RunnerProcess {
   /** Waits until stdout contains `text` and returns stdout. */
   waitForOutput(text: string, stream?: 'stdout' | 'stderr'): Promise<string>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The pids of the commands the runner started, as they printed them (`ready <pid>`). */
+  commandPids(): number[];
 }
 
-const running: ChildProcess[] = [];
+const running: RunnerProcess[] = [];
 
+// Is `pid` still one of our fixture programs? Guards against killing a process that reused the
+// pid of a command that already exited. Where /proc is missing, the printed pid is trusted.
+function isFixtureProcess(pid: number): boolean {
+  if (!existsSync('/proc/self/cmdline')) return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(fixtureDir);
+  } catch {
+    return false;
+  }
+}
+
+// Kills every runner a test started and every command they started, in all paths: a runner
+// killed (or crashed) before its command leaves that command running, re-parented to init.
 afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const run of running.splice(0)) {
+    for (const pid of run.commandPids()) {
+      try {
+        if (isFixtureProcess(pid)) process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+  }
 });
 
 // A temp dir holding a manifest and a source file for one test.
@@ -46,7 +70,6 @@ export function startRunner(
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running.push(child);
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -54,7 +77,7 @@ export function startRunner(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal })),
   );
-  return {
+  const run: RunnerProcess = {
     child,
     stdout: () => out,
     stderr: () => err,
@@ -69,7 +92,10 @@ export function startRunner(
       }
     },
     exited,
+    commandPids: () => [...out.matchAll(/ready (\d+)/g)].map((match) => Number(match[1])),
   };
+  running.push(run);
+  return run;
 }
 
 // How many times the driver's source has read secrets so far.

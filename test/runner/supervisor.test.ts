@@ -178,8 +178,14 @@ expand:
     await run.waitForOutput('ready');
     writeSecrets(setup.sourceFile, { 'secret/myapp/db': { version: 2, data: { password: 'pw-two-5678' } } });
     await run.waitForOutput('got SIGTERM');
-    await waitFor('restarted child', () => ([...run.stdout().matchAll(/ready \d+/g)].length === 2 ? true : undefined));
-    run.child.kill('SIGKILL');
+    await waitFor('restarted child', () => (run.commandPids().length === 2 ? true : undefined));
+    const [first, second] = run.commandPids();
+    expect(first).not.toBe(second);
+    // The first child ignored SIGTERM, so only the SIGKILL after kill_timeout can have ended it.
+    expect(() => process.kill(first ?? 0, 0)).toThrow();
+    // The second child ignores SIGTERM too: end it directly, and the runner exits as it did.
+    process.kill(second ?? 0, 'SIGKILL');
+    expect((await run.exited).code).toBe(137);
   });
 
   it('sends reload_signal with on_change: signal, and exits with on_change: exit', async () => {
