@@ -7,27 +7,23 @@ import { compareKeys, integrityError } from './store-format.js';
 // keys that hold JSON escapes. A bisection over bytes needs no table of line offsets, so even
 // the newline scan such a table would take (~2-5 ms on 7 MB) is skipped.
 //
-// Reads do not check that the keys are sorted and unique: the caller verified the MAC, which
-// proves the bytes are exactly what our writer produced, and the writer sorts and dedups.
-// Lines a lookup touches are still checked for shape, and walking every entry (the write path,
-// which re-MACs what it walks) checks the order too.
-
-// One entry as the write path sees it: its storage key and its raw line, without the "\n".
-export interface IndexedEntry {
-  key: string;
-  line: string;
-}
+// Nothing checks that the keys are sorted and unique, on reads or writes: the caller verified
+// the MAC, which proves the bytes are exactly what our writer produced, and the writer only
+// ever splices lines in key order into such bytes. Lines a lookup touches are still checked
+// for shape (a malformed one throws store_integrity).
 
 // The sorted entries of one store file.
 export interface EntryIndex {
-  /** How many entries there are (counted on first use). */
-  readonly size: number;
-  /** The raw line of the entry at `key`, or undefined when there is none. */
+  /** The raw line of the entry at `key` (without its "\n"), or undefined when there is none. */
   lineOf(key: string): string | undefined;
   /** The keys that start with `prefix`, in store order. */
   keysWithPrefix(prefix: string): string[];
-  /** Every entry in store order; throws store_integrity if the order is broken. */
-  entries(): IterableIterator<IndexedEntry>;
+  /**
+   * The entry lines with `lines` applied (key → new raw line, or null to delete), as byte
+   * chunks of whole lines in key order. Untouched runs of lines are slices of the file's own
+   * bytes, so they stay byte for byte and a write costs a lookup per changed key, not a walk.
+   */
+  spliceLines(lines: ReadonlyMap<string, string | null>): Buffer[];
 }
 
 const newline = 0x0a;
@@ -56,8 +52,6 @@ interface Probe {
 // An index over `bytes` (a whole store file, ending in "\n"), whose entry lines begin at
 // byte `start`; `path` names the store in errors.
 export function createEntryIndex(bytes: Buffer, start: number, path: string): EntryIndex {
-  let size: number | undefined;
-
   const spanAt = (lineStart: number): LineSpan => {
     const end = bytes.indexOf(newline, lineStart);
     const keyStart = lineStart + entryPrefix.length;
@@ -103,14 +97,15 @@ export function createEntryIndex(bytes: Buffer, start: number, path: string): En
     return bytes.compare(probe.bytes, 0, probe.bytes.length, span.start + entryPrefix.length, span.keyEnd);
   };
 
-  // The first line whose key is not below `probe` (a lower bound), or undefined past the end.
-  const lowerBound = (probe: Probe): LineSpan | undefined => {
-    let low = start;
+  // The first line from byte `from` on whose key is not below `probe` (a lower bound), or
+  // undefined past the end.
+  const lowerBound = (probe: Probe, from = start): LineSpan | undefined => {
+    let low = from;
     let high = bytes.length;
     let found: LineSpan | undefined;
     // Invariant: low and high are line starts (or the end); lines before low are below probe,
-    // lines from high on are not. The byte before `start` is the header's newline, so the
-    // backward search for a line start never leaves [low, high).
+    // lines from high on are not. The byte before a line start is a newline (before `start`,
+    // the header's), so the backward search for a line start never leaves [low, high).
     while (low < high) {
       const middle = low + ((high - low) >>> 1);
       const span = spanAt(bytes.lastIndexOf(newline, middle - 1) + 1);
@@ -127,16 +122,6 @@ export function createEntryIndex(bytes: Buffer, start: number, path: string): En
   const probeOf = (key: string): Probe => ({ text: key, bytes: loneSurrogate.test(key) ? undefined : Buffer.from(key, 'utf8') });
 
   return {
-    get size() {
-      if (size === undefined) {
-        size = 0;
-        for (let at = start; at < bytes.length; size++) {
-          const end = bytes.indexOf(newline, at);
-          at = end === -1 ? bytes.length : end + 1;
-        }
-      }
-      return size;
-    },
     lineOf(key) {
       const probe = probeOf(key);
       const span = lowerBound(probe);
@@ -154,16 +139,22 @@ export function createEntryIndex(bytes: Buffer, start: number, path: string): En
       }
       return keys;
     },
-    *entries() {
-      let previous: string | undefined;
-      for (let at = start, line = 2; at < bytes.length; line++) {
-        const span = spanAt(at);
-        const key = keyOf(span);
-        if (previous !== undefined && compareKeys(previous, key) >= 0) throw integrityError(path, `line ${line} is out of order`);
-        yield { key, line: bytes.toString('utf8', span.start, span.end) };
-        previous = key;
-        at = span.end + 1;
+    spliceLines(lines) {
+      const chunks: Buffer[] = [];
+      // `copied` is where the old bytes not yet copied begin; each changed key, in order, is
+      // searched for only from there on.
+      let copied = start;
+      for (const key of [...lines.keys()].sort(compareKeys)) {
+        const probe = probeOf(key);
+        const span = lowerBound(probe, copied);
+        const at = span === undefined ? bytes.length : span.start;
+        if (at > copied) chunks.push(bytes.subarray(copied, at));
+        copied = span !== undefined && compareTo(span, probe) === 0 ? span.end + 1 : at;
+        const line = lines.get(key);
+        if (typeof line === 'string') chunks.push(Buffer.from(`${line}\n`, 'utf8'));
       }
+      if (copied < bytes.length) chunks.push(bytes.subarray(copied));
+      return chunks;
     },
   };
 }

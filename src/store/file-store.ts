@@ -11,7 +11,7 @@ import type { KeyOptions, RootKey } from './root-key.js';
 import type { JsonValue, Storage, Store } from './storage.js';
 import { compareKeys } from './store-format.js';
 import type { StoreHeader } from './store-format.js';
-import { decryptEntry, ioError, loadSnapshot, readStoreFile, renderChangedStore } from './store-snapshot.js';
+import { adoptRenderedStore, decryptEntry, ioError, loadSnapshot, readStoreFile, renderChangedStore } from './store-snapshot.js';
 import type { FileSignature, StoreSnapshot } from './store-snapshot.js';
 
 // The durable Store over one encrypted file. Reads are served from the loaded snapshot
@@ -95,15 +95,14 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
     return resolveRootKey(options, header.id, header.kdf, path, header.check);
   };
 
-  // Loads the file from disk, or adopts bytes this store just wrote (whose key it holds).
-  // Cached plaintexts are not checked here, which would cost a lookup per cached entry on every
+  // Loads the file from disk, or adopts a snapshot of what this store just wrote. Cached
+  // plaintexts are not checked here, which would cost a lookup per cached entry on every
   // reload, but when next used (plaintextOf); entries this store just changed go at once.
-  const load = async (written?: { bytes: Buffer; rootKey: RootKey; changed: Iterable<string> }): Promise<void> => {
-    const file = written === undefined ? await readStoreFile(path) : { bytes: written.bytes, signature: await statSignature(path) };
-    const resolver = written === undefined ? resolveKey : async () => written.rootKey;
-    const next = file === undefined ? undefined : await loadSnapshot(path, file.bytes, resolver);
+  const load = async (written?: { snapshot: StoreSnapshot; changed: Iterable<string> }): Promise<void> => {
+    const file = written === undefined ? await readStoreFile(path) : undefined;
+    const next = written?.snapshot ?? (file === undefined ? undefined : await loadSnapshot(path, file.bytes, resolveKey));
     snapshot = next;
-    signature = file === undefined ? missing : file.signature;
+    signature = written !== undefined ? await statSignature(path) : file === undefined ? missing : file.signature;
     generation++;
     if (next === undefined) plain.clear();
     for (const key of written?.changed ?? []) plain.delete(key);
@@ -213,11 +212,12 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
           target = { header: fresh.header, rootKey: { key: fresh.rootKey, source: describeKey(fresh.creation) }, dataKeys: fresh.dataKeys };
           creation = fresh.creation;
         }
-        const bytes = Buffer.from(renderChangedStore(target.header, target.rootKey.key, target.dataKeys, snapshot, changes), 'utf8');
+        const bytes = renderChangedStore(target.header, target.rootKey.key, target.dataKeys, snapshot, changes);
         await writeFileAtomic(path, bytes).catch((error: unknown) => {
           throw ioError(path, 'write', error);
         });
-        await load({ bytes, rootKey: target.rootKey, changed: changes.keys() });
+        const written = adoptRenderedStore(path, bytes, target.header, target.rootKey, target.dataKeys);
+        await load({ snapshot: written, changed: changes.keys() });
         if (creation !== undefined) options.onCreated?.(creation);
         return result;
       } finally {

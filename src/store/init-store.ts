@@ -10,7 +10,7 @@ import type { DataKeys } from './keyring.js';
 import { acquireStoreLock } from './lock.js';
 import { decodeRootKey, writeKeyFile } from './root-key.js';
 import type { KeyOptions } from './root-key.js';
-import { renderStoreText } from './store-format.js';
+import { renderStoreFile } from './store-format.js';
 import type { StoreHeader } from './store-format.js';
 import { ioError, readStoreFile } from './store-snapshot.js';
 import { resolveKeyFilePath } from './store-paths.js';
@@ -83,7 +83,7 @@ export async function initStore(options: KeyOptions & { path: string; lockTimeou
       throw new SecretrunError('store_io', `cannot create store ${path}: a file is already there (use it, or remove it first)`);
     }
     const created = await prepareNewStore(path, options);
-    await writeFileAtomic(path, renderStoreText(created.header, [], deriveMacKey(created.rootKey))).catch((error: unknown) => {
+    await writeFileAtomic(path, renderStoreFile(created.header, [], deriveMacKey(created.rootKey))).catch((error: unknown) => {
       throw ioError(path, 'write', error);
     });
     return created.creation;

@@ -46,8 +46,8 @@ export async function rekeyStore(options: RekeyOptions): Promise<{ key: KeyLocat
     }
     const keyring = buildKeyring(snapshot.dataKeys, snapshot.header.keyring.active, key, id, randomBytes);
     const header = { id, keyring, kdf, check: buildKeyCheck(key) };
-    const text = renderChangedStore(header, key, snapshot.dataKeys, snapshot, new Map());
-    return { text, result: { key: location } };
+    const bytes = renderChangedStore(header, key, snapshot.dataKeys, snapshot, new Map());
+    return { bytes, result: { key: location } };
   });
   if (promote !== undefined) await promotePendingKeyFile(promote);
   return result;

@@ -17,7 +17,7 @@ export async function rotateStore(options: StoreOperationOptions): Promise<{ ter
     const keyring = addKeyringTerm(snapshot.header.keyring, rootKey, id, randomBytes);
     const dataKeys = unwrapKeyring(keyring, rootKey, id);
     if (dataKeys === undefined) throw new SecretrunError('internal', 'a freshly added key term does not unwrap');
-    const text = renderChangedStore({ ...snapshot.header, keyring }, rootKey, dataKeys, snapshot, new Map());
-    return { text, result: { term: keyring.active } };
+    const bytes = renderChangedStore({ ...snapshot.header, keyring }, rootKey, dataKeys, snapshot, new Map());
+    return { bytes, result: { term: keyring.active } };
   });
 }

@@ -118,28 +118,28 @@ export function renderHeaderBody(header: StoreHeader): string {
   return JSON.stringify({ secretrun_store: storeFormatVersion, id, keyring, kdf, check });
 }
 
-// The MAC over a header body and the entry lines (already joined, each ending in "\n"), given
-// as text when writing and as the file's raw bytes when reading.
-export function computeStoreMac(macKey: Buffer, headerBody: string, entries: string | Uint8Array): string {
-  return createHmac('sha256', macKey).update(headerBody).update('\n').update(entries).digest('base64');
+// The MAC over a header body and the entry lines, given as byte chunks that together hold
+// whole lines, each ending in "\n" (a write splices new lines between runs of the old file).
+export function computeStoreMac(macKey: Buffer, headerBody: string, entries: readonly Uint8Array[]): string {
+  const hmac = createHmac('sha256', macKey).update(headerBody).update('\n');
+  for (const chunk of entries) hmac.update(chunk);
+  return hmac.digest('base64');
 }
 
 // Throws store_integrity unless the MAC matches the file's raw bytes.
 export function verifyStoreMac(parsed: StoreParts, bytes: Buffer, macKey: Buffer, path: string): void {
-  const entries = bytes.subarray(parsed.entriesStart);
-  const expected = Buffer.from(computeStoreMac(macKey, parsed.headerBody, entries), 'base64');
+  const expected = Buffer.from(computeStoreMac(macKey, parsed.headerBody, [bytes.subarray(parsed.entriesStart)]), 'base64');
   const actual = Buffer.from(parsed.mac, 'base64');
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
     throw integrityError(path, 'the MAC does not match its contents');
   }
 }
 
-// The whole file text for a header and sorted entry lines.
-export function renderStoreText(header: StoreHeader, lines: readonly string[], macKey: Buffer): string {
+// The whole file for a header and the sorted entry lines, given as byte chunks of whole lines.
+export function renderStoreFile(header: StoreHeader, entries: readonly Uint8Array[], macKey: Buffer): Buffer {
   const headerBody = renderHeaderBody(header);
-  const entriesText = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-  const mac = computeStoreMac(macKey, headerBody, entriesText);
-  return `${headerBody.slice(0, -1)},"mac":"${mac}"}\n${entriesText}`;
+  const mac = computeStoreMac(macKey, headerBody, entries);
+  return Buffer.concat([Buffer.from(`${headerBody.slice(0, -1)},"mac":"${mac}"}\n`, 'utf8'), ...entries]);
 }
 
 // One entry line.

@@ -6,8 +6,8 @@ import type { KeyOptions } from './root-key.js';
 import { ioError, loadSnapshot, readStoreFile } from './store-snapshot.js';
 import type { StoreSnapshot } from './store-snapshot.js';
 
-// The shared shape of rotate and rekey: under the lock, load and verify the store, compute new
-// text from it, and replace the file atomically.
+// The shared shape of rotate and rekey: under the lock, load and verify the store, compute the
+// new file from it, and replace the file atomically.
 
 // Options of an operation on an existing store.
 export interface StoreOperationOptions extends KeyOptions {
@@ -15,10 +15,10 @@ export interface StoreOperationOptions extends KeyOptions {
   lockTimeoutMs?: number;
 }
 
-// Runs `rewrite` on the verified store and writes the text it returns.
+// Runs `rewrite` on the verified store and writes the file it returns.
 export async function rewriteStore<T>(
   options: StoreOperationOptions,
-  rewrite: (snapshot: StoreSnapshot) => Promise<{ text: string; result: T }>,
+  rewrite: (snapshot: StoreSnapshot) => Promise<{ bytes: Buffer; result: T }>,
 ): Promise<T> {
   const { path } = options;
   const release = await acquireStoreLock(path, options.lockTimeoutMs);
@@ -31,8 +31,8 @@ export async function rewriteStore<T>(
     const snapshot = await loadSnapshot(path, file.bytes, (header) =>
       resolveRootKey(options, header.id, header.kdf, path, header.check),
     );
-    const { text, result } = await rewrite(snapshot);
-    await writeFileAtomic(path, text).catch((error: unknown) => {
+    const { bytes, result } = await rewrite(snapshot);
+    await writeFileAtomic(path, bytes).catch((error: unknown) => {
       throw ioError(path, 'write', error);
     });
     return result;

@@ -8,7 +8,7 @@ import type { EntryIndex } from './entry-index.js';
 import { unwrapKeyring } from './keyring.js';
 import type { DataKeys } from './keyring.js';
 import type { RootKey } from './root-key.js';
-import { compareKeys, parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreText, verifyStoreMac } from './store-format.js';
+import { compareKeys, parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreFile, verifyStoreMac } from './store-format.js';
 import type { StoreHeader } from './store-format.js';
 
 // One verified, loaded state of a store file: header, an index over the raw entry lines,
@@ -107,38 +107,34 @@ export function decryptEntry(snapshot: StoreSnapshot, storageKey: string, line: 
   return plaintext;
 }
 
-// Store text for `header` with the snapshot's entries changed by `changes` (key → plaintext
-// JSON, or null to delete). Unchanged entries keep their line byte for byte; changed ones are
-// sealed under the active term with fresh nonces. Walks every entry: writes are not the hot path.
+// The store file for `header` with the snapshot's entries changed by `changes` (key →
+// plaintext JSON, or null to delete). Unchanged entries keep their line byte for byte (they are
+// copied as bytes, never decoded); changed ones are sealed under the active term with fresh
+// nonces.
 export function renderChangedStore(
   header: StoreHeader,
   rootKey: Buffer,
   dataKeys: DataKeys,
   base: StoreSnapshot | undefined,
   changes: ReadonlyMap<string, string | null>,
-): string {
+): Buffer {
   const term = header.keyring.active;
   const dataKey = dataKeys.get(term);
   if (dataKey === undefined) throw new SecretrunError('internal', `active key term ${term} is missing`);
-  const seal = (key: string, plaintext: string): string =>
-    renderEntryLine(key, sealEnvelope({ dataKey, term, nonce: randomBytes(12), storeId: header.id, storageKey: key, plaintext }));
-  // Merge the sorted changed keys into the sorted existing entries.
-  const changed = [...changes.keys()].sort(compareKeys);
-  const lines: string[] = [];
-  let c = 0;
-  const flushBelow = (key: string | undefined): void => {
-    for (; c < changed.length && (key === undefined || compareKeys(changed[c] as string, key) < 0); c++) {
-      const change = changes.get(changed[c] as string);
-      if (typeof change === 'string') lines.push(seal(changed[c] as string, change));
-    }
-  };
-  for (const entry of base?.entries.entries() ?? []) {
-    flushBelow(entry.key);
-    const change = changes.get(entry.key);
-    if (change === undefined) lines.push(entry.line);
-    else if (change !== null) lines.push(seal(entry.key, change));
-    if (changed[c] === entry.key) c++;
+  const lines = new Map<string, string | null>();
+  for (const [key, plaintext] of changes) {
+    const sealed = plaintext === null ? null : sealEnvelope({ dataKey, term, nonce: randomBytes(12), storeId: header.id, storageKey: key, plaintext });
+    lines.set(key, sealed === null ? null : renderEntryLine(key, sealed));
   }
-  flushBelow(undefined);
-  return renderStoreText(header, lines, deriveMacKey(rootKey));
+  const entries =
+    base === undefined
+      ? [...lines].filter(([, line]) => line !== null).sort(([a], [b]) => compareKeys(a, b)).map(([, line]) => Buffer.from(`${line}\n`, 'utf8'))
+      : base.entries.spliceLines(lines);
+  return renderStoreFile(header, entries, deriveMacKey(rootKey));
+}
+
+// The snapshot of a file this process just rendered with renderChangedStore: it holds the keys
+// already, and the bytes never left memory, so they are not parsed or verified again.
+export function adoptRenderedStore(path: string, bytes: Buffer, header: StoreHeader, rootKey: RootKey, dataKeys: DataKeys): StoreSnapshot {
+  return { path, header, entries: createEntryIndex(bytes, bytes.indexOf(0x0a) + 1, path), rootKey, dataKeys };
 }

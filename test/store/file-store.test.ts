@@ -7,7 +7,7 @@ import type { FileStoreOptions } from '../../src/store/file-store.js';
 import type { JsonValue } from '../../src/store/storage.js';
 import type { StoreCreation } from '../../src/store/init-store.js';
 import { deriveMacKey } from '../../src/store/key-derivation.js';
-import { parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreText } from '../../src/store/store-format.js';
+import { parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreFile } from '../../src/store/store-format.js';
 import { makeStoreEnv } from './store-test-env.js';
 
 const values: Record<string, JsonValue> = {
@@ -235,7 +235,8 @@ describe('file store', () => {
     const lines = bytes.toString('utf8', parsed.entriesStart).slice(0, -1).split('\n');
     const theirs = readFileSync(other.path, 'utf8').split('\n')[1] as string;
     // Re-MAC with the real key, as a buggy merge tool holding the key might: only the AAD is left to object.
-    const remac = (entries: string[]) => writeFileSync(path, renderStoreText(parsed.header, entries, deriveMacKey(key)));
+    const remac = (entries: string[]) =>
+      writeFileSync(path, renderStoreFile(parsed.header, entries.map((e) => Buffer.from(`${e}\n`)), deriveMacKey(key)));
     const asAlpha = (line: string) => renderEntryLine('secret/data/alpha', readEntryEnvelope(line));
 
     remac([asAlpha(lines[1] as string), lines[1] as string, lines[2] as string]);
