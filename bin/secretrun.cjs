@@ -16,7 +16,13 @@ const bundle = join(__dirname, '..', 'dist', 'cli.cjs');
 const source = readFileSync(bundle, 'utf8');
 const useCache = process.env.SECRETRUN_NO_CODE_CACHE !== '1';
 const cacheDir = join(process.env.XDG_CACHE_HOME || join(process.env.HOME || homedir(), '.cache'), 'secretrun');
-const cacheFile = join(cacheDir, 'code-cache-cli.bin');
+// One cache per command group: V8 caches only the functions compiled by the run that wrote
+// the cache, so a cache written by `kv put` left the runner compiling its own code on every
+// start. The group is a fixed word (never free text from argv) so the files stay few.
+const groups = ['run', 'check', 'env', 'init', 'kv', 'secrets', 'operator', 'server'];
+const first = process.argv[2] ?? '';
+const group = groups.includes(first) ? first : first.startsWith('-') ? 'run' : 'cli';
+const cacheFile = join(cacheDir, `code-cache-${group}.bin`);
 
 let cachedData;
 if (useCache) {
