@@ -1,11 +1,25 @@
 import type { CliIo } from './io.js';
 
-// The real process's streams and environment, for the binary.
+// The real process's streams and environment, for the binary. Everything about the standard
+// streams is read on first use: creating process.stdout costs about a millisecond (a socket
+// for a pipe), and the runner needs it only after its command started, if at all.
 export function processIo(): CliIo {
   return {
-    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
-    stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
-    stdinIsTTY: process.stdin.isTTY === true,
+    stdout: {
+      write: (text) => void process.stdout.write(text),
+      get isTTY() {
+        return process.stdout.isTTY === true;
+      },
+    },
+    stderr: {
+      write: (text) => void process.stderr.write(text),
+      get isTTY() {
+        return process.stderr.isTTY === true;
+      },
+    },
+    get stdinIsTTY() {
+      return process.stdin.isTTY === true;
+    },
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

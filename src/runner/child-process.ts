@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { signalExitCode } from './signals.js';
 
@@ -39,6 +38,9 @@ export class Child {
     const stdin = typeof spec.stdin === 'string' ? spec.stdin : 'pipe';
     // Plain child_process, not execa: execa's import alone costs more start-up time than the
     // whole budget allows (measured in the issue report), and we need none of its extras.
+    // Loaded here, not imported: a bundle hoists static imports to its top, and node:child_process
+    // (with net and dgram) would then be loaded by every command, not only by the runner.
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(file, argv, { env: spec.env, cwd: spec.cwd, stdio: [stdin, spec.stdout, spec.stderr] });
     if (typeof spec.stdin !== 'string' && child.stdin) spec.stdin.pipe(child.stdin as Writable);
     this.pid = child.pid;

@@ -39,17 +39,39 @@ export interface RunOptions {
   readonly io?: Partial<RunIo>;
 }
 
+// The runner process's own connections. The standard streams are read on first use: creating
+// process.stdout costs about a millisecond (a socket for a pipe), so it happens after the
+// command started, or never when the command writes to the terminal directly. Whether stdout
+// is a terminal is asked of the file descriptor, as process.stdout itself does.
 function processIo(): RunIo {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     stdin: undefined,
-    stdoutIsTTY: process.stdout.isTTY === true,
+    get stdoutIsTTY() {
+      return process.getBuiltinModule('node:tty').isatty(1);
+    },
     env: process.env,
     signals: processSignals,
     cwd: process.cwd(),
     random: Math.random,
   };
+}
+
+// The runner's io: the process's own, with what the caller gave on top. Descriptors are copied
+// rather than spread, so the process's streams stay unread until used.
+function runIo(given: Partial<RunIo> = {}): RunIo {
+  return Object.defineProperties(processIo(), Object.getOwnPropertyDescriptors(given));
+}
+
+// Is this stream of the run the process's own? Then the child may write to the fd directly.
+function isOwn(given: Partial<RunIo> | undefined, name: 'stdout' | 'stderr'): boolean {
+  const stream = given?.[name];
+  return stream === undefined || stream === process[name];
 }
 
 // Should the child's output be masked under this manifest and terminal?
@@ -61,12 +83,13 @@ export function shouldMask(manifest: Manifest, stdoutIsTTY: boolean): boolean {
 // anything starts), starts the command, forwards signals, restarts or signals it when secrets
 // change, and resolves with the exit code the runner should exit with.
 export async function runSupervised(options: RunOptions): Promise<number> {
-  const io: RunIo = { ...processIo(), ...options.io };
+  const io = runIo(options.io);
   const { manifest, source } = options;
   const initial = await resolveManifest(manifest, source, { env: io.env });
   const masking = shouldMask(manifest, io.stdoutIsTTY);
   if (manifest.githubMask && io.env['GITHUB_ACTIONS'] === 'true') io.stdout.write(renderGithubMasks(initial.secretValues));
-  return new Supervision(options, io, masking).run(initial);
+  const inherit = { stdout: !masking && isOwn(options.io, 'stdout'), stderr: !masking && isOwn(options.io, 'stderr') };
+  return new Supervision(options, io, masking, inherit).run(initial);
 }
 
 // One supervised run. A class because it is a lifecycle: start, watch, restart, finish.
@@ -91,6 +114,8 @@ class Supervision {
     readonly options: RunOptions,
     readonly io: RunIo,
     readonly masking: boolean,
+    /** Whether the child writes straight to the runner's own stdout / stderr. */
+    readonly inherit: { readonly stdout: boolean; readonly stderr: boolean },
   ) {}
 
   #log(line: string): void {
@@ -122,19 +147,18 @@ class Supervision {
 
   #start(resolved: ResolvedEnv): void {
     const { manifest, command, args } = this.options;
-    const inheritOut = !this.masking && this.io.stdout === process.stdout;
-    const inheritErr = !this.masking && this.io.stderr === process.stderr;
     const child = new Child({
       command,
       args,
       env: resolved.env,
       shell: manifest.shell,
       cwd: this.io.cwd,
-      stdout: inheritOut ? 'inherit' : 'pipe',
-      stderr: inheritErr ? 'inherit' : 'pipe',
+      stdout: this.inherit.stdout ? 'inherit' : 'pipe',
+      stderr: this.inherit.stderr ? 'inherit' : 'pipe',
       stdin: this.io.stdin ?? 'inherit',
     });
-    const pipes = [this.#pipe(child.stdout, this.io.stdout, resolved), this.#pipe(child.stderr, this.io.stderr, resolved)];
+    // After the spawn: the mask and our own streams are set up while the command starts.
+    const pipes = [this.#pipe(child.stdout, () => this.io.stdout, resolved), this.#pipe(child.stderr, () => this.io.stderr, resolved)];
     this.#drained = Promise.all(pipes);
     this.#child = child;
     this.#current = resolved;
@@ -142,10 +166,10 @@ class Supervision {
   }
 
   // Copies one child stream to ours, through a mask when masking; resolves when all is written.
-  #pipe(from: Readable | null, to: Writable, resolved: ResolvedEnv): Promise<unknown> {
+  #pipe(from: Readable | null, to: () => Writable, resolved: ResolvedEnv): Promise<unknown> {
     if (!from) return Promise.resolve();
     const through = this.masking ? createMaskStream(resolved.secretValues) : new PassThrough();
-    from.pipe(through).pipe(to, { end: false });
+    from.pipe(through).pipe(to(), { end: false });
     return finished(through).catch(() => undefined);
   }
 
