@@ -49,11 +49,53 @@ function remoteAuth(io: CliIo, spec: Extract<SourceSpec, { kind: 'remote' }>): T
   return token ? { kind: 'token', token } : { kind: 'file' };
 }
 
+// A local store opened before the manifest was read, so that reading and verifying the store
+// overlaps with reading the manifest (start-up is the runner's hot path).
+interface EarlySource {
+  readonly path: string;
+  readonly opened: Promise<SecretSource>;
+}
+
+// Opens the local store where it will be unless the manifest says otherwise: --store,
+// SECRETRUN_STORE or the default path. Nothing when VAULT_ADDR makes every run remote. It never
+// prompts: a passphrase is asked for only once the manifest chose this store.
+function startLocalSource(io: CliIo, storeFlag: string): EarlySource | undefined {
+  if (io.env['VAULT_ADDR']) return undefined;
+  const path = resolveStorePath(io.cwd, {}, storeFlag || io.env['SECRETRUN_STORE'] || undefined);
+  const opened = createLocalSource({ path, env: io.env });
+  // Its failure is reported only if the manifest chooses this store (see discardSource).
+  opened.catch(() => undefined);
+  return { path, opened };
+}
+
+// Closes an early store the manifest did not choose; its errors are not the run's.
+function discardSource(early: EarlySource | undefined): void {
+  void early?.opened.then((source) => source.close()).catch(() => undefined);
+}
+
+// The manifest of a run and the source it reads from, read side by side. Errors come in the
+// same order as when reading one after the other: the manifest's first, then the source's.
+export async function openRunSetup(
+  io: CliIo,
+  flags: { readonly manifest: string; readonly e: readonly string[]; readonly store: string },
+): Promise<{ manifest: Manifest; source: SecretSource }> {
+  const early = startLocalSource(io, flags.store);
+  let manifest: Manifest;
+  try {
+    manifest = await loadRunManifest(io, flags.manifest, flags.e);
+  } catch (error) {
+    discardSource(early);
+    throw error;
+  }
+  return { manifest, source: await openRunSource(io, manifest, flags.store, early) };
+}
+
 // The source a manifest reads from: the local store, or a Vault-compatible server when the
-// manifest names one or VAULT_ADDR is set.
-export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: string): Promise<SecretSource> {
+// manifest names one or VAULT_ADDR is set. `early` is used when it is that store.
+export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: string, early?: EarlySource): Promise<SecretSource> {
   const address = manifest.source.kind === 'remote' ? manifest.source.address : io.env['VAULT_ADDR'];
   if (address) {
+    discardSource(early);
     // Loaded on demand: the HTTP(S) client pulls in node:http, node:https and TLS.
     const { createRemoteSource } = await import('../source/remote-source.js');
     const spec = manifest.source.kind === 'remote' ? manifest.source : undefined;
@@ -67,5 +109,9 @@ export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: st
   const manifestStore = manifest.source.kind === 'store' ? manifest.source.store : undefined;
   const explicit = storeFlag || io.env['SECRETRUN_STORE'] || manifestStore;
   const path = resolveStorePath(io.cwd, {}, explicit || undefined);
-  return withPassphrasePrompt(io, path, (passphrase) => createLocalSource({ path, env: io.env, ...(passphrase === undefined ? {} : { passphrase }) }));
+  const chosen = early?.path === path ? early : undefined;
+  if (chosen === undefined) discardSource(early);
+  return withPassphrasePrompt(io, path, (passphrase) =>
+    passphrase === undefined && chosen !== undefined ? chosen.opened : createLocalSource({ path, env: io.env, ...(passphrase === undefined ? {} : { passphrase }) }),
+  );
 }

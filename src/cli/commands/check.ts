@@ -1,7 +1,7 @@
 import { checkManifest, renderCheckReport } from '../../runner/check-report.js';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
-import { loadRunManifest, manifestFlags, openRunSource } from '../runner-setup.js';
+import { manifestFlags, openRunSetup } from '../runner-setup.js';
 
 const flags = [...manifestFlags] as const;
 
@@ -17,8 +17,7 @@ export const checkCommand: Command = {
   async run(argv, context) {
     const { flags: values } = parseCommandLine('check', flags, argv, context, { min: 0, max: 0 });
     const { io } = context;
-    const manifest = await loadRunManifest(io, values.manifest, values.e);
-    const source = await openRunSource(io, manifest, values.store);
+    const { manifest, source } = await openRunSetup(io, values);
     try {
       const report = await checkManifest(manifest, source, { env: io.env });
       const text = renderCheckReport(report);

@@ -4,7 +4,7 @@ import { resolveManifest } from '../../runner/resolve-manifest.js';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
-import { loadRunManifest, manifestFlags, openRunSource } from '../runner-setup.js';
+import { manifestFlags, openRunSetup } from '../runner-setup.js';
 
 const flags = [
   ...manifestFlags,
@@ -25,8 +25,7 @@ export const envCommand: Command = {
     if (!['dotenv', 'json', 'shell'].includes(values.format)) {
       throw new SecretrunError('usage', `invalid -format "${values.format}" for env: use dotenv, json or shell`);
     }
-    const manifest = await loadRunManifest(io, values.manifest, values.e);
-    const source = await openRunSource(io, manifest, values.store);
+    const { manifest, source } = await openRunSetup(io, values);
     try {
       const resolved = await resolveManifest(manifest, source, { env: io.env });
       if (io.stdout.isTTY) io.stderr.write('secretrun: warning: printing secret values to a terminal\n');

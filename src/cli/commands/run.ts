@@ -3,7 +3,7 @@ import { deepFreeze, type MaskMode } from '../../manifest/manifest.js';
 import { runSupervised } from '../../runner/supervisor.js';
 import type { Command } from '../command.js';
 import { parseFlags, type FlagSpec } from '../flags.js';
-import { loadRunManifest, manifestFlags, openRunSource } from '../runner-setup.js';
+import { manifestFlags, openRunSetup } from '../runner-setup.js';
 
 const flags = [
   ...manifestFlags,
@@ -31,14 +31,13 @@ export const runCommand: Command = {
     }
     const mask = parsed.flags.mask;
     if (mask !== '' && !['on', 'off', 'auto'].includes(mask)) throw new SecretrunError('usage', `invalid -mask "${mask}": use on, off or auto`);
-    const loaded = await loadRunManifest(io, parsed.flags.manifest, parsed.flags.e);
+    const { manifest: loaded, source } = await openRunSetup(io, parsed.flags);
     const manifest = deepFreeze({
       ...loaded,
       once: loaded.once || parsed.flags.once,
       shell: loaded.shell || parsed.flags.shell,
       mask: mask === '' ? loaded.mask : (mask as MaskMode),
     });
-    const source = await openRunSource(io, manifest, parsed.flags.store);
     try {
       return await runSupervised({ manifest, source, command, args, io: { env: io.env, cwd: io.cwd } });
     } finally {
