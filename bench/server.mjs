@@ -1,14 +1,17 @@
 // bench/server: throughput of `secretrun server` for GET secret/data/<key> over keep-alive,
 // beside a bare node:http server answering a body of the same size (the floor any Node server
 // pays), and PUT throughput/latency, in dev (memory) and store (encrypted file) mode.
+// Last, resolving 100 variables from the server: `secretrun run --once -- true` with a manifest
+// of 100 references beside the seed guide's load-secrets.sh (one `secretrun kv get -field`
+// process per variable, in sequence), both with VAULT_TOKEN set.
 // Usage: npm run build && node bench/server.mjs [seconds per run, default 5] [connections, default 16]
 // Both servers run as child processes; the load generator (below) runs here, with one
 // keep-alive connection per concurrent loop (autocannon/wrk are not assumed to be installed),
 // after a 1.5 s warm-up so the JIT has settled. On a shared 2-core machine the load generator
 // competes with the server for CPU, so compare ratios from the same run, not absolute figures.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +88,68 @@ async function load(url, method, pathOf, bodyOf) {
   return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
 }
 
+// Median wall time (ms) of `runs` runs of a command, after one warm-up run (which also fills
+// the CLI's code cache); `check` sees the warm-up's stdout.
+function timeRuns(runs, command, args, options, check) {
+  const samples = [];
+  for (let i = 0; i <= runs; i++) {
+    const start = performance.now();
+    const result = spawnSync(command, args, { cwd: work, encoding: 'utf8', ...options });
+    const ms = performance.now() - start;
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    if (i === 0) check(result.stdout);
+    else samples.push(ms);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+// 100 variables over 25 paths x 4 fields: the runner (one GET per path, in parallel, over
+// keep-alive) beside load-secrets.sh (100 CLI processes, each a preflight and a GET).
+async function resolveHundred(url) {
+  const agent = new Agent({ keepAlive: true });
+  const refs = [];
+  for (let p = 0; p < 25; p++) {
+    const data = {};
+    for (let f = 0; f < 4; f++) {
+      data[`field_${f}`] = `value-${p}-${f}-${randomBytes(6).toString('hex')}`;
+      refs.push({ name: `VAR_${p}_${f}`, path: `secret/app/part-${p}`, field: `field_${f}`, value: data[`field_${f}`] });
+    }
+    const put = await send(agent, url, 'PUT', `/v1/secret/data/app/part-${p}`, { data });
+    if (put.status !== 200) throw new Error(`PUT part-${p} answered ${put.status}`);
+  }
+  agent.destroy();
+  const dir = join(work, 'hundred');
+  const binDir = join(dir, 'bin');
+  mkdirSync(binDir, { recursive: true });
+  symlinkSync(cli, join(binDir, 'secretrun'));
+  writeFileSync(
+    join(dir, 'secretrun.yaml'),
+    `source: { address: ${url} }\nmask: false\nenv:\n${refs.map((r) => `  ${r.name}: ${r.path}#${r.field}\n`).join('')}`,
+  );
+  // The guide's script, with `secretrun` for `vault` and `env` (to check the values once) or
+  // `true` for ./start-application.sh.
+  const script = `#!/bin/sh\nset -e\n${refs.map((r) => `export ${r.name}=$(secretrun kv get -field=${r.field} ${r.path})\n`).join('')}exec "$@"\n`;
+  writeFileSync(join(dir, 'load-secrets.sh'), script, { mode: 0o755 });
+  const clientEnv = { ...env, PATH: `${binDir}:${env.PATH}`, VAULT_ADDR: url, VAULT_TOKEN: currentToken };
+  const expectAll = (stdout) => {
+    const lines = new Set(stdout.split('\n'));
+    const wrong = refs.filter((r) => !lines.has(`${r.name}=${r.value}`));
+    if (wrong.length > 0) throw new Error(`${wrong.length} of 100 variables not resolved: ${wrong.map((r) => r.name).join(' ')}`);
+  };
+  // The runner is told nothing but the manifest (source.address) and VAULT_TOKEN.
+  const runnerEnv = { ...env, VAULT_TOKEN: currentToken };
+  const runner = (tail) => [[cli, 'run', '--once', '--', ...tail], { env: runnerEnv, cwd: dir }];
+  timeRuns(0, process.execPath, ...runner(['env']), expectAll);
+  timeRuns(0, join(dir, 'load-secrets.sh'), ['env'], { env: clientEnv, cwd: dir }, expectAll);
+  const ours = timeRuns(11, process.execPath, ...runner(['true']), () => {});
+  const guide = timeRuns(3, join(dir, 'load-secrets.sh'), ['true'], { env: clientEnv, cwd: dir }, () => {});
+  console.log('resolving 100 variables (25 paths x 4 fields) from the server, median wall time');
+  console.log(`  secretrun run --once -- true          ${ours.toFixed(1).padStart(8)} ms   (11 runs)`);
+  console.log(`  load-secrets.sh (100 x kv get -field) ${guide.toFixed(1).padStart(8)} ms   (3 runs)`);
+  console.log(`  ratio                                 ${(guide / ours).toFixed(1)}x faster (target >= 20x)`);
+}
+
 const fmt = (r) => `${Math.round(r.rps).toString().padStart(6)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms`;
 
 try {
@@ -114,6 +179,8 @@ try {
     console.log(`  secretrun server   ${fmt(puts)}\n`);
     for (const child of children.splice(0)) child.kill('SIGTERM');
   }
+  currentToken = token;
+  await resolveHundred(await startChild([cli, ...modes[0][1]]));
 } finally {
   for (const child of children) child.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });
