@@ -32,6 +32,8 @@ const backslash = 0x5c;
 const closeBrace = 0x7d;
 const entryPrefix = Buffer.from('{"k":"');
 const entryMiddle = Buffer.from('","v":"');
+// How many probed lines a lookup remembers (see spanContaining); ~100 bytes each.
+const maxRemembered = 4096;
 // A lone surrogate has no UTF-8 form, so such a key cannot be compared as bytes.
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -52,6 +54,21 @@ interface Probe {
 // An index over `bytes` (a whole store file, ending in "\n"), whose entry lines begin at
 // byte `start`; `path` names the store in errors.
 export function createEntryIndex(bytes: Buffer, start: number, path: string): EntryIndex {
+  // Byte loops rather than Buffer#compare: for the few bytes of a key or a delimiter, the
+  // native call (which validates five arguments) cost several times the comparison itself.
+  const occursAt = (pattern: Uint8Array, at: number): boolean => {
+    for (let i = 0; i < pattern.length; i++) if (bytes[at + i] !== pattern[i]) return false;
+    return true;
+  };
+  const compareBytes = (from: number, to: number, other: Uint8Array): number => {
+    const length = Math.min(to - from, other.length);
+    for (let i = 0; i < length; i++) {
+      const difference = (bytes[from + i] as number) - (other[i] as number);
+      if (difference !== 0) return difference;
+    }
+    return to - from - other.length;
+  };
+
   const spanAt = (lineStart: number): LineSpan => {
     const end = bytes.indexOf(newline, lineStart);
     const keyStart = lineStart + entryPrefix.length;
@@ -71,8 +88,8 @@ export function createEntryIndex(bytes: Buffer, start: number, path: string): En
       end === -1 ||
       keyStart > end ||
       valueStart > end - 2 ||
-      bytes.compare(entryPrefix, 0, entryPrefix.length, lineStart, keyStart) !== 0 ||
-      bytes.compare(entryMiddle, 0, entryMiddle.length, at, valueStart) !== 0 ||
+      !occursAt(entryPrefix, lineStart) ||
+      !occursAt(entryMiddle, at) ||
       bytes[end - 2] !== quote ||
       bytes[end - 1] !== closeBrace
     ) {
@@ -94,7 +111,19 @@ export function createEntryIndex(bytes: Buffer, start: number, path: string): En
   // Key order is UTF-8 byte order, so an unescaped key compares as raw bytes, undecoded.
   const compareTo = (span: LineSpan, probe: Probe): number => {
     if (span.escaped || probe.bytes === undefined) return compareKeys(keyOf(span), probe.text);
-    return bytes.compare(probe.bytes, 0, probe.bytes.length, span.start + entryPrefix.length, span.keyEnd);
+    return compareBytes(span.start + entryPrefix.length, span.keyEnd, probe.bytes);
+  };
+
+  // Lines probed so far, by probe position. Every lookup starts with the same probes (the
+  // middle of the file, then a quarter...), so those lines are found and parsed once.
+  const remembered = new Map<number, LineSpan>();
+  const spanContaining = (position: number): LineSpan => {
+    let span = remembered.get(position);
+    if (span === undefined) {
+      span = spanAt(bytes.lastIndexOf(newline, position - 1) + 1);
+      if (remembered.size < maxRemembered) remembered.set(position, span);
+    }
+    return span;
   };
 
   // The first line from byte `from` on whose key is not below `probe` (a lower bound), or
@@ -108,7 +137,7 @@ export function createEntryIndex(bytes: Buffer, start: number, path: string): En
     // the header's), so the backward search for a line start never leaves [low, high).
     while (low < high) {
       const middle = low + ((high - low) >>> 1);
-      const span = spanAt(bytes.lastIndexOf(newline, middle - 1) + 1);
+      const span = spanContaining(middle);
       if (compareTo(span, probe) < 0) {
         low = span.end + 1;
       } else {
