@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { SecretrunError } from '../errors.js';
 import { openEnvelope, readEnvelopeTerm, sealEnvelope } from './envelope.js';
 import { buildKeyCheck, deriveMacKey } from './key-derivation.js';
@@ -39,24 +39,27 @@ export type RootKeyResolver = (header: StoreHeader) => Promise<RootKey>;
 
 // Reads the store file, or undefined when there is none (absence is a value).
 export async function readStoreFile(path: string): Promise<StoreFile | undefined> {
-  let handle;
+  // Synchronous on purpose: this is on every command's start-up path, where four thread-pool
+  // round trips (open, fstat, read, close) cost more than the read itself; a server only
+  // re-reads when another process changed the file.
+  let fd: number;
   try {
-    handle = await open(path, 'r');
+    fd = openSync(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     throw ioError(path, 'read', error);
   }
   try {
-    // fstat on the open handle: the signature belongs to the bytes we read, even if a writer
-    // renames a new file into place meanwhile.
-    const info = await handle.stat({ bigint: true });
-    const bytes = await handle.readFile();
+    // fstat on the open descriptor: the signature belongs to the bytes we read, even if a
+    // writer renames a new file into place meanwhile.
+    const info = fstatSync(fd, { bigint: true });
+    const bytes = readFileSync(fd);
     return { bytes, signature: `${info.ino}:${info.size}:${info.mtimeNs}` };
   } catch (error) {
     throw ioError(path, 'read', error);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
