@@ -16,6 +16,7 @@ function parseGoBool(text: string): boolean | undefined {
 // Query parameters as Vault passes them to a backend: strings, repeated ones as a list.
 function queryData(query: URLSearchParams): JsonObject {
   const data: JsonObject = {};
+  if (query.size === 0) return data;
   for (const key of new Set(query.keys())) {
     if (key === 'help') continue;
     const values = query.getAll(key);
@@ -24,10 +25,17 @@ function queryData(query: URLSearchParams): JsonObject {
   return data;
 }
 
+// ASCII without `%`: what decoding leaves unchanged.
+const plainAscii = /^[\x00-\x24\x26-\x7f]*$/;
+// A whole `.` or `..` segment anywhere in a path.
+const dotSegment = /(?:^|\/)\.\.?(?:\/|$)/;
+
 // Percent-decodes the path after /v1/, refusing what Vault's router would never see.
 function decodeLogicalPath(rawPath: string): string {
   if (!rawPath.startsWith('/v1/')) throw new SecretrunError('unsupported_path', '');
   const encoded = rawPath.slice('/v1/'.length);
+  // Most paths are ASCII without an escape, which the decode below would only copy.
+  if (plainAscii.test(encoded)) return checkSegments(encoded);
   let path: string;
   try {
     const bytes = Buffer.from(encoded.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
@@ -35,7 +43,12 @@ function decodeLogicalPath(rawPath: string): string {
   } catch {
     throw new SecretrunError('invalid_request', 'invalid request path: not valid UTF-8');
   }
-  if (path.split('/').some((segment) => segment === '..' || segment === '.')) {
+  return checkSegments(path);
+}
+
+// Refuses `.` and `..` segments; drops leading slashes.
+function checkSegments(path: string): string {
+  if (dotSegment.test(path)) {
     throw new SecretrunError('invalid_request', 'invalid request path: "." and ".." segments are not allowed');
   }
   return path.replace(/^\/+/, '');
@@ -80,8 +93,11 @@ export function parseLogicalRequest(request: WireRequest): LogicalRequest {
   switch (request.method) {
     case 'GET': {
       const list = request.query.get('list');
-      const query = new URLSearchParams(request.query);
-      query.delete('list');
+      let query = request.query;
+      if (list !== null) {
+        query = new URLSearchParams(request.query);
+        query.delete('list');
+      }
       data = queryData(query);
       const listing = list === null ? false : parseGoBool(list);
       if (listing === undefined) throw new SecretrunError('invalid_request', '');

@@ -8,6 +8,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 // Why `path` (percent-encoded, as sent) is not acceptable, or undefined when it is fine.
 export function checkRequestPath(path: string): string | undefined {
+  // The common case, ASCII without escapes, decodes to itself.
+  if (plainAscii.test(path)) return checkSegments(path);
   const bytes: number[] = [];
   for (let i = 0; i < path.length; i++) {
     const char = path.charCodeAt(i);
@@ -26,7 +28,15 @@ export function checkRequestPath(path: string): string | undefined {
   } catch {
     return 'invalid request path: not valid UTF-8';
   }
-  // Checked after decoding so that `%2e%2e` and `%2F..%2F` are caught too.
-  if (decoded.split('/').includes('..')) return `invalid request path: ".." segments are not allowed`;
-  return undefined;
+  return checkSegments(decoded);
+}
+
+// ASCII without `%`.
+const plainAscii = /^[\x00-\x24\x26-\x7f]*$/;
+// A whole `..` segment anywhere in a path.
+const dotDotSegment = /(?:^|\/)\.\.(?:\/|$)/;
+
+// Checked after decoding so that `%2e%2e` and `%2F..%2F` are caught too.
+function checkSegments(decoded: string): string | undefined {
+  return dotDotSegment.test(decoded) ? `invalid request path: ".." segments are not allowed` : undefined;
 }

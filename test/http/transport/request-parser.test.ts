@@ -77,6 +77,22 @@ describe('createRequestParser', () => {
     expect(parseAll([Buffer.from('GET /v1/a HTTP/1.0\r\n\r\n')]).requests[0]).toMatchObject({ path: '/v1/a', keepAlive: false });
   });
 
+  it('trims blanks around header values, joins repeated headers and reads Connection as a token list', () => {
+    const headOf = (text: string) => {
+      const parser = createRequestParser(limits);
+      parser.push(Buffer.from(text, 'latin1'));
+      const step = parser.next();
+      if (step.kind !== 'head') throw new Error(`expected a head, got ${step.kind}`);
+      return step.head;
+    };
+    const head = headOf('GET /v1/a HTTP/1.1\r\nHost:x\r\nX-A: \t one \t\r\nx-a:two\nX-Empty: \t \r\nConnection: Upgrade, CLOSE \r\n\r\n');
+    expect(head.headers).toEqual({ host: 'x', 'x-a': 'one, two', 'x-empty': '', connection: 'Upgrade, CLOSE' });
+    expect(head.keepAlive).toBe(false);
+    expect(headOf('GET /v1/a HTTP/1.1\r\nHost: x\r\nConnection: upgrade,closed\r\n\r\n').keepAlive).toBe(true);
+    expect(headOf('GET /v1/a HTTP/1.0\r\nConnection: TE,  Keep-Alive\r\n\r\n').keepAlive).toBe(true);
+    expect(headOf('GET /v1/a HTTP/1.0\r\nConnection: keep-alives\r\n\r\n').keepAlive).toBe(false);
+  });
+
   const rejected: [string, string, number][] = [
     ['a malformed request line', 'GET /v1/a\r\nHost: x\r\n\r\n', 400],
     ['a request line with two spaces', 'GET  /v1/a HTTP/1.1\r\nHost: x\r\n\r\n', 400],
@@ -88,6 +104,8 @@ describe('createRequestParser', () => {
     ['two Host headers', 'GET /v1/a HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n', 400],
     ['a space before the colon', 'GET /v1/a HTTP/1.1\r\nHost : x\r\n\r\n', 400],
     ['obsolete line folding', 'GET /v1/a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n', 400],
+    ['obsolete line folding with a tab', 'GET /v1/a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\t2\r\n\r\n', 400],
+    ['a header line without a colon', 'GET /v1/a HTTP/1.1\r\nHost: x\r\nX-A\r\n\r\n', 400],
     ['a bare CR in a value', 'GET /v1/a HTTP/1.1\r\nHost: x\rY\r\n\r\n', 400],
     ['Content-Length with Transfer-Encoding', 'PUT /v1/a HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n', 400],
     ['conflicting Content-Lengths', 'PUT /v1/a HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 400],

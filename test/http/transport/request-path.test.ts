@@ -13,7 +13,7 @@ describe('checkRequestPath', () => {
     expect(checkRequestPath('/v1/a%4')).toBe('invalid URL escape "%4"');
     expect(checkRequestPath('/v1/%ff')).toBe('invalid request path: not valid UTF-8');
     expect(checkRequestPath('/v1/%C3')).toBe('invalid request path: not valid UTF-8');
-    for (const path of ['/v1/../sys', '/v1/a/..', '/v1/%2e%2E/sys', '/v1/a%2F..%2Fb']) {
+    for (const path of ['/v1/../sys', '/v1/a/..', '/v1/a/../b', '..', '/v1/%2e%2E/sys', '/v1/a%2F..%2Fb']) {
       expect(checkRequestPath(path), path).toBe('invalid request path: ".." segments are not allowed');
     }
   });
