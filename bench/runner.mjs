@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { median, printRows, timeRoundRobin } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'secretrun.cjs');
@@ -23,24 +24,6 @@ const env = {
   SECRETRUN_STORE: join(work, 'store.json'),
 };
 delete env.VAULT_ADDR;
-
-function median(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-// Median wall time (ms) of a command, after one warm-up run.
-function time(command, args, options = {}) {
-  const samples = [];
-  for (let i = 0; i <= runs; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, { env, cwd: work, stdio: ['ignore', 'pipe', 'pipe'], ...options });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-    if (i > 0) samples.push(ms);
-  }
-  return median(samples);
-}
 
 function secretrun(...args) {
   const result = spawnSync(process.execPath, [cli, ...args], { env, cwd: work, encoding: 'utf8' });
@@ -62,24 +45,24 @@ const dotenvx = join(peers, 'node_modules', '.bin', 'dotenvx');
 const havePeers = install.status === 0 && existsSync(dotenvCli) && existsSync(dotenvx);
 if (!havePeers) console.log(`could not install the peers (${install.stderr.trim().split('\n')[0]}); measuring secretrun alone`);
 
-// --- (a) start-up
-const rows = [];
-rows.push(['node -e 0', time(process.execPath, ['-e', '0'])]);
-rows.push(['secretrun run --once -- true (10 refs)', time(process.execPath, [cli, 'run', '--once', '--', 'true'])]);
+// --- (a) start-up, all commands in one round-robin so their ratios compare like with like
+const run = (label, command, args, options = {}) => ({ label, command, args, options: { env, cwd: work, ...options } });
+const entries = [run('node -e 0', process.execPath, ['-e', '0']), run('secretrun run --once -- true (10 refs)', process.execPath, [cli, 'run', '--once', '--', 'true'])];
 if (havePeers) {
-  rows.push(['dotenv -e .env -- true (dotenv-cli)', time(dotenvCli, ['-e', '.env', '--', 'true'])]);
-  rows.push(['dotenvx run -f .env -- true', time(dotenvx, ['run', '-q', '-f', '.env', '--', 'true'])]);
+  entries.push(run('dotenv -e .env -- true (dotenv-cli)', dotenvCli, ['-e', '.env', '--', 'true']));
+  entries.push(run('dotenvx run -f .env -- true', dotenvx, ['run', '-q', '-f', '.env', '--', 'true']));
   const encrypted = join(work, 'encrypted');
   mkdirSync(encrypted);
   writeFileSync(join(encrypted, '.env'), values.map(([name, value]) => `${name}=${value}\n`).join(''));
   const encrypt = spawnSync(dotenvx, ['encrypt', '-f', '.env'], { cwd: encrypted, env, encoding: 'utf8' });
-  if (encrypt.status === 0) rows.push(['dotenvx run -f .env -- true (encrypted)', time(dotenvx, ['run', '-q', '-f', '.env', '--', 'true'], { cwd: encrypted })]);
+  if (encrypt.status === 0) entries.push(run('dotenvx run -f .env -- true (encrypted)', dotenvx, ['run', '-q', '-f', '.env', '--', 'true'], { cwd: encrypted }));
 }
-const baseline = rows[0][1];
-console.log(`\n(a) start-up, median of ${runs} runs (ms); ratio = time / node -e 0`);
-for (const [label, ms] of rows) console.log(`${label.padEnd(42)} ${ms.toFixed(1).padStart(8)} ms   ${(ms / baseline).toFixed(2)}x`);
-const ours = rows[1][1];
-console.log(`target: within 1.3x of node -e 0 -> ${(ours / baseline).toFixed(2)}x; faster than both peers -> ${rows.slice(2).every(([, ms]) => ours < ms) ? 'yes' : 'no'}`);
+const rows = timeRoundRobin(entries, runs);
+const baseline = rows[0].ms;
+console.log(`\n(a) start-up, median of ${runs} round-robin runs (ms); ratio = time / node -e 0`);
+printRows(rows, baseline);
+const ours = rows[1].ms;
+console.log(`target: within 1.3x of node -e 0 -> ${(ours / baseline).toFixed(2)}x; faster than both peers -> ${rows.slice(2).every(({ ms }) => ours < ms) ? 'yes' : 'no'}`);
 
 // --- (b) change-to-restart latency
 writeFileSync(join(work, 'restart.yaml'), 'mask: false\ndebounce: 0s\nkill_timeout: 2s\nenv:\n  ROUND: secret/bench/round#n\n');

@@ -1,12 +1,12 @@
 // bench/store: wall time of `secretrun kv get -field` and `kv put` through the CLI and through
 // the library, on stores of 10, 1,000 and 10,000 secrets, each beside `node -e 0`.
 // Usage: npm run build && node bench/store.mjs [runs]   (median of `runs` runs, default 15)
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { printRows, timeRoundRobin } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'secretrun.cjs');
@@ -16,20 +16,6 @@ const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-'));
 const env = { ...process.env, SECRETRUN_KEY: randomBytes(32).toString('base64'), XDG_CONFIG_HOME: join(work, 'cfg') };
 delete env.VAULT_ADDR;
 delete env.SECRETRUN_STORE;
-
-// Median wall time (ms) of a node command, after one warm-up run.
-function time(args, extraEnv = {}) {
-  const samples = [];
-  for (let i = 0; i <= runs; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], cwd: work });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
-    if (i > 0) samples.push(ms);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
 
 // A store of `count` secrets (two fields each), written in one transaction.
 async function makeStore(count) {
@@ -52,22 +38,32 @@ function libraryScript(name, body) {
 const getScript = libraryScript('lib-get', "const r = await store.read('secret/bench/app-00005'); if (r.status !== 'found') process.exit(1); process.stdout.write(String(r.secret.data.api_key));");
 const putScript = libraryScript('lib-put', "await store.write('secret/bench/app-00005', { api_key: 'v' + Date.now() });");
 
-const baseline = time(['-e', '0']);
-const rows = [['node -e 0', baseline]];
+// Each store size is timed in its own round-robin with `node -e 0`, so every ratio compares
+// runs made at the same time.
+const rows = [];
 for (const count of [10, 1000, 10000]) {
   const store = await makeStore(count);
-  const storeEnv = { SECRETRUN_STORE: store };
-  rows.push([`cli kv get -field (${count})`, time([cli, 'kv', 'get', '-field=api_key', 'secret/bench/app-00005'], storeEnv)]);
-  rows.push([`cli kv put (${count})`, time([cli, 'kv', 'put', 'secret/bench/app-00005', `api_key=new`], storeEnv)]);
-  rows.push([`lib read (${count})`, time([getScript], storeEnv)]);
-  rows.push([`lib write (${count})`, time([putScript], storeEnv)]);
+  const options = { env: { ...env, SECRETRUN_STORE: store }, cwd: work };
+  const node = (label, args) => ({ label, command: process.execPath, args, options });
+  const [base, ...timed] = timeRoundRobin(
+    [
+      node('node -e 0', ['-e', '0']),
+      node(`cli kv get -field (${count})`, [cli, 'kv', 'get', '-field=api_key', 'secret/bench/app-00005']),
+      node(`cli kv put (${count})`, [cli, 'kv', 'put', 'secret/bench/app-00005', 'api_key=new']),
+      node(`lib read (${count})`, [getScript]),
+      node(`lib write (${count})`, [putScript]),
+    ],
+    runs,
+  );
+  console.log(`\n${count} secrets (median of ${runs} runs each; ratio = time / node -e 0 in the same rounds)`);
+  printRows([base, ...timed], base.ms);
+  rows.push({ count, base: base.ms, get: timed[0].ms });
 }
 rmSync(work, { recursive: true, force: true });
 
-const get = (name) => rows.find(([label]) => label === name)?.[1] ?? NaN;
-console.log(`median of ${runs} runs each (ms); ratio = time / node -e 0`);
-for (const [label, ms] of rows) console.log(`${label.padEnd(28)} ${ms.toFixed(1).padStart(8)} ms   ${(ms / baseline).toFixed(2)}x`);
-const bigVsSmall = get('cli kv get -field (10000)') / get('cli kv get -field (10)');
-const smallVsNode = get('cli kv get -field (10)') / baseline;
+const small = rows.find((row) => row.count === 10);
+const big = rows.find((row) => row.count === 10000);
+// Compare relative to node -e 0 of each round, so drift between the rounds cancels out.
+const bigVsSmall = big.get / big.base / (small.get / small.base);
 console.log(`\nkv get, 10,000-secret store vs 10-secret store: ${bigVsSmall.toFixed(2)}x (target <= 1.5x)`);
-console.log(`kv get, 10-secret store vs node -e 0:         ${smallVsNode.toFixed(2)}x (target <= 1.5x)`);
+console.log(`kv get, 10-secret store vs node -e 0:         ${(small.get / small.base).toFixed(2)}x (target <= 1.5x)`);
