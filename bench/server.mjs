@@ -64,28 +64,41 @@ function send(agent, url, method, path, body) {
   });
 }
 
-// Runs `connections` loops for `seconds` (after a short warm-up); requests/s and latency percentiles.
-async function load(url, method, pathOf, bodyOf) {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const latencies = [];
-  let counter = 0;
-  const run = async (until, record) => {
-    while (performance.now() < until) {
-      const n = counter++;
-      const start = performance.now();
-      const response = await send(agent, url, method, pathOf(n), bodyOf?.(n));
-      if (response.status !== 200) throw new Error(`${method} ${pathOf(n)} answered ${response.status}: ${response.body}`);
-      if (record) latencies.push(performance.now() - start);
-    }
+// Runs `connections` loops against each target in turn, in one-second slices alternating
+// between the targets for `seconds` each (after a warm-up), so both see the same machine: this
+// VM's speed drifts. Requests/s and latency percentiles per target.
+async function loadAlternating(targets) {
+  const states = targets.map((target) => ({ ...target, agent: new Agent({ keepAlive: true, maxSockets: connections }), latencies: [], busy: 0, counter: 0 }));
+  const slice = async (state, ms, record) => {
+    const until = performance.now() + ms;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < until) {
+          const n = state.counter++;
+          const start = performance.now();
+          const response = await send(state.agent, state.url, state.method, state.pathOf(n), state.bodyOf?.(n));
+          if (response.status !== 200) throw new Error(`${state.method} ${state.pathOf(n)} answered ${response.status}: ${response.body}`);
+          if (record) state.latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    if (record) state.busy += performance.now() - started;
   };
-  await Promise.all(Array.from({ length: connections }, () => run(performance.now() + 1500, false)));
-  const started = performance.now();
-  await Promise.all(Array.from({ length: connections }, () => run(started + seconds * 1000, true)));
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(2);
-  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
+  for (const state of states) await slice(state, 1500, false);
+  for (let second = 0; second < seconds; second++) for (const state of states) await slice(state, 1000, true);
+  return states.map((state) => {
+    state.agent.destroy();
+    state.latencies.sort((a, b) => a - b);
+    const at = (p) => state.latencies[Math.min(state.latencies.length - 1, Math.floor(state.latencies.length * p))].toFixed(2);
+    return { rps: state.latencies.length / (state.busy / 1000), p50: at(0.5), p99: at(0.99) };
+  });
+}
+
+// One target alone (PUT throughput has no floor to compare with).
+async function load(url, method, pathOf, bodyOf) {
+  const [result] = await loadAlternating([{ url, method, pathOf, bodyOf }]);
+  return result;
 }
 
 // Median wall time (ms) of `runs` runs of a command, after one warm-up run (which also fills
@@ -168,8 +181,10 @@ try {
     const body = (await send(agent, url, 'GET', '/v1/secret/data/bench/app')).body;
     agent.destroy();
     const bare = await startBare(body);
-    const ours = await load(url, 'GET', () => '/v1/secret/data/bench/app');
-    const floor = await load(bare, 'GET', () => '/');
+    const [ours, floor] = await loadAlternating([
+      { url, method: 'GET', pathOf: () => '/v1/secret/data/bench/app' },
+      { url: bare, method: 'GET', pathOf: () => '/' },
+    ]);
     console.log(`${name}: GET secret/data/<key> (${Buffer.byteLength(body)} B body)`);
     console.log(`  secretrun server   ${fmt(ours)}`);
     console.log(`  bare node:http     ${fmt(floor)}`);
