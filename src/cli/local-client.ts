@@ -4,7 +4,8 @@ import { createApiHandler } from '../http/handler.js';
 import { openFileStore } from '../store/file-store.js';
 import type { StoreCreation } from '../store/init-store.js';
 import { resolveStorePath } from '../store/store-paths.js';
-import { parseJsonObject, type ApiClient } from './api-client.js';
+import { parseJsonObject } from '../http/json-object.js';
+import type { ApiClient } from './api-client.js';
 import type { CliIo } from './io.js';
 import { withPassphrasePrompt } from './store-passphrase.js';
 

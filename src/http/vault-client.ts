@@ -5,6 +5,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import type { JsonObject } from '../store/storage.js';
+import { parseJsonObject } from './json-object.js';
 
 // The client side of Vault's wire protocol, shared by the CLI's remote mode and the runner's
 // remote source. Built on node:http(s) with a keep-alive agent rather than fetch, because
@@ -95,16 +96,6 @@ export function tlsOptionsFromEnv(env: Readonly<Record<string, string | undefine
   }
   const skip = env['VAULT_SKIP_VERIFY'] ?? '';
   return { ca, skipVerify: ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(skip) };
-}
-
-function parseJsonObject(body: string): JsonObject | undefined {
-  if (body.trim() === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as JsonObject) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 // Creates a client for `options.address`; throws usage for an address that is not a URL.

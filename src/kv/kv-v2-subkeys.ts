@@ -1,10 +1,8 @@
 import { invalidRequest } from '../errors.js';
 import type { JsonObject, JsonValue } from '../store/storage.js';
 import { decodeInt, isJsonObject } from './field-decode.js';
-import { renderVersionMetadata, versionStatus } from './key-metadata.js';
 import type { VersionMetadataWire } from './key-metadata.js';
-import { loadKeyMetadata, loadVersionData } from './kv-v2-storage.js';
-import { resolveVersion } from './kv-v2-data.js';
+import { readData } from './kv-v2-data.js';
 import type { KvScope } from './kv-scope.js';
 
 // The structure of a secret with every value replaced by null.
@@ -44,13 +42,9 @@ export function buildSubkeys(data: JsonObject, depth: number): Subkeys {
 export function readSubkeys(scope: KvScope, key: string, options: SubkeysOptions, now: number): SubkeysReadResult | undefined {
   const depth = options.depth === undefined ? 0 : decodeInt(options.depth, 'depth');
   if (depth < 0) throw invalidRequest('depth must be greater than or equal to 0');
-  const meta = loadKeyMetadata(scope, key);
-  if (meta === undefined) return undefined;
-  const version = resolveVersion(meta, options.version);
-  const record = meta.versions[String(version)];
-  if (record === undefined) return undefined;
-  const metadata = renderVersionMetadata(meta, version, record);
-  const status = versionStatus(record, now);
-  if (status !== 'live') return { status, subkeys: null, metadata };
-  return { status, subkeys: buildSubkeys(loadVersionData(scope, key, version), depth), metadata };
+  // The same version rules as a data read; only the shape of the answer differs.
+  const read = readData(scope, key, { version: options.version }, now);
+  if (read === undefined) return undefined;
+  if (read.status !== 'live') return { status: read.status, subkeys: null, metadata: read.metadata };
+  return { status: 'live', subkeys: buildSubkeys(read.data, depth), metadata: read.metadata };
 }
