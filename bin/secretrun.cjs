@@ -13,7 +13,9 @@ const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const bundle = join(__dirname, '..', 'dist', 'cli.cjs');
-const source = readFileSync(bundle, 'utf8');
+// The build emits ASCII only (esbuild charset: 'ascii'), so latin1 reads it as V8's cheaper
+// one-byte string without UTF-8 decoding.
+const source = readFileSync(bundle, 'latin1');
 const useCache = process.env.SECRETRUN_NO_CODE_CACHE !== '1';
 const cacheDir = join(process.env.XDG_CACHE_HOME || join(process.env.HOME || homedir(), '.cache'), 'secretrun');
 // One cache per command group: V8 caches only the functions compiled by the run that wrote

@@ -34,6 +34,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   legalComments: 'none',
+  // bin/secretrun.cjs reads the CLI bundle as latin1, which is exact only for ASCII.
+  charset: 'ascii',
   define: { __SECRETRUN_BUILD_ID__: JSON.stringify(buildId) },
   logLevel: 'warning',
 };

@@ -2,6 +2,7 @@ import { watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { openFileStore, type FileStore } from '../store/file-store.js';
 import type { Env } from '../store/store-paths.js';
+import { readMounts } from '../kv/mounts.js';
 import { readLocalSecret } from './local-secrets.js';
 import { requestKey, type SecretRead, type SecretSource } from './source.js';
 
@@ -26,9 +27,10 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Se
       return store.read((storage) => {
         const reads = new Map<string, SecretRead>();
         const at = now();
+        const mounts = readMounts(storage);
         for (const request of requests) {
           const key = requestKey(request);
-          if (!reads.has(key)) reads.set(key, readLocalSecret(storage, request.path, request.version, at));
+          if (!reads.has(key)) reads.set(key, readLocalSecret(storage, request.path, request.version, at, mounts));
         }
         return reads;
       });
