@@ -15,7 +15,7 @@ export const defaultPollIntervalMs = 30_000;
 
 export interface RemoteSourceOptions {
   address: string;
-  /** VAULT_TOKEN, HOME (for ~/.vault-token), VAULT_NAMESPACE, VAULT_CACERT, VAULT_SKIP_VERIFY. */
+  /** VAULT_TOKEN, HOME (for ~/.vault-token), VAULT_NAMESPACE, VAULT_CACERT, VAULT_CAPATH, VAULT_SKIP_VERIFY. */
   env: Readonly<Record<string, string | undefined>>;
   /** Default: VAULT_TOKEN when set, else the token file ~/.vault-token. */
   auth?: TokenSourceOptions;
