@@ -47,6 +47,9 @@ describe('secretrun server -dev', () => {
     const client = await openRawClient(Number(new URL(server.url).port));
     const body = JSON.stringify({ data: { a: 'b' } });
     await client.write(`PUT /v1/secret/data/inflight HTTP/1.1\r\nHost: x\r\nX-Vault-Token: r\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    // Only a request the server has started reading is in flight: until it read these bytes the
+    // connection is idle and shutdown may close it. Wait until the kernel holds none of them.
+    await waitFor('the server to read the partial request', () => serverReceiveQueueEmpty(new URL(server.url).port, client.socket.localPort));
     server.child.kill('SIGTERM');
     await waitFor('the shutdown to start', () => server.stdout().includes('shutdown triggered'));
     await client.write(body.slice(5));
@@ -116,3 +119,16 @@ describe('secretrun server over a store file', () => {
     expect(bad.stderr).toContain('invalid value "nope" for flag -listen-address');
   });
 });
+
+// Whether the server's end of the loopback connection from `clientPort` has no unread bytes
+// (Linux /proc/net/tcp: rx_queue of the socket whose local port is the server's).
+function serverReceiveQueueEmpty(serverPort: string, clientPort: number | undefined): boolean {
+  const hex = (port: number): string => port.toString(16).toUpperCase().padStart(4, '0');
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const [, local, remote, , queues] = line.trim().split(/\s+/);
+    if (local?.endsWith(`:${hex(Number(serverPort))}`) && remote?.endsWith(`:${hex(clientPort ?? -1)}`)) {
+      return queues?.split(':')[1] === '00000000';
+    }
+  }
+  return false;
+}
