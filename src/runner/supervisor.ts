@@ -182,7 +182,14 @@ class Supervision {
   #pipe(from: Readable | null, to: () => Writable, resolved: ResolvedEnv): Promise<unknown> {
     if (!from) return Promise.resolve();
     const through = this.masking ? createMaskStream(resolved.secretValues) : new PassThrough();
-    from.pipe(through).pipe(to(), { end: false });
+    from.pipe(through);
+    // Our own stdout/stderr are opened on the child's first byte only: for a pipe that means a
+    // net.Socket, which a quiet command (a CI step, `true`) then never pays for.
+    through.once('data', (chunk: Buffer) => {
+      const destination = to();
+      destination.write(chunk);
+      through.pipe(destination, { end: false });
+    });
     return finished(through).catch(() => undefined);
   }
 
