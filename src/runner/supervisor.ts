@@ -1,7 +1,5 @@
 import { fstatSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Manifest } from '../manifest/manifest.js';
 import type { SecretSource } from '../source/source.js';
@@ -9,7 +7,7 @@ import { diffEnvironments } from './build-env.js';
 import { Child } from './child-process.js';
 import type { ChildExit } from './child-process.js';
 import { renderGithubMasks } from './github-mask.js';
-import { createMaskStream } from './mask-stream.js';
+import { createMasker } from './masker.js';
 import { resolveManifest, tryResolveManifest } from './resolve-manifest.js';
 import type { ResolvedEnv } from './resolve-manifest.js';
 import { formatResolveProblem } from './resolve-secrets.js';
@@ -171,26 +169,36 @@ class Supervision {
       stdin: this.io.stdin ?? 'inherit',
     });
     // After the spawn: the mask and our own streams are set up while the command starts.
-    const pipes = [this.#pipe(child.stdout, () => this.io.stdout, resolved), this.#pipe(child.stderr, () => this.io.stderr, resolved)];
+    const pipes = [this.#forward(child.stdout, () => this.io.stdout, resolved), this.#forward(child.stderr, () => this.io.stderr, resolved)];
     this.#drained = Promise.all(pipes);
     this.#child = child;
     this.#current = resolved;
     void child.exited.then((exit) => this.#onExit(child, exit));
   }
 
-  // Copies one child stream to ours, through a mask when masking; resolves when all is written.
-  #pipe(from: Readable | null, to: () => Writable, resolved: ResolvedEnv): Promise<unknown> {
+  // Copies one child stream to ours, through a masker when masking; resolves when the child's
+  // side has closed. Plain 'data' events rather than stream.pipe(): pipe() compares its
+  // destination with process.stdout and process.stderr, which creates both (a socket each for
+  // a pipe), and our own streams are opened on the child's first byte only, so a quiet command
+  // (a CI step, `true`) never pays for them.
+  #forward(from: Readable | null, to: () => Writable, resolved: ResolvedEnv): Promise<void> {
     if (!from) return Promise.resolve();
-    const through = this.masking ? createMaskStream(resolved.secretValues) : new PassThrough();
-    from.pipe(through);
-    // Our own stdout/stderr are opened on the child's first byte only: for a pipe that means a
-    // net.Socket, which a quiet command (a CI step, `true`) then never pays for.
-    through.once('data', (chunk: Buffer) => {
-      const destination = to();
-      destination.write(chunk);
-      through.pipe(destination, { end: false });
+    const masker = this.masking ? createMasker(resolved.secretValues) : undefined;
+    let destination: Writable | undefined;
+    const write = (bytes: Buffer): void => {
+      if (bytes.length === 0) return;
+      destination ??= to();
+      if (destination.write(bytes)) return;
+      from.pause();
+      destination.once('drain', () => from.resume());
+    };
+    from.on('data', (chunk: Buffer) => write(masker ? masker.write(chunk) : chunk));
+    from.once('end', () => {
+      if (masker) write(masker.end());
     });
-    return finished(through).catch(() => undefined);
+    // A read error on the pipe ends the copy; 'close' follows it as it follows 'end'.
+    from.on('error', () => undefined);
+    return new Promise((resolve) => from.once('close', () => resolve()));
   }
 
   #onExit(child: Child, exit: ChildExit): void {

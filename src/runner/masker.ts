@@ -1,5 +1,3 @@
-import { Transform } from 'node:stream';
-
 // What a secret value becomes in masked output.
 export const maskReplacement = '<concealed by secretrun>';
 
@@ -21,11 +19,12 @@ export function buildMaskNeedles(values: readonly string[]): Buffer[] {
     .sort((a, b) => b.length - a.length);
 }
 
-// The matching core, separate from streams so it is easy to reason about: replaces every
-// complete needle in `buf` and reports where a possible needle prefix starts at the end.
+const replacement = Buffer.from(maskReplacement);
+
+// Replaces every complete needle in `buf` and reports where a possible needle prefix starts
+// at the end (unless `final`, when nothing more can complete it).
 function maskBuffer(buf: Buffer, byFirstByte: Map<number, Buffer[]>, final: boolean): { out: Buffer[]; held: Buffer } {
   const out: Buffer[] = [];
-  const replacement = Buffer.from(maskReplacement);
   let emitted = 0;
   let index = 0;
   scan: while (index < buf.length) {
@@ -55,32 +54,32 @@ function maskBuffer(buf: Buffer, byFirstByte: Map<number, Buffer[]>, final: bool
   return { out, held: Buffer.alloc(0) };
 }
 
-// A stream that replaces secret values with maskReplacement, also when a value is split
-// across chunks. It holds back only bytes that could still be the start of a value, so
-// ordinary output passes at once without timers; held bytes are flushed at the end.
-export function createMaskStream(values: readonly string[]): Transform {
+// Masks one output stream, chunk by chunk: `write` returns what may be shown now, holding
+// back only bytes that could still be the start of a value (so ordinary output passes at
+// once, without timers); `end` returns the held bytes once nothing more can follow.
+export interface Masker {
+  write(chunk: Buffer): Buffer;
+  end(): Buffer;
+}
+
+// A masker for these secret values; one per stream, since it holds state between chunks.
+export function createMasker(values: readonly string[]): Masker {
   const byFirstByte = new Map<number, Buffer[]>();
   for (const needle of buildMaskNeedles(values)) {
     const first = needle[0] ?? 0;
     byFirstByte.set(first, [...(byFirstByte.get(first) ?? []), needle]);
   }
   let held: Buffer = Buffer.alloc(0);
-  const push = (stream: Transform, parts: Buffer[]): void => {
-    const data = Buffer.concat(parts);
-    if (data.length > 0) stream.push(data);
-  };
-  return new Transform({
-    transform(chunk: Buffer | string, _encoding, callback) {
-      const input = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      const result = maskBuffer(held.length > 0 ? Buffer.concat([held, input]) : input, byFirstByte, false);
+  return {
+    write(chunk) {
+      const result = maskBuffer(held.length > 0 ? Buffer.concat([held, chunk]) : chunk, byFirstByte, false);
       held = result.held;
-      push(this, result.out);
-      callback();
+      return Buffer.concat(result.out);
     },
-    flush(callback) {
-      push(this, maskBuffer(held, byFirstByte, true).out);
+    end() {
+      const rest = Buffer.concat(maskBuffer(held, byFirstByte, true).out);
       held = Buffer.alloc(0);
-      callback();
+      return rest;
     },
-  });
+  };
 }
