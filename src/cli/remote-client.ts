@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createVaultHttpClient, tlsOptionsFromEnv } from '../http/vault-client.js';
@@ -10,7 +10,7 @@ async function findToken(io: CliIo): Promise<string | undefined> {
   const fromEnv = io.env['VAULT_TOKEN'];
   if (fromEnv) return fromEnv;
   try {
-    const text = await readFile(join(io.env['HOME'] ?? homedir(), '.vault-token'), 'utf8');
+    const text = await fs.readFile(join(io.env['HOME'] ?? homedir(), '.vault-token'), 'utf8');
     return text.trim() || undefined;
   } catch {
     return undefined;

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { isSecretrunError } from '../errors.js';
 import type { CliIo } from './io.js';
 
@@ -7,7 +7,7 @@ import type { CliIo } from './io.js';
 async function isPassphraseStore(path: string): Promise<boolean> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await fs.open(path, 'r');
     const { bytesRead, buffer } = await handle.read({ buffer: Buffer.alloc(4096), position: 0 });
     const text = buffer.toString('utf8', 0, bytesRead);
     const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as { kdf?: unknown };

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { SecretrunError } from '../errors.js';
 
@@ -58,7 +58,7 @@ export function parseServerConfig(text: string, file: string): ServerConfig {
 export async function readServerConfig(file: string): Promise<ServerConfig> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await fs.readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new SecretrunError('input', `cannot read server config ${file}: ${code}`, { cause: error });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { SecretrunError } from '../errors.js';
 import { sourceCredentialNames, type Manifest } from '../manifest/manifest.js';
 import type { SecretSource } from '../source/source.js';
@@ -29,7 +29,7 @@ export async function readDotenvLayer(files: readonly string[]): Promise<Record<
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await fs.readFile(file, 'utf8');
     } catch (cause) {
       throw new SecretrunError('manifest_invalid', `cannot read dotenv file: ${file}`, { cause, hint: 'Create the file or remove it from dotenv:.' });
     }

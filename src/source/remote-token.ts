@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SecretrunError } from '../errors.js';
@@ -51,7 +51,7 @@ export function createTokenKeeper(http: VaultHttpClient, options: TokenSourceOpt
     if (options.kind === 'token') return { token: options.token, ttl: 0, renewable: false };
     if (options.kind === 'file') {
       const path = options.path ?? join(env['HOME'] ?? homedir(), '.vault-token');
-      const text = await readFile(path, 'utf8').catch(() => '');
+      const text = await fs.readFile(path, 'utf8').catch(() => '');
       return text.trim() === '' ? undefined : { token: text.trim(), ttl: 0, renewable: false };
     }
     const mount = (options.mount ?? 'approle').replace(/^\/+|\/+$/g, '');

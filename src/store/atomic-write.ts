@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 // Replacing a file so that a crash at any moment leaves the old or the new content: write a
@@ -10,7 +10,7 @@ function tempPrefix(path: string): string {
 }
 
 async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const handle = await fs.open(dir, 'r');
   try {
     await handle.sync();
   } finally {
@@ -22,21 +22,21 @@ async function syncDirectory(dir: string): Promise<void> {
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${tempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
-  const mode = await stat(path).then(
+  const mode = await fs.stat(path).then(
     (info) => info.mode & 0o777,
     () => 0o644,
   );
   try {
-    const handle = await open(temp, 'wx', mode);
+    const handle = await fs.open(temp, 'wx', mode);
     try {
       await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    await fs.rename(temp, path);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await fs.unlink(temp).catch(() => undefined);
     throw error;
   }
   await syncDirectory(dir);
@@ -46,6 +46,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 // then no live writer owns any of them. They hold only ciphertext, but they are clutter.
 export async function removeStaleTempFiles(path: string): Promise<void> {
   const prefix = tempPrefix(path);
-  const names = await readdir(dirname(path)).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => unlink(join(dirname(path), n)).catch(() => undefined)));
+  const names = await fs.readdir(dirname(path)).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => fs.unlink(join(dirname(path), n)).catch(() => undefined)));
 }

@@ -1,5 +1,4 @@
-import { statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { promises as fs, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js';
@@ -47,7 +46,7 @@ const missing = 'missing';
 
 async function statSignature(path: string): Promise<FileSignature> {
   try {
-    const info = await stat(path, { bigint: true });
+    const info = await fs.stat(path, { bigint: true });
     return `${info.ino}:${info.size}:${info.mtimeNs}`;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missing;
@@ -190,7 +189,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
     },
     async update(fn) {
       assertOpen();
-      if (options.create === true) await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+      if (options.create === true) await fs.mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
         throw ioError(path, 'write', error);
       });
       const release = await acquireStoreLock(path, options.lockTimeoutMs);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -55,7 +55,7 @@ async function chooseRootKey(options: KeyOptions, id: string, path: string): Pro
     return { key: derivePassphraseKey(passphrase, kdf), kdf, location: { kind: 'passphrase' } };
   }
   const file = keyFile !== undefined && keyFile !== '' ? keyFile : resolveKeyFilePath(env, id);
-  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  const existing = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (existing !== undefined) return { key: decodeRootKey(existing, `key file ${file}`, path), kdf: null, location: { kind: 'file', path: file, created: false } };
   const key = randomBytes(32);
   await writeKeyFile(file, key);
@@ -74,7 +74,7 @@ export async function prepareNewStore(path: string, options: KeyOptions): Promis
 // Creates an empty store at `path`; fails with store_io if one is already there.
 export async function initStore(options: KeyOptions & { path: string; lockTimeoutMs?: number }): Promise<StoreCreation> {
   const { path } = options;
-  await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+  await fs.mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
     throw ioError(path, 'write', error);
   });
   const release = await acquireStoreLock(path, options.lockTimeoutMs);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SecretrunError } from '../errors.js';
@@ -54,8 +54,8 @@ function parseHolder(raw: string): LockHolder | undefined {
 
 async function readLock(file: string): Promise<SeenLock | undefined> {
   try {
-    const info = await stat(file, { bigint: true });
-    const raw = await readFile(file, 'utf8');
+    const info = await fs.stat(file, { bigint: true });
+    const raw = await fs.readFile(file, 'utf8');
     return { raw, holder: parseHolder(raw), ino: info.ino, mtimeMs: Number(info.mtimeMs) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -71,7 +71,7 @@ function isStale(seen: SeenLock): boolean {
 async function createExclusive(file: string, content: string): Promise<boolean> {
   let handle;
   try {
-    handle = await open(file, 'wx', 0o644);
+    handle = await fs.open(file, 'wx', 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
@@ -86,7 +86,7 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
 
 async function removeIfSame(file: string, seen: SeenLock): Promise<void> {
   const now = await readLock(file);
-  if (now !== undefined && now.ino === seen.ino && now.raw === seen.raw) await unlink(file).catch(() => undefined);
+  if (now !== undefined && now.ino === seen.ino && now.raw === seen.raw) await fs.unlink(file).catch(() => undefined);
 }
 
 // Breaks a stale lock under the break file. A stale break file (its writer died in the few
@@ -101,7 +101,7 @@ async function breakStaleLock(lockFile: string, stale: SeenLock, me: string): Pr
   try {
     await removeIfSame(lockFile, stale);
   } finally {
-    await unlink(breakFile).catch(() => undefined);
+    await fs.unlink(breakFile).catch(() => undefined);
   }
 }
 
@@ -143,5 +143,5 @@ export async function acquireStoreLock(storePath: string, timeoutMs = defaultLoc
 
 async function releaseLock(lockFile: string, me: string): Promise<void> {
   const now = await readLock(lockFile).catch(() => undefined);
-  if (now?.raw === me) await unlink(lockFile).catch(() => undefined);
+  if (now?.raw === me) await fs.unlink(lockFile).catch(() => undefined);
 }

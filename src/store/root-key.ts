@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { promises as fs, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { buildKeyCheck, derivePassphraseKey } from './key-derivation.js';
@@ -34,7 +33,7 @@ export function pendingKeyFilePath(keyFile: string): string {
 
 // Finishes an interrupted rekey: the pending key file becomes the key file.
 export async function promotePendingKeyFile(keyFile: string): Promise<void> {
-  await rename(pendingKeyFilePath(keyFile), keyFile);
+  await fs.rename(pendingKeyFilePath(keyFile), keyFile);
 }
 
 // Decodes base64 of exactly 32 bytes; `what` names the source in the error.
@@ -119,9 +118,9 @@ function decodeKeyBuffer(key: Buffer, path: string): Buffer {
 // Writes a new key file (mode 0600 in a 0700 directory); refuses to overwrite unless `replace`.
 export async function writeKeyFile(file: string, key: Buffer, replace = false): Promise<void> {
   try {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: replace ? 'w' : 'wx' });
-    await chmod(file, 0o600);
+    await fs.mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await fs.writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: replace ? 'w' : 'wx' });
+    await fs.chmod(file, 0o600);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SecretrunError('store_io', `cannot write key file ${file}: ${code ?? 'error'} (check that its directory is writable)`, {

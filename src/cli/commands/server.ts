@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { authenticateRequest } from '../../auth/token-auth.js';
 import { createRootToken, hasRootToken } from '../../auth/token-record.js';
@@ -114,7 +114,7 @@ export function parseListenAddress(text: string, flag: string): { host: string; 
 
 async function readPem(file: string, flag: string): Promise<Buffer> {
   try {
-    return await readFile(file);
+    return await fs.readFile(file);
   } catch (error) {
     throw new SecretrunError('input', `cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
@@ -226,7 +226,7 @@ export const serverCommand: Command = {
     } else if (server.rootToken !== undefined) {
       const file = values['root-token-file'];
       if (file !== '') {
-        await writeFile(file, `${server.rootToken}\n`, { mode: 0o600 });
+        await fs.writeFile(file, `${server.rootToken}\n`, { mode: 0o600 });
         lines.push(`A root token was created for this store and written to ${file}; the store keeps only its hash.`, '');
       } else {
         lines.push('A root token was created for this store. It is shown only this once; the store keeps only its hash.', '', `Root Token: ${server.rootToken}`, '');
@@ -248,7 +248,7 @@ async function saveDevToken(io: CliIo, token: string): Promise<string | undefine
   if (home === undefined || home === '') return undefined;
   const file = join(home, '.vault-token');
   try {
-    await writeFile(file, token, { mode: 0o600 });
+    await fs.writeFile(file, token, { mode: 0o600 });
     return file;
   } catch {
     return undefined;
