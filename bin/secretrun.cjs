@@ -12,7 +12,14 @@ const { homedir } = require('node:os');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
-const bundle = join(__dirname, '..', 'dist', 'cli.cjs');
+// The runner's command lines (`run ...`, and a first argument that is a flag other than help or
+// version: `secretrun -- CMD`) load dist/run.cjs, the runner alone; everything else the whole
+// CLI. The rule matches runnerArguments() in src/cli/execute.ts, and run.cjs hands anything
+// else to cli.cjs, so a mismatch costs time, never behaviour.
+const first = process.argv[2] ?? '';
+const mainFlags = ['-h', '-help', '--help', '-v', '-version', '--version'];
+const runner = first === 'run' || (first.startsWith('-') && !mainFlags.includes(first));
+const bundle = join(__dirname, '..', 'dist', runner ? 'run.cjs' : 'cli.cjs');
 // The build emits ASCII only (esbuild charset: 'ascii'), so latin1 reads it as V8's cheaper
 // one-byte string without UTF-8 decoding.
 const source = readFileSync(bundle, 'latin1');
@@ -21,9 +28,8 @@ const cacheDir = join(process.env.XDG_CACHE_HOME || join(process.env.HOME || hom
 // One cache per command group: V8 caches only the functions compiled by the run that wrote
 // the cache, so a cache written by `kv put` left the runner compiling its own code on every
 // start. The group is a fixed word (never free text from argv) so the files stay few.
-const groups = ['run', 'check', 'env', 'init', 'kv', 'secrets', 'operator', 'server'];
-const first = process.argv[2] ?? '';
-const group = groups.includes(first) ? first : first.startsWith('-') ? 'run' : 'cli';
+const groups = ['check', 'env', 'init', 'kv', 'secrets', 'operator', 'server'];
+const group = runner ? 'run' : groups.includes(first) ? first : 'cli';
 const cacheFile = join(cacheDir, `code-cache-${group}.bin`);
 
 let cachedData;

@@ -1,12 +1,9 @@
-import { isSecretrunError } from '../errors.js';
 import type { ApiClient } from './api-client.js';
-import type { ClientFlags, CommandContext } from './command.js';
+import type { ClientFlags } from './command.js';
 import { commandEntries, findCommand, subcommandsOf } from './commands/registry.js';
-import { exitCodeByCode } from './exit-code.js';
-import { renderCommandHelp } from './flag-help.js';
+import { executeCommand, helpFlags, versionFlags } from './execute.js';
 import { createLocalClient } from './local-client.js';
 import { processIo } from './process-io.js';
-import { scanGlobalFlags, type GlobalFlags } from './global-flags.js';
 import type { CliIo } from './io.js';
 
 export const version = '0.1.0';
@@ -41,29 +38,6 @@ function renderGroupHelp(group: string): string {
   ].join('\n');
 }
 
-// The globals of a command that takes none: table output, and help only when -h comes among
-// its own flags (before the first argument or `--`), never from the child's arguments.
-function plainGlobals(argv: readonly string[]): GlobalFlags {
-  let help = false;
-  for (const arg of argv) {
-    if (arg === '--' || !arg.startsWith('-')) break;
-    if (['-h', '-help', '--help'].includes(arg)) help = true;
-  }
-  return { format: 'table', detailed: false, outputCurlString: false, outputPolicy: false, help };
-}
-
-// Prints an error the way the vault CLI does: one message on stderr; the hint, if any, after it.
-export function reportError(io: CliIo, error: unknown): number {
-  if (isSecretrunError(error)) {
-    io.stderr.write(`${error.message}${error.hint === undefined ? '' : `\n${error.hint}`}\n`);
-    return exitCodeByCode[error.code];
-  }
-  const detail = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`secretrun: internal error: ${detail}\n`);
-  if (io.env['SECRETRUN_DEBUG'] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  return exitCodeByCode.internal;
-}
-
 // Opens the API client a command asked for, once: remote when an address is given, else the
 // local store.
 function clientOpener(io: CliIo): { open: (flags: ClientFlags) => Promise<ApiClient>; close: () => Promise<void> } {
@@ -94,11 +68,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`${renderMainHelp()}\n`);
     return 127;
   }
-  if (['-h', '-help', '--help', 'help'].includes(first)) {
+  if ([...helpFlags, 'help'].includes(first)) {
     io.stdout.write(`${renderMainHelp()}\n`);
     return 0;
   }
-  if (['-v', '-version', '--version', 'version'].includes(first)) {
+  if ([...versionFlags, 'version'].includes(first)) {
     io.stdout.write(`secretrun v${version}\n`);
     return 0;
   }
@@ -107,7 +81,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (found === undefined) {
     const group = [...groups].reverse().find((name) => name.split(' ').every((word, i) => argv[i] === word));
     if (group !== undefined) {
-      const asked = argv.slice(group.split(' ').length).some((arg) => ['-h', '-help', '--help'].includes(arg));
+      const asked = argv.slice(group.split(' ').length).some((arg) => helpFlags.includes(arg));
       (asked ? io.stdout : io.stderr).write(`${renderGroupHelp(group)}\n`);
       return asked ? 0 : 127;
     }
@@ -116,22 +90,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const opener = clientOpener(io);
   try {
-    const command = await found.entry.load();
-    const global = command.vaultGlobalFlags === false ? plainGlobals(found.rest) : scanGlobalFlags(found.rest, io.env);
-    if (global.help) {
-      io.stdout.write(`${renderCommandHelp({ usage: command.usage, description: command.description, sections: [{ title: 'Command Options', flags: command.flags }] })}\n`);
-      return 0;
-    }
-    const context: CommandContext = { io, global, client: opener.open };
-    return await command.run(found.rest, context);
-  } catch (error) {
-    return reportError(io, error);
+    return await executeCommand(await found.entry.load(), found.rest, io, opener.open);
   } finally {
     await opener.close().catch(() => undefined);
   }
 }
 
-// The process entry point used by bin/secretrun.cjs.
+// The process entry point of dist/cli.cjs, used by bin/secretrun.cjs.
 export async function runFromProcess(): Promise<void> {
   process.exitCode = await main(process.argv.slice(2), processIo());
 }

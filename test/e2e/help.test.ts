@@ -1,5 +1,7 @@
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { createSandbox, expectExit } from './run-cli.js';
+import { cliEntry, createSandbox, expectExit } from './run-cli.js';
 
 // Help, version and unknown commands of the built binary; none of them touches a store.
 
@@ -33,5 +35,18 @@ describe('help and version', () => {
     expect(expectExit(await sandbox.run(['kv', 'frobnicate']), 127).stderr).toMatch(/^Usage: secretrun kv <subcommand>/);
     expect(expectExit(await sandbox.run(['kv']), 127).stderr).toMatch(/^Usage: secretrun kv <subcommand>/);
     expect(expectExit(await sandbox.run([]), 127).stderr).toMatch(/^Usage: secretrun <command>/);
+  });
+
+  it('sends the runner to its own bundle and help, version and commands to the whole CLI', async () => {
+    const sandbox = createSandbox();
+    expect(expectExit(await sandbox.run(['-version']), 0).stdout).toMatch(/^secretrun v\d/);
+    expect(expectExit(await sandbox.run(['-h']), 0).stdout).toMatch(/^Usage: secretrun <command>/);
+    expect(expectExit(await sandbox.run(['-once', '-h']), 0).stdout).toMatch(/^Usage: secretrun \[run\]/);
+    expect(expectExit(await sandbox.run(['-e', 'X=secret/nothing#here', '--', 'true']), 7).stderr).toContain('X');
+    // The runner's bundle, given a command line that is not the runner's, hands it on.
+    const runBundle = join(cliEntry(), '..', '..', 'dist', 'run.cjs');
+    const handedOn = await execa(process.execPath, ['-e', `require(${JSON.stringify(runBundle)}).runFromProcess()`, 'node', '-version'], { env: sandbox.env, extendEnv: false, reject: false });
+    expect(handedOn.exitCode).toBe(0);
+    expect(handedOn.stdout).toMatch(/^secretrun v\d/);
   });
 });
