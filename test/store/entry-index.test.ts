@@ -164,7 +164,7 @@ describe('entry index', () => {
     expect((error as SecretrunError).code).toBe('store_integrity');
     expect((error as SecretrunError).message).toContain('/p/store.json');
     expect((error as SecretrunError).message).not.toContain('PLAINTEXT');
-    for (const bad of ['{"k":"b"}', '{"k":"b","v":"AQ==" }', '', '{"k":"b\\","v":"AQ=="}']) {
+    for (const bad of ['{"k":"b"}', '{"k":"b","v":"AQ==" }', '', '{"k":"b\\","v":"AQ=="}', '{"k":"a"b","v":"AQ=="}', '{"k"', '{"x":"b","v":"AQ=="}']) {
       const broken = createEntryIndex(Buffer.from(`${header}${bad}\n`), Buffer.byteLength(header), '/p');
       expect(() => broken.lineOf('b')).toThrow(/not an entry/);
     }
