@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { median, printRows, timeRoundRobin } from './timing.mjs';
+import { median, pairedRatios, printRows, timeRoundRobin } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'secretrun.cjs');
@@ -62,6 +62,8 @@ const baseline = rows[0].ms;
 console.log(`\n(a) start-up, median of ${runs} round-robin runs (ms); ratio = time / node -e 0`);
 printRows(rows, baseline);
 const ours = rows[1].ms;
+const paired = pairedRatios(rows, rows[0]);
+console.log(`median of per-round ratios to node -e 0: ${rows.slice(1).map((row, i) => `${row.label.split(' (')[0].split(' -')[0]} ${paired[i + 1].toFixed(2)}x`).join(', ')}`);
 console.log(`target: within 1.3x of node -e 0 -> ${(ours / baseline).toFixed(2)}x; faster than both peers -> ${rows.slice(2).every(({ ms }) => ours < ms) ? 'yes' : 'no'}`);
 
 // --- (b) change-to-restart latency
