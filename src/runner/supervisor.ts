@@ -179,8 +179,9 @@ class Supervision {
   // Copies one child stream to ours, through a masker when masking; resolves when the child's
   // side has closed. Plain 'data' events rather than stream.pipe(): pipe() compares its
   // destination with process.stdout and process.stderr, which creates both (a socket each for
-  // a pipe), and our own streams are opened on the child's first byte only, so a quiet command
-  // (a CI step, `true`) never pays for them.
+  // a pipe), while our own streams are opened on the child's first byte only, so a quiet
+  // command (a CI step, `true`) does not pay for its stdout. (Node's own teardown of the
+  // child's pipes still creates process.stderr.)
   #forward(from: Readable | null, to: () => Writable, resolved: ResolvedEnv): Promise<void> {
     if (!from) return Promise.resolve();
     const masker = this.masking ? createMasker(resolved.secretValues) : undefined;
