@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// The secretrun binary. Start-up is the runner's hot path: V8 must compile the whole CLI bundle
-// before anything runs, and Node 20 keeps no code cache for ES modules. So the bundle is
+// The secretrun binary. Start-up is the runner's hot path: V8 must compile a whole bundle
+// before anything runs, and Node 20 keeps no code cache for ES modules. So the bundles are
 // CommonJS, compiled here with V8's code cache from $XDG_CACHE_HOME/secretrun (V8 checks that
 // the cache matches the source, Node and flags, and recompiles when it does not). The cache
 // holds compiled code of the bundle only — no secret ever reaches it. SECRETRUN_NO_CODE_CACHE=1
