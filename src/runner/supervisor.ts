@@ -176,20 +176,32 @@ class Supervision {
     void child.exited.then((exit) => this.#onExit(child, exit));
   }
 
-  // Copies one child stream to ours, through a masker when masking; resolves when the child's
-  // side has closed. Plain 'data' events rather than stream.pipe(): pipe() compares its
-  // destination with process.stdout and process.stderr, which creates both (a socket each for
-  // a pipe), while our own streams are opened on the child's first byte only, so a quiet
-  // command (a CI step, `true`) does not pay for its stdout. (Node's own teardown of the
-  // child's pipes still creates process.stderr.)
+  // Copies one child stream to ours, through a masker when masking; resolves once the child's
+  // side has closed and our stream has taken every byte (so a caller's slow stream holds the
+  // whole output when the run resolves). Plain 'data' events rather than stream.pipe():
+  // pipe() compares its destination with process.stdout and process.stderr, which creates
+  // both (a socket each for a pipe), while our own streams are opened on the child's first byte
+  // only, so a quiet command (a CI step, `true`) does not pay for its stdout. (Node's own
+  // teardown of the child's pipes still creates process.stderr.)
   #forward(from: Readable | null, to: () => Writable, resolved: ResolvedEnv): Promise<void> {
     if (!from) return Promise.resolve();
     const masker = this.masking ? createMasker(resolved.secretValues) : undefined;
     let destination: Writable | undefined;
+    let unwritten = 0;
+    let closed = false;
+    let done: () => void = () => undefined;
+    const settle = (): void => {
+      if (closed && unwritten === 0) done();
+    };
     const write = (bytes: Buffer): void => {
       if (bytes.length === 0) return;
       destination ??= to();
-      if (destination.write(bytes)) return;
+      unwritten += 1;
+      const more = destination.write(bytes, () => {
+        unwritten -= 1;
+        settle();
+      });
+      if (more) return;
       from.pause();
       destination.once('drain', () => from.resume());
     };
@@ -199,7 +211,13 @@ class Supervision {
     });
     // A read error on the pipe ends the copy; 'close' follows it as it follows 'end'.
     from.on('error', () => undefined);
-    return new Promise((resolve) => from.once('close', () => resolve()));
+    return new Promise((resolve) => {
+      done = resolve;
+      from.once('close', () => {
+        closed = true;
+        settle();
+      });
+    });
   }
 
   #onExit(child: Child, exit: ChildExit): void {

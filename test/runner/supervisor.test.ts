@@ -1,6 +1,10 @@
 // End-to-end: the runner as a real process (bundled driver) running real fixture programs.
 import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseManifest } from '../../src/manifest/parse-manifest.js';
+import { runSupervised } from '../../src/runner/supervisor.js';
+import { createJsonFileSource } from '../fixtures/runner/json-file-source.js';
 import { bundleFixture } from '../helpers/bundle-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { fixture, readCount, startRunner, writeSecrets, writeSetup } from './runner-process.js';
@@ -237,5 +241,38 @@ expand:
     const run = startRunner(driver, setup, ['echo', '"$((6 * 7))"', '&&', 'exit', '4']);
     expect((await run.exited).code).toBe(4);
     expect(run.stdout()).toBe('42\n');
+  });
+});
+
+describe('runSupervised with the caller\'s streams', () => {
+  // A consumer slower than the command: the runner must pause the command's pipe while the
+  // stream is full (so ~2 MB of output never piles up in memory) and lose nothing.
+  it('waits for a slow stdout to drain and delivers all output in order, masked', async () => {
+    const setup = writeSetup('', dbSecret);
+    const manifest = parseManifest('once: true\nmask: true\nenv:\n  DB_PASSWORD: secret/myapp/db#password\n', { file: 'secretrun.yaml', dir: setup.dir });
+    const received: Buffer[] = [];
+    let mostBuffered = 0;
+    const slow = new Writable({
+      highWaterMark: 64,
+      write(chunk: Buffer, _encoding, done) {
+        received.push(chunk);
+        mostBuffered = Math.max(mostBuffered, slow.writableLength);
+        setTimeout(done, 5);
+      },
+    });
+    const script = 'for (let i = 0; i < 50000; i++) process.stdout.write(`line ${i} ${process.env.DB_PASSWORD} end\\n`);';
+    const code = await runSupervised({
+      manifest,
+      source: createJsonFileSource(setup.sourceFile),
+      command: node,
+      args: ['-e', script],
+      io: { stdout: slow, stdoutIsTTY: false, signals: { subscribe: () => () => undefined } },
+    });
+    expect(code).toBe(0);
+    const lines = Buffer.concat(received).toString().split('\n');
+    expect(lines).toHaveLength(50001);
+    expect(lines.every((line, i) => i === 50000 || line === `line ${i} <concealed by secretrun> end`)).toBe(true);
+    // A pipe read is at most 64 KiB, so a paused copy holds about one read at a time.
+    expect(mostBuffered).toBeLessThan(256 * 1024);
   });
 });
