@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../http/server-process.js';
+import { captureOutput } from '../helpers/captured-output.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { cliEntry, createSandbox } from './run-cli.js';
 
@@ -33,20 +34,16 @@ describe('the runner against a Vault-compatible server', () => {
     const env = { ...sandbox.env, VAULT_TOKEN: server.rootToken ?? '' };
     const script = 'echo "ready $DB_PASSWORD token=${VAULT_TOKEN:-none}"; exec sleep 600';
     const runner = spawn(process.execPath, [cliEntry(), 'run', '--', 'sh', '-c', script], { cwd: sandbox.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    runner.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    runner.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => runner.once('close', (code) => resolve(code)));
+    const { stdout, stderr, exited } = captureOutput(runner);
     try {
-      await waitFor('the first child', () => out.includes('ready remote-pass-1 token=none'));
+      await waitFor('the first child', () => stdout().includes('ready remote-pass-1 token=none'));
       await putSecret(server, 'myapp/database', { password: 'remote-pass-2' });
-      await waitFor('the restarted child', () => out.includes('ready remote-pass-2 token=none'));
-      expect(err).toContain('secretrun: DB_PASSWORD changed, restarting');
-      expect(err).not.toContain('remote-pass');
+      await waitFor('the restarted child', () => stdout().includes('ready remote-pass-2 token=none'));
+      expect(stderr()).toContain('secretrun: DB_PASSWORD changed, restarting');
+      expect(stderr()).not.toContain('remote-pass');
     } finally {
       runner.kill('SIGTERM');
     }
-    expect(await exited).toBe(143);
+    expect((await exited).code).toBe(143);
   });
 });

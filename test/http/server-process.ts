@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll } from 'vitest';
 import { cliEntry } from '../e2e/run-cli.js';
+import { captureOutput, type ChildEnd } from '../helpers/captured-output.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // A running server process.
@@ -16,7 +17,7 @@ export interface ServerProcess {
   stderr(): string;
   /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ChildEnd>;
 }
 
 const running: ChildProcess[] = [];
@@ -30,26 +31,21 @@ afterAll(() => {
 export async function startServerProcess(args: readonly string[], env: Readonly<Record<string, string>>, cwd?: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, [cliEntry(), 'server', ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
-  );
+  const output = captureOutput(child);
+  const { exited } = output;
   let gone = false;
   void exited.then(() => (gone = true));
   const url = await waitFor('the server to listen', () => {
-    if (gone) throw new Error(`server exited before listening: ${err.trim()}`);
-    return /secretrun server listening on (\S+)\n/.exec(out)?.[1];
+    if (gone) throw new Error(`server exited before listening: ${output.stderr().trim()}`);
+    return /secretrun server listening on (\S+)\n/.exec(output.stdout())?.[1];
   });
-  const token = /Root Token: (\S+)/.exec(out)?.[1];
+  const token = /Root Token: (\S+)/.exec(output.stdout())?.[1];
   return {
     child,
     url,
     rootToken: token,
-    stdout: () => out,
-    stderr: () => err,
+    stdout: output.stdout,
+    stderr: output.stderr,
     async stop(signal = 'SIGTERM') {
       if (!gone) child.kill(signal);
       return (await exited).code;

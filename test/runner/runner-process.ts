@@ -5,6 +5,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { captureOutput, type ChildEnd } from '../helpers/captured-output.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -17,7 +18,7 @@ export interface RunnerProcess {
   stderr(): string;
   /** Waits until stdout contains `text` and returns stdout. */
   waitForOutput(text: string, stream?: 'stdout' | 'stderr'): Promise<string>;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ChildEnd>;
   /** The pids of the commands the runner started, as they printed them (`ready <pid>`). */
   commandPids(): number[];
 }
@@ -70,29 +71,23 @@ export function startRunner(
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
-  );
+  const { stdout, stderr, exited } = captureOutput(child);
   const run: RunnerProcess = {
     child,
-    stdout: () => out,
-    stderr: () => err,
+    stdout,
+    stderr,
     waitForOutput: async (text, stream = 'stdout') => {
       try {
         return await waitFor(`${stream} to contain ${JSON.stringify(text)}`, () => {
-          const seen = stream === 'stdout' ? out : err;
+          const seen = stream === 'stdout' ? stdout() : stderr();
           return seen.includes(text) ? seen : undefined;
         });
       } catch (error) {
-        throw new Error(`${(error as Error).message}; stdout: ${JSON.stringify(out)}; stderr: ${JSON.stringify(err)}`);
+        throw new Error(`${(error as Error).message}; stdout: ${JSON.stringify(stdout())}; stderr: ${JSON.stringify(stderr())}`);
       }
     },
     exited,
-    commandPids: () => [...out.matchAll(/ready (\d+)/g)].map((match) => Number(match[1])),
+    commandPids: () => [...stdout().matchAll(/ready (\d+)/g)].map((match) => Number(match[1])),
   };
   running.push(run);
   return run;
