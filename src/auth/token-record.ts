@@ -1,4 +1,7 @@
-import type { JsonObject, JsonValue, Storage } from '../store/storage.js';
+import type { Storage } from '../store/storage.js';
+import type { JsonObject, JsonValue } from '../json.js';
+import { goStruct } from '../go/json.js';
+import { sortGoStrings } from '../go/string-order.js';
 import { buildRandomId, buildToken, hashesEqual, hashToken, type RandomBytes } from './token-id.js';
 
 // What the store keeps about one token, under `sys/token/id/<sha256 of the token>`. The token
@@ -89,7 +92,7 @@ export function createToken(storage: Storage, input: NewToken, clock: { now: num
   const record: TokenRecord = {
     hash: hashToken(token),
     accessor: buildRandomId(clock.random, 24),
-    policies: [...new Set(input.policies)].sort(),
+    policies: sortGoStrings(new Set(input.policies)),
     display_name: input.displayName,
     path: input.path,
     created_ms: clock.now,
@@ -133,7 +136,7 @@ export interface TokenAuthBlock {
 // Builds the `auth` block for a caller.
 export function renderAuthBlock(caller: Caller, now: number): TokenAuthBlock {
   const { record } = caller;
-  return {
+  return goStruct({
     client_token: caller.token,
     accessor: record.accessor,
     policies: record.policies,
@@ -146,7 +149,7 @@ export function renderAuthBlock(caller: Caller, now: number): TokenAuthBlock {
     orphan: record.orphan,
     mfa_requirement: null,
     num_uses: 0,
-  };
+  });
 }
 
 // `data` of `auth/token/lookup-self` (keys sorted, as Go encodes a map).

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../store/storage.js';
+import type { JsonObject, JsonValue } from '../json.js';
 
 // A response from the Vault API, local or remote, before the CLI interprets it.
 export interface ApiResponse {

@@ -1,5 +1,5 @@
 import type { FlagSpec } from './flags.js';
-import { compareGoStrings } from './format/go-order.js';
+import { compareGoStrings } from '../go/string-order.js';
 import { wrapWithPadding } from './format/wrap.js';
 
 // A titled group of flags in a command's help (`HTTP Options`, `Output Options`, ...).

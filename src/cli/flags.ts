@@ -1,6 +1,6 @@
 import { SecretrunError } from '../errors.js';
 import { globalFlagNames } from './global-flags.js';
-import { parseGoBool, parseGoInt, quoteGo } from './go-parse.js';
+import { parseGoBool, parseGoInt, quoteGo } from '../go/strconv.js';
 
 // The value kinds of Vault's flag types: string, bool, int, a repeatable string list
 // (StringSliceVar, each value trimmed) and a repeatable `k=v` map (StringMapVar).

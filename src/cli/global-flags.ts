@@ -1,5 +1,5 @@
 import { SecretrunError } from '../errors.js';
-import { parseGoBool } from './go-parse.js';
+import { parseGoBool } from '../go/strconv.js';
 
 // The output formats the kv and secrets commands support.
 export type OutputFormat = 'table' | 'json' | 'yaml';

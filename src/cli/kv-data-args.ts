@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { JsonValue } from '../store/storage.js';
+import type { JsonValue } from '../json.js';
 import type { CliIo } from './io.js';
 import { parseKvArgs } from './kv-input.js';
 

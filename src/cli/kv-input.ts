@@ -1,8 +1,8 @@
 import { SecretrunError, isSecretrunError } from '../errors.js';
-import { isJsonObject } from './format/go-value.js';
-import type { JsonValue } from './format/go-value.js';
+import { isJsonObject } from '../json.js';
+import type { JsonValue } from '../json.js';
 import { findJsonValueEnd } from './json-extent.js';
-import { quoteGo } from './go-parse.js';
+import { quoteGo } from '../go/strconv.js';
 
 // Where `key=@file`, `@file.json`, `key=-` and `-` get their bytes; injected so parsing stays
 // pure. readFile returns the file's text or throws (a Node fs error or a SecretrunError).

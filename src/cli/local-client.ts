@@ -1,10 +1,10 @@
 import { SecretrunError, isSecretrunError } from '../errors.js';
-import { parseGoDuration } from '../kv/duration.js';
+import { nanosToSeconds, parseGoDuration } from '../go/duration.js';
 import { createApiHandler } from '../http/handler.js';
 import { openFileStore } from '../store/file-store.js';
 import type { StoreCreation } from '../store/init-store.js';
 import { resolveStorePath } from '../store/store-paths.js';
-import { parseJsonObject } from '../http/json-object.js';
+import { parseJsonObject } from '../json.js';
 import type { ApiClient } from './api-client.js';
 import type { CliIo } from './io.js';
 import { withPassphrasePrompt } from './store-passphrase.js';
@@ -64,9 +64,7 @@ export async function createLocalClient(options: { storeFlag: string | undefined
 // another process's lock; the store's default applies when it is unset.
 function lockTimeout(text: string | undefined): { lockTimeoutMs?: number } {
   if (text === undefined || text === '') return {};
-  try {
-    return { lockTimeoutMs: Math.round(parseGoDuration(text) * 1000) };
-  } catch {
-    throw new SecretrunError('usage', `invalid SECRETRUN_LOCK_TIMEOUT "${text}": use a duration such as 500ms or 30s`);
-  }
+  const parsed = parseGoDuration(text);
+  if (parsed.ok) return { lockTimeoutMs: Math.round(nanosToSeconds(parsed.value) * 1000) };
+  throw new SecretrunError('usage', `invalid SECRETRUN_LOCK_TIMEOUT "${text}": use a duration such as 500ms or 30s`);
 }

@@ -1,13 +1,13 @@
-import type { JsonObject } from '../store/storage.js';
+import type { JsonObject } from '../json.js';
 import type { ApiResponse } from './api-client.js';
 import type { OutputFormat } from './global-flags.js';
 import type { CliIo } from './io.js';
 import { renderKeyValueTable } from './format/key-value-table.js';
 import { renderMapHeader } from './format/headers.js';
-import { renderGoJson } from './format/go-json.js';
+import { renderGoJsonIndented } from '../go/json.js';
 import { renderSecretJson, type ApiSecret } from './format/secret-json.js';
 import { renderWarnings } from './format/warnings.js';
-import { isJsonObject } from './format/go-value.js';
+import { isJsonObject } from '../json.js';
 
 // The API secret a response body carries (Vault's api.Secret), or undefined when the body has
 // neither data nor warnings — the Go client's rule for "nothing there" on a 404.
@@ -39,7 +39,7 @@ export async function renderSecret(secret: ApiSecret, format: Exclude<OutputForm
 
 // A plain value (a list, the mounts map) as `-format=json|yaml` prints it.
 export async function renderValue(value: unknown, format: Exclude<OutputFormat, 'table'>): Promise<string> {
-  return `${format === 'json' ? renderGoJson(value) : (await import('./format/go-yaml.js')).renderGoYaml(value).trim()}\n`;
+  return `${format === 'json' ? renderGoJsonIndented(value) : (await import('./format/go-yaml.js')).renderGoYaml(value).trim()}\n`;
 }
 
 // A titled Key/Value table (`====== Data ======` then the table), as kv commands print maps.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SecretrunError } from '../errors.js';
-import type { JsonObject, JsonValue } from '../store/storage.js';
+import type { JsonObject, JsonValue } from '../json.js';
 import type { LogicalRequest, Operation } from './logical.js';
 import type { WireRequest } from './wire.js';
 

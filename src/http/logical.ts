@@ -1,5 +1,5 @@
 import type { TokenAuthBlock } from '../auth/token-record.js';
-import type { JsonObject, JsonValue } from '../store/storage.js';
+import type { JsonObject, JsonValue } from '../json.js';
 
 // Vault's logical operations: what a request asks of a path, independent of HTTP.
 export type Operation = 'read' | 'list' | 'create' | 'update' | 'patch' | 'delete';

@@ -1,7 +1,8 @@
 import { isSecretrunError, type SecretrunError } from '../errors.js';
-import type { JsonObject, JsonValue } from '../store/storage.js';
+import type { JsonObject, JsonValue } from '../json.js';
 import { httpStatusByCode } from './error-status.js';
-import { renderGoJson } from './go-json.js';
+import { goStruct, renderGoJson } from '../go/json.js';
+import { sortedGoKeys } from '../go/string-order.js';
 import type { LogicalRequest, LogicalResponse } from './logical.js';
 import type { WireResponse } from './wire.js';
 
@@ -11,13 +12,13 @@ function reply(status: number, body: string): WireResponse {
   return { status, headers: jsonHeaders, body };
 }
 
-// Vault's success envelope (api.Secret field order).
+// Vault's success envelope, a struct (http.HTTPResponse field order).
 export function buildEnvelope(
   requestId: string,
   data: JsonValue,
   extra: { warnings?: string[] | undefined; auth?: JsonValue | undefined; mountType?: string | undefined; leaseDuration?: number | undefined } = {},
 ): JsonObject {
-  const envelope: JsonObject = {
+  const envelope: JsonObject = goStruct({
     request_id: requestId,
     lease_id: '',
     renewable: false,
@@ -26,7 +27,7 @@ export function buildEnvelope(
     wrap_info: null,
     warnings: extra.warnings && extra.warnings.length > 0 ? extra.warnings : null,
     auth: extra.auth ?? null,
-  };
+  });
   if (extra.mountType !== undefined) envelope['mount_type'] = extra.mountType;
   return envelope;
 }
@@ -68,10 +69,18 @@ export function renderResponse(request: LogicalRequest, response: LogicalRespons
         mountType,
         leaseDuration: response.leaseDuration,
       });
-      const body = response.legacySys && response.data ? { ...response.data, ...envelope } : envelope;
+      const body = response.legacySys && response.data ? withLegacySysKeys(response.data, envelope) : envelope;
       return reply(200, `${renderGoJson(body)}\n`);
     }
   }
+}
+
+// Vault's HTTPSysInjector: the data's keys (in Go map order, here sorted), then the envelope's
+// fields, all at the top level.
+function withLegacySysKeys(data: JsonObject, envelope: JsonObject): JsonObject {
+  const body: JsonObject = {};
+  for (const key of sortedGoKeys(data)) body[key] = data[key] as JsonValue;
+  return goStruct(Object.assign(body, envelope));
 }
 
 function isEmptyList(data: JsonObject | null): boolean {

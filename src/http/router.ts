@@ -1,5 +1,5 @@
 import { SecretrunError } from '../errors.js';
-import { isJsonObject } from '../kv/field-decode.js';
+import { isJsonObject } from '../json.js';
 import { defaultMounts, findMount, kvVersionOf, mountsKey, type MountTable, type RandomBytes } from '../kv/mounts.js';
 import type { LogicalResponse } from './logical.js';
 import { routeAuthToken } from './routes/auth-token.js';

@@ -4,8 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { SecretrunError } from '../errors.js';
-import type { JsonObject } from '../store/storage.js';
-import { parseJsonObject } from './json-object.js';
+import type { JsonObject } from '../json.js';
+import { parseJsonObject } from '../json.js';
 
 // The client side of Vault's wire protocol, shared by the CLI's remote mode and the runner's
 // remote source. Built on node:http(s) with a keep-alive agent rather than fetch, because

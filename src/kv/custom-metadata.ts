@@ -1,5 +1,7 @@
 import { SecretrunError } from '../errors.js';
-import { decodeMap, renderGoValue } from './field-decode.js';
+import { decodeMap } from './field-decode.js';
+import { sortedGoKeys } from '../go/string-order.js';
+import { renderGoValue } from '../go/value.js';
 
 // A key's custom_metadata: string keys to string values.
 export type CustomMetadata = Record<string, string>;
@@ -64,7 +66,7 @@ export function parseCustomMetadata(raw: unknown, { dropNulls = false } = {}): C
 // Every rule custom_metadata breaks, in Vault's words (the key count short-circuits the rest).
 // Keys are checked in sorted order so the text is stable; values are never quoted.
 export function checkCustomMetadata(metadata: CustomMetadata): string[] {
-  const keys = Object.keys(metadata).sort();
+  const keys = sortedGoKeys(metadata);
   if (keys.length > maxKeys) return [`${prefix}: payload must contain at most ${maxKeys} keys, provided ${keys.length}`];
   const problems: string[] = [];
   for (const key of keys) {

@@ -1,17 +1,8 @@
 import { SecretrunError } from '../errors.js';
-import type { JsonObject } from '../store/storage.js';
-
-// Renders a decoded JSON value like Go's `%v`, which is how Vault echoes bad input in
-// "Field validation failed" messages.
-export function renderGoValue(value: unknown): string {
-  if (value === null || value === undefined) return '<nil>';
-  if (Array.isArray(value)) return `[${value.map(renderGoValue).join(' ')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `map[${entries.map(([k, v]) => `${k}:${renderGoValue(v)}`).join(' ')}]`;
-  }
-  return String(value);
-}
+import { isJsonObject, type JsonObject } from '../json.js';
+import { renderGoValue } from '../go/value.js';
+import { nanosPerSecond, parseGoDuration } from '../go/duration.js';
+import { quoteGo } from '../go/strconv.js';
 
 // The Go kind mapstructure names when a value has the wrong type.
 function goKind(value: unknown): string {
@@ -59,11 +50,6 @@ export function decodeBool(value: unknown, field: string): boolean {
   throw fieldValidationError(field, value, `'' expected type 'bool', got unconvertible type '${goKind(value)}'`);
 }
 
-// Is this a JSON object (not an array, not null)?
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // Requires a JSON object, as Vault's `TypeMap` fields do. `secret: true` keeps the value out of
 // the error message (secret data must never appear in one).
 export function decodeMap(value: unknown, field: string, { secret = false } = {}): JsonObject {
@@ -74,4 +60,32 @@ export function decodeMap(value: unknown, field: string, { secret = false } = {}
 // A field counts as given when it is present and not null (Vault's GetOk on decoded JSON).
 export function given(input: Readonly<Record<string, unknown>>, field: string): boolean {
   return input[field] !== undefined && input[field] !== null;
+}
+
+// Reads a duration the way Vault's `TypeDurationSecond` fields do (parseutil.ParseDurationSecond):
+// integer seconds as a number or numeric string, `<n>d` days, or Go syntax; whole seconds result.
+// `signed: false` rejects negatives like Vault's unsigned duration fields.
+export function decodeDurationSeconds(value: unknown, field: string, { signed = true } = {}): number {
+  const seconds = durationSecondsOf(value);
+  if (typeof seconds === 'string') throw fieldValidationError(field, value, seconds);
+  if (!signed && seconds < 0) throw fieldValidationError(field, value, 'cannot provide negative value');
+  return seconds;
+}
+
+// Whole seconds of a duration field, or Go's error text.
+function durationSecondsOf(value: unknown): number | string {
+  if (value === undefined || value === null) return 0;
+  // Vault decodes JSON numbers as json.Number, i.e. text, so 1.5 fails exactly like "1.5".
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string') return 'could not parse duration from input';
+  if (text === '') return 0;
+  if (/^[+-]?\d+$/.test(text)) return Number(text);
+  if (text.endsWith('d')) {
+    const days = text.slice(0, -1);
+    if (!/^[+-]?\d+$/.test(days)) return `strconv.ParseInt: parsing ${quoteGo(days)}: invalid syntax`;
+    return Number(days) * 86_400;
+  }
+  const parsed = parseGoDuration(text);
+  // Whole seconds, truncated toward zero, as Vault stores `int(dur.Seconds())`.
+  return parsed.ok ? Number(parsed.value / nanosPerSecond) : parsed.error;
 }

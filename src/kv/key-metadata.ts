@@ -1,5 +1,6 @@
 import { SecretrunError } from '../errors.js';
-import type { JsonValue } from '../store/storage.js';
+import type { JsonValue } from '../json.js';
+import { compareGoStrings } from '../go/string-order.js';
 import type { CustomMetadata } from './custom-metadata.js';
 import { formatOptionalTimestamp, formatTimestamp } from './timestamp.js';
 
@@ -109,7 +110,7 @@ export function versionStatus(record: VersionRecord, now: number): VersionStatus
 // custom_metadata on the wire: null when never set or empty.
 export function renderCustomMetadata(custom: CustomMetadata | null): CustomMetadata | null {
   if (custom === null || Object.keys(custom).length === 0) return null;
-  return Object.fromEntries(Object.entries(custom).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(custom).sort(([a], [b]) => compareGoStrings(a, b)));
 }
 
 // One version's metadata in Vault's wire shape.

@@ -1,7 +1,8 @@
 import { invalidRequest } from '../errors.js';
-import type { JsonObject } from '../store/storage.js';
-import { parseDurationSeconds } from './duration.js';
-import { decodeMap, isJsonObject } from './field-decode.js';
+import type { JsonObject } from '../json.js';
+import { decodeDurationSeconds } from './field-decode.js';
+import { decodeMap } from './field-decode.js';
+import { isJsonObject } from '../json.js';
 import { folderPrefix, listChildren } from './list-keys.js';
 import { v1Key, v1Prefix } from './kv-scope.js';
 import type { KvScope } from './kv-scope.js';
@@ -38,7 +39,7 @@ export function v1LeaseSeconds(data: JsonObject): number {
   const raw = data.ttl ?? data.lease;
   if (raw === undefined) return 0;
   try {
-    return Math.max(0, parseDurationSeconds(raw, 'ttl'));
+    return Math.max(0, decodeDurationSeconds(raw, 'ttl'));
   } catch {
     return 0;
   }

@@ -1,7 +1,9 @@
-import type { JsonValue } from '../store/storage.js';
+import type { JsonValue } from '../json.js';
 import { deleteVersionAfterDisabled } from './deletion-time.js';
-import { formatGoDuration, parseDurationSeconds } from './duration.js';
-import { decodeBool, decodeInt, given, isJsonObject } from './field-decode.js';
+import { renderGoDuration, secondsToNanos } from '../go/duration.js';
+import { decodeDurationSeconds } from './field-decode.js';
+import { decodeBool, decodeInt, given } from './field-decode.js';
+import { isJsonObject } from '../json.js';
 import { configKey } from './kv-scope.js';
 import type { KvScope } from './kv-scope.js';
 
@@ -41,7 +43,7 @@ export function readConfig(scope: KvScope): KvConfigWire {
   const config = loadConfig(scope);
   return {
     cas_required: config.cas_required,
-    delete_version_after: formatGoDuration(config.delete_version_after),
+    delete_version_after: renderGoDuration(secondsToNanos(config.delete_version_after)),
     max_versions: config.max_versions,
   };
 }
@@ -54,7 +56,7 @@ export function writeConfig(scope: KvScope, input: KvConfigInput): void {
   const maxVersions = given(fields, 'max_versions') ? decodeInt(input.max_versions, 'max_versions') : undefined;
   const casRequired = given(fields, 'cas_required') ? decodeBool(input.cas_required, 'cas_required') : undefined;
   const dva = given(fields, 'delete_version_after')
-    ? parseDurationSeconds(input.delete_version_after, 'delete_version_after')
+    ? decodeDurationSeconds(input.delete_version_after, 'delete_version_after')
     : undefined;
   if (maxVersions === undefined && casRequired === undefined && dva === undefined) return;
 

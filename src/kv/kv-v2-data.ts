@@ -1,8 +1,9 @@
 import { invalidRequest } from '../errors.js';
-import type { JsonObject } from '../store/storage.js';
+import type { JsonObject } from '../json.js';
 import { checkCas } from './check-and-set.js';
 import { computeDeletionTime } from './deletion-time.js';
-import { decodeInt, decodeMap, isJsonObject } from './field-decode.js';
+import { decodeInt, decodeMap } from './field-decode.js';
+import { isJsonObject } from '../json.js';
 import { addVersion, createKeyMetadata, renderVersionMetadata, versionStatus } from './key-metadata.js';
 import type { KeyMetadata, VersionMetadataWire } from './key-metadata.js';
 import { loadConfig } from './kv-v2-config.js';

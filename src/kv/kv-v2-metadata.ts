@@ -1,7 +1,8 @@
 import { invalidRequest } from '../errors.js';
 import type { CustomMetadata } from './custom-metadata.js';
 import { parseCustomMetadata, validateCustomMetadata } from './custom-metadata.js';
-import { formatGoDuration, parseDurationSeconds } from './duration.js';
+import { renderGoDuration, secondsToNanos } from '../go/duration.js';
+import { decodeDurationSeconds } from './field-decode.js';
 import { decodeBool, decodeInt, decodeMap, given } from './field-decode.js';
 import { createKeyMetadata, renderCustomMetadata } from './key-metadata.js';
 import type { KeyMetadata } from './key-metadata.js';
@@ -68,7 +69,7 @@ export function readMetadata(scope: KvScope, key: string): KeyMetadataWire | und
     created_time: formatTimestamp(meta.created_time),
     current_version: meta.current_version,
     custom_metadata: renderCustomMetadata(meta.custom_metadata),
-    delete_version_after: formatGoDuration(meta.delete_version_after),
+    delete_version_after: renderGoDuration(secondsToNanos(meta.delete_version_after)),
     max_versions: meta.max_versions,
     oldest_version: meta.oldest_version,
     updated_time: formatTimestamp(meta.updated_time),
@@ -90,7 +91,7 @@ function decodeSettings(input: MetadataInput): MetadataSettings {
   if (given(fields, 'max_versions')) settings.maxVersions = decodeInt(input.max_versions, 'max_versions') >>> 0;
   if (given(fields, 'cas_required')) settings.casRequired = decodeBool(input.cas_required, 'cas_required');
   if (given(fields, 'delete_version_after')) {
-    settings.deleteVersionAfter = parseDurationSeconds(input.delete_version_after, 'delete_version_after', { signed: false });
+    settings.deleteVersionAfter = decodeDurationSeconds(input.delete_version_after, 'delete_version_after', { signed: false });
   }
   return settings;
 }

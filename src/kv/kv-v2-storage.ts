@@ -1,6 +1,6 @@
 import { SecretrunError } from '../errors.js';
-import type { JsonObject, JsonValue } from '../store/storage.js';
-import { isJsonObject } from './field-decode.js';
+import type { JsonObject, JsonValue } from '../json.js';
+import { isJsonObject } from '../json.js';
 import { decodeKeyMetadata } from './key-metadata.js';
 import type { KeyMetadata } from './key-metadata.js';
 import { metaKey, versionKey } from './kv-scope.js';

@@ -1,6 +1,7 @@
 import { invalidRequest } from '../errors.js';
-import type { JsonObject, JsonValue } from '../store/storage.js';
-import { decodeInt, isJsonObject } from './field-decode.js';
+import type { JsonObject, JsonValue } from '../json.js';
+import { decodeInt } from './field-decode.js';
+import { isJsonObject } from '../json.js';
 import type { VersionMetadataWire } from './key-metadata.js';
 import { readData } from './kv-v2-data.js';
 import type { KvScope } from './kv-scope.js';

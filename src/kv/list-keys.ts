@@ -1,3 +1,5 @@
+import { sortGoStrings } from '../go/string-order.js';
+
 // Immediate children of `prefix` among sorted storage keys, computed from names alone (no
 // decryption): sub-folders keep a trailing `/`, a name may be both a key and a folder.
 export function listChildren(storageKeys: readonly string[], prefix: string): string[] {
@@ -9,7 +11,7 @@ export function listChildren(storageKeys: readonly string[], prefix: string): st
     const slash = rest.indexOf('/');
     children.add(slash < 0 ? rest : rest.slice(0, slash + 1));
   }
-  return [...children].sort();
+  return sortGoStrings(children);
 }
 
 // A LIST prefix as Vault sees it: the empty root, or a folder ending in `/`.

@@ -1,5 +1,5 @@
-import type { JsonValue } from '../store/storage.js';
-import { isJsonObject } from './field-decode.js';
+import type { JsonValue } from '../json.js';
+import { isJsonObject } from '../json.js';
 
 // Applies an RFC 7396 JSON merge patch: objects merge recursively, `null` removes a member,
 // anything else (arrays, scalars) replaces. Returns a new value; neither input is modified.

@@ -1,6 +1,9 @@
 import { SecretrunError, invalidRequest } from '../errors.js';
-import type { JsonValue, Storage } from '../store/storage.js';
-import { decodeBool, decodeMap, isJsonObject } from './field-decode.js';
+import type { Storage } from '../store/storage.js';
+import type { JsonValue } from '../json.js';
+import { decodeBool, decodeMap } from './field-decode.js';
+import { isJsonObject } from '../json.js';
+import { compareGoStrings } from '../go/string-order.js';
 import { mountPrefix } from './kv-scope.js';
 
 // Fills a buffer with random bytes; injected so the mounts table stays pure.
@@ -111,7 +114,7 @@ export function defaultMounts(): MountTable {
 export function readMounts(storage: Storage): MountTable {
   const stored = storage.get(mountsKey);
   const table = isJsonObject(stored) ? (stored as unknown as MountTable) : defaultMounts();
-  return Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(table).sort(([a], [b]) => compareGoStrings(a, b)));
 }
 
 function writeMounts(storage: Storage, table: MountTable): void {

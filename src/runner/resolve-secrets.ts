@@ -1,6 +1,6 @@
 import { requestKey } from '../source/source.js';
 import type { SecretRead, SecretRequest, SecretSource } from '../source/source.js';
-import type { JsonValue } from '../store/storage.js';
+import type { JsonValue } from '../json.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { formatReference } from '../manifest/reference.js';
 import type { Reference } from '../manifest/reference.js';

@@ -2,7 +2,8 @@ import { SecretrunError } from '../errors.js';
 import { readV1, writeV1 } from '../kv/kv-v1.js';
 import { readData, writeData } from '../kv/kv-v2-data.js';
 import { findMount, kvVersionOf, readMounts, type MountTable } from '../kv/mounts.js';
-import type { JsonObject, Storage } from '../store/storage.js';
+import type { Storage } from '../store/storage.js';
+import type { JsonObject } from '../json.js';
 import type { SecretRead } from './source.js';
 
 // A logical path (`secret/api-keys/openai`) resolved to the KV mount that holds it.

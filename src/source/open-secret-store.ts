@@ -1,6 +1,6 @@
 import { openFileStore } from '../store/file-store.js';
 import { resolveStorePath, type Env } from '../store/store-paths.js';
-import type { JsonObject } from '../store/storage.js';
+import type { JsonObject } from '../json.js';
 import { readLocalSecret, writeLocalSecret } from './local-secrets.js';
 import type { SecretRead } from './source.js';
 

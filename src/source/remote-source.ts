@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isSecretrunError } from '../errors.js';
 import { createVaultHttpClient, tlsOptionsFromEnv, type VaultHttpClient, type VaultResponse } from '../http/vault-client.js';
-import type { JsonObject } from '../store/storage.js';
+import type { JsonObject } from '../json.js';
 import { createTokenKeeper, type TokenSourceOptions } from './remote-token.js';
 import { requestKey, type SecretRead, type SecretRequest, type SecretSource } from './source.js';
 

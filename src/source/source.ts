@@ -1,4 +1,4 @@
-import type { JsonObject } from '../store/storage.js';
+import type { JsonObject } from '../json.js';
 
 // One secret as a source returns it: the fields of a KV path at one version.
 export interface SecretVersion {

@@ -1,4 +1,5 @@
-import { compareKeys, integrityError } from './store-format.js';
+import { integrityError } from './store-format.js';
+import { compareGoStrings } from '../go/string-order.js';
 
 // Lookups over the entry lines of a verified store file, straight from its bytes. Loading a
 // store must not cost time per entry (a `kv get` on a 10,000-secret store reads one), so
@@ -90,7 +91,7 @@ export function createEntryIndex(bytes: Buffer, start: number, path: string): En
 
   // Key order is UTF-8 byte order, so an unescaped key compares as raw bytes, undecoded.
   const compareTo = (span: LineSpan, probe: Probe): number => {
-    if (span.escaped || probe.bytes === undefined) return compareKeys(keyOf(span), probe.text);
+    if (span.escaped || probe.bytes === undefined) return compareGoStrings(keyOf(span), probe.text);
     return bytes.compare(probe.bytes, 0, probe.bytes.length, span.start + entryPrefix.length, span.keyEnd);
   };
 
@@ -155,7 +156,7 @@ export function createEntryIndex(bytes: Buffer, start: number, path: string): En
       // `copied` is where the old bytes not yet copied begin; each changed key, in order, is
       // searched for only from there on.
       let copied = start;
-      for (const key of [...lines.keys()].sort(compareKeys)) {
+      for (const key of [...lines.keys()].sort(compareGoStrings)) {
         const probe = probeOf(key);
         const span = lowerBound(probe, copied);
         const at = span === undefined ? bytes.length : span.start;

@@ -7,8 +7,9 @@ import type { StoreCreation } from './init-store.js';
 import { acquireStoreLock } from './lock.js';
 import { resolveRootKey } from './root-key.js';
 import type { KeyOptions, RootKey } from './root-key.js';
-import type { JsonValue, Storage, Store } from './storage.js';
-import { compareKeys } from './store-format.js';
+import type { Storage, Store } from './storage.js';
+import type { JsonValue } from '../json.js';
+import { compareGoStrings } from '../go/string-order.js';
 import type { StoreHeader } from './store-format.js';
 import { adoptRenderedStore, decryptEntry, ioError, loadSnapshot, readStoreFile, renderChangedStore } from './store-snapshot.js';
 import type { FileSignature, StoreSnapshot } from './store-snapshot.js';
@@ -154,7 +155,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
         if (text === null) found.delete(key);
         else found.add(key);
       }
-      return overlay === undefined || overlay.size === 0 ? [...found] : [...found].sort(compareKeys);
+      return overlay === undefined || overlay.size === 0 ? [...found] : [...found].sort(compareGoStrings);
     },
   });
 

@@ -1,4 +1,5 @@
-import type { JsonValue, Storage, Store } from './storage.js';
+import type { Storage, Store } from './storage.js';
+import type { JsonValue } from '../json.js';
 
 // A Store held in memory: `server -dev` and the engines' unit tests. Values are deep-copied
 // on the way in and out so callers can never alias stored state.

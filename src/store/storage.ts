@@ -2,8 +2,7 @@
 // Engines see plain JSON values under string keys; encryption, files and locks are the
 // store's business and invisible here.
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+import type { JsonValue } from '../json.js';
 
 // A view of the store inside one read or one transaction. Synchronous on purpose: a
 // transaction runs with the whole store in memory and the lock held, so no I/O happens here.

@@ -151,18 +151,3 @@ export function renderEntryLine(storageKey: string, envelope: string): string {
 export function readEntryEnvelope(line: string): string {
   return line.slice(line.lastIndexOf(entryMiddle) + entryMiddle.length, -2);
 }
-
-// Order of storage keys: UTF-8 byte order, i.e. code point order (UTF-16 order differs only
-// between surrogates and U+E000..U+FFFF, which this corrects).
-export function compareKeys(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800) x += x < 0xe000 ? 0x2000 : -0x800;
-    if (y >= 0xd800) y += y < 0xe000 ? 0x2000 : -0x800;
-    return x - y;
-  }
-  return a.length - b.length;
-}

@@ -8,7 +8,8 @@ import type { EntryIndex } from './entry-index.js';
 import { unwrapKeyring } from './keyring.js';
 import type { DataKeys } from './keyring.js';
 import type { RootKey } from './root-key.js';
-import { compareKeys, parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreFile, verifyStoreMac } from './store-format.js';
+import { parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreFile, verifyStoreMac } from './store-format.js';
+import { compareGoStrings } from '../go/string-order.js';
 import type { StoreHeader } from './store-format.js';
 
 // One verified, loaded state of a store file: header, an index over the raw entry lines,
@@ -131,7 +132,7 @@ export function renderChangedStore(
   }
   const entries =
     base === undefined
-      ? [...lines].filter(([, line]) => line !== null).sort(([a], [b]) => compareKeys(a, b)).map(([, line]) => Buffer.from(`${line}\n`, 'utf8'))
+      ? [...lines].filter(([, line]) => line !== null).sort(([a], [b]) => compareGoStrings(a, b)).map(([, line]) => Buffer.from(`${line}\n`, 'utf8'))
       : base.entries.spliceLines(lines);
   return renderStoreFile(header, entries, deriveMacKey(rootKey));
 }

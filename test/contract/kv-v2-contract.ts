@@ -209,6 +209,23 @@ export const kvV2Contract: readonly ContractCase[] = [
     },
   },
   {
+    name: 'orders lists, map keys and versions as Go does (UTF-8 byte order), envelope fields as its struct',
+    async run(send, m) {
+      // Astral characters sort after U+E000..U+FFFF in UTF-8 byte order; UTF-16 order has them before.
+      for (const key of ['b', 'a', '\u{1F600}', '\uE000', 'B']) await call(send, put(`${m}/data/${key}`, { data: { k: 'v' } }), 200);
+      const listed = await call(send, { method: 'LIST', path: `${m}/metadata` }, 200);
+      expect(listed.json.data.keys).toEqual(['B', 'a', 'b', '\uE000', '\u{1F600}']);
+      await call(send, put(`${m}/data/ordered`, { data: { b: '1', a: '2', '10': 'x', '9': 'y' } }), 200);
+      const read = await call(send, get(`${m}/data/ordered`), 200);
+      expect(read.text.startsWith('{"request_id":')).toBe(true);
+      expect(read.text).toContain('"data":{"data":{"10":"x","9":"y","a":"2","b":"1"},"metadata":{"created_time"');
+      for (let i = 2; i <= 10; i++) await call(send, put(`${m}/data/ordered`, { data: { i: String(i) } }), 200);
+      const meta = await call(send, get(`${m}/metadata/ordered`), 200);
+      expect(Object.keys(JSON.parse(meta.text).data.versions)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+      expect(meta.text.indexOf('"10":{')).toBeLessThan(meta.text.indexOf('"2":{'));
+    },
+  },
+  {
     name: 'subkeys with and without depth',
     async run(send, m) {
       await call(send, put(`${m}/data/s`, { data: { foo: 'x', bar: { baz: 'y', deep: { z: 1 } }, empty: {} } }), 200);

@@ -20,7 +20,8 @@ async function createSend(): Promise<Send> {
     const body = request.rawBody ?? (request.body === undefined ? '' : JSON.stringify(request.body));
     const response = await handler({
       method: request.method,
-      path: `/v1/${request.path}`,
+      // Encoded as every HTTP client encodes a path; the wire handler sees only ASCII.
+      path: `/v1/${encodeURI(request.path)}`,
       query: new URLSearchParams(request.query),
       headers,
       body: Buffer.from(body),

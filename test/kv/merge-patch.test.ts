@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyMergePatch } from '../../src/kv/merge-patch.js';
-import type { JsonValue } from '../../src/store/storage.js';
+import type { JsonValue } from '../../src/json.js';
 
 describe('applyMergePatch (RFC 7396)', () => {
   it.each<[JsonValue, JsonValue, JsonValue]>([

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SecretrunError } from '../../src/errors.js';
 import { createEntryIndex } from '../../src/store/entry-index.js';
-import { compareKeys, renderEntryLine } from '../../src/store/store-format.js';
+import { renderEntryLine } from '../../src/store/store-format.js';
+import { compareGoStrings } from '../../src/go/string-order.js';
 
 // A header line stand-in: the index only needs to know where the entry lines begin.
 const header = '{"secretrun_store":1}\n';
@@ -20,7 +21,7 @@ function random(seed: number): () => number {
 // Entry lines for `keys` as the writer renders them, sorted, with envelopes of varied length
 // so that byte midpoints land at all sorts of places within lines.
 function build(keys: readonly string[]) {
-  const sorted = [...keys].sort(compareKeys);
+  const sorted = [...keys].sort(compareGoStrings);
   const lines = sorted.map((key, i) => renderEntryLine(key, Buffer.alloc(20 + ((i * 37) % 200), i).toString('base64')));
   // A buffer of its own (small Buffer.from results share a pool), so slices of it are recognisable.
   const text = Buffer.from(header + lines.map((l) => `${l}\n`).join(''));
@@ -141,7 +142,7 @@ describe('entry index', () => {
         if (line === null) model.delete(key);
         else model.set(key, line);
       }
-      const expected = [...model.keys()].sort(compareKeys).map((k) => `${model.get(k)}\n`).join('');
+      const expected = [...model.keys()].sort(compareGoStrings).map((k) => `${model.get(k)}\n`).join('');
       expect([round, text(index.spliceLines(changes))]).toEqual([round, expected]);
     }
   });

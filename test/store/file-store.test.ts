@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SecretrunError } from '../../src/errors.js';
 import { openFileStore } from '../../src/store/file-store.js';
 import type { FileStoreOptions } from '../../src/store/file-store.js';
-import type { JsonValue } from '../../src/store/storage.js';
+import type { JsonValue } from '../../src/json.js';
 import type { StoreCreation } from '../../src/store/init-store.js';
 import { deriveMacKey } from '../../src/store/key-derivation.js';
 import { parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreFile } from '../../src/store/store-format.js';

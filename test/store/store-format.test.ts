@@ -3,13 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createEntryIndex } from '../../src/store/entry-index.js';
 import { deriveMacKey } from '../../src/store/key-derivation.js';
 import { createKeyring } from '../../src/store/keyring.js';
-import {
-  compareKeys,
-  parseStoreBytes,
-  renderEntryLine,
-  renderStoreFile,
-  verifyStoreMac,
-} from '../../src/store/store-format.js';
+import { parseStoreBytes, renderEntryLine, renderStoreFile, verifyStoreMac } from '../../src/store/store-format.js';
+import { compareGoStrings } from '../../src/go/string-order.js';
 
 const root = randomBytes(32);
 const header = { id: 'store-id-1', keyring: createKeyring(root, 'store-id-1', randomBytes), kdf: null, check: 'x' };
@@ -36,11 +31,11 @@ describe('store format', () => {
   it('orders keys by UTF-8 bytes, not UTF-16 units', () => {
     const keys = ['b', 'a/\u{1F600}', 'a/\uFF5E', 'a', 'a/'];
     const byBytes = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
-    expect([...keys].sort(compareKeys)).toEqual(byBytes);
+    expect([...keys].sort(compareGoStrings)).toEqual(byBytes);
   });
 
   it('renders and parses back, verifying the MAC over the raw lines', () => {
-    const keys = ['a', 'quote"d', 'new\nline', 'uni\u00e9'].sort(compareKeys);
+    const keys = ['a', 'quote"d', 'new\nline', 'uni\u00e9'].sort(compareGoStrings);
     const lines = keys.map((k) => renderEntryLine(k, 'AQAAAAE='));
     const bytes = render(lines, deriveMacKey(root));
     const parsed = parseStoreBytes(bytes, '/p');

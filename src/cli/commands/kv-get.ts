@@ -4,7 +4,7 @@ import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import { renderFieldOutput } from '../format/field-output.js';
 import { renderPathHeader } from '../format/headers.js';
-import { isJsonObject } from '../format/go-value.js';
+import { isJsonObject } from '../../json.js';
 import { kvApiPath, resolveKvTarget } from '../kv-path.js';
 import { printWarnings, renderSecret, renderSection, secretOf } from '../secret-output.js';
 

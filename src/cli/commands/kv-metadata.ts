@@ -1,13 +1,14 @@
 import { SecretrunError } from '../../errors.js';
-import { formatGoDuration, parseDurationFlag } from '../../kv/duration.js';
-import type { JsonObject } from '../../store/storage.js';
+import { renderGoDuration, secondsToNanos } from '../../go/duration.js';
+import { parseDurationFlag } from '../duration-flag.js';
+import type { JsonObject } from '../../json.js';
 import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
 import { renderFieldOutput } from '../format/field-output.js';
 import { renderPathHeader } from '../format/headers.js';
-import { isJsonObject } from '../format/go-value.js';
+import { isJsonObject } from '../../json.js';
 import { kvApiPath, requireV2, resolveKvTarget } from '../kv-path.js';
 import { printWarnings, renderSecret, renderSection, secretOf } from '../secret-output.js';
 
@@ -71,7 +72,7 @@ function settingsBody(values: { 'max-versions': number; 'cas-required': boolean;
   }
   if (given.has('cas-required')) body['cas_required'] = values['cas-required'];
   if (given.has('delete-version-after')) {
-    body['delete_version_after'] = formatGoDuration(parseDurationFlag(values['delete-version-after'], 'delete-version-after'));
+    body['delete_version_after'] = renderGoDuration(secondsToNanos(parseDurationFlag(values['delete-version-after'], 'delete-version-after')));
   }
   return body;
 }

@@ -1,10 +1,10 @@
 import { SecretrunError } from '../../errors.js';
-import type { JsonObject, JsonValue } from '../../store/storage.js';
+import type { JsonObject, JsonValue } from '../../json.js';
 import type { ApiClient } from '../api-client.js';
 import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command, type CommandContext } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
-import { isJsonObject } from '../format/go-value.js';
+import { isJsonObject } from '../../json.js';
 import { readKvData } from '../kv-data-args.js';
 import { kvApiPath, resolveKvTarget } from '../kv-path.js';
 import { printWriteResult } from '../kv-write-output.js';

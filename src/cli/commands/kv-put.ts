@@ -1,5 +1,5 @@
 import { SecretrunError } from '../../errors.js';
-import type { JsonObject } from '../../store/storage.js';
+import type { JsonObject } from '../../json.js';
 import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';

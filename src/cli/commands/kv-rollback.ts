@@ -1,9 +1,9 @@
 import { SecretrunError } from '../../errors.js';
-import type { JsonObject } from '../../store/storage.js';
+import type { JsonObject } from '../../json.js';
 import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
-import { isJsonObject } from '../format/go-value.js';
+import { isJsonObject } from '../../json.js';
 import { kvApiPath, requireV2, resolveKvTarget } from '../kv-path.js';
 import { printWriteResult } from '../kv-write-output.js';
 import { secretOf } from '../secret-output.js';

@@ -1,11 +1,11 @@
 import { SecretrunError } from '../../errors.js';
-import type { JsonObject } from '../../store/storage.js';
+import type { JsonObject } from '../../json.js';
 import { apiError } from '../api-error.js';
 import { clientFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
 import { renderMountsDetailedTable, renderMountsTable, type MountOutput } from '../format/mounts-table.js';
-import { isJsonObject } from '../format/go-value.js';
+import { isJsonObject } from '../../json.js';
 import { sanitizePath } from '../kv-path.js';
 import { renderValue } from '../secret-output.js';
 

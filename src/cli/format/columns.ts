@@ -1,5 +1,3 @@
-import { runeCount } from './go-order.js';
-
 // Layout options mirroring ryanuber/columnize as Vault configures it (command/base_helpers.go:
 // glue of 4 spaces, `n/a` for empty cells).
 export interface ColumnsOptions {
@@ -63,4 +61,11 @@ const trailingSpace = new RegExp(`${goSpace}+$`);
 
 function trimGoSpace(text: string): string {
   return text.replace(leadingSpace, '').replace(trailingSpace, '');
+}
+
+// Display width as Go's fmt and columnize count it: one per code point.
+export function runeCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
 }

@@ -1,6 +1,6 @@
 import { SecretrunError } from '../../errors.js';
-import { renderGoJson } from './go-json.js';
-import { renderGoValue } from './go-value.js';
+import { renderGoJsonIndented } from '../../go/json.js';
+import { renderGoValue } from '../../go/value.js';
 import type { OutputFormat } from '../global-flags.js';
 
 // Vault's PrintRawField for `-field=F`: the bare value (`%v`) in table format, its JSON or YAML
@@ -11,6 +11,6 @@ export async function renderFieldOutput(field: string, value: unknown, format: O
   if (value === undefined || value === null) {
     throw new SecretrunError('usage', `Field "${field}" not present in secret`);
   }
-  const text = format === 'json' ? renderGoJson(value) : format === 'yaml' ? (await import('./go-yaml.js')).renderGoYaml(value) : renderGoValue(value);
+  const text = format === 'json' ? renderGoJsonIndented(value) : format === 'yaml' ? (await import('./go-yaml.js')).renderGoYaml(value) : renderGoValue(value);
   return isTTY ? `${text}\n` : text;
 }

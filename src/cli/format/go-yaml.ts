@@ -1,6 +1,6 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Tags } from 'yaml';
-import { isJsonObject } from './go-value.js';
+import { isJsonObject } from '../../json.js';
 
 // Vault prints YAML with ghodss/yaml: the value goes through JSON, then gopkg.in/yaml.v2 emits
 // it. These are that emitter's visible habits, reproduced on top of the `yaml` package:

@@ -1,7 +1,7 @@
 import { hopeDelim, renderTable } from './columns.js';
-import { humanizeSeconds, looksLikeDuration } from './go-duration.js';
-import { sortedGoKeys } from './go-order.js';
-import { renderGoValue } from './go-value.js';
+import { humanizeSeconds, looksLikeDuration } from './duration-fields.js';
+import { sortedGoKeys } from '../../go/string-order.js';
+import { renderGoValue } from '../../go/value.js';
 
 // Vault's TableFormatter.OutputMap: a `Key`/`Value` table of a map, rows sorted by key, values
 // in Go `%v`, duration-like keys humanised. An empty map renders as '' (Vault prints nothing).

@@ -1,7 +1,7 @@
 import { SecretrunError } from '../../errors.js';
 import { hopeDelim, renderTable } from './columns.js';
-import { compareGoStrings } from './go-order.js';
-import { renderGoValue } from './go-value.js';
+import { compareGoStrings } from '../../go/string-order.js';
+import { renderGoValue } from '../../go/value.js';
 
 // Vault's TableFormatter.OutputList for `kv list` and friends: a `Keys` column, underlined,
 // keys sorted. An empty list renders as '' (the command reports "No value found" itself).

@@ -1,6 +1,6 @@
 import { renderTable } from './columns.js';
-import { compareGoStrings } from './go-order.js';
-import { renderGoValue } from './go-value.js';
+import { compareGoStrings } from '../../go/string-order.js';
+import { renderGoValue } from '../../go/value.js';
 
 // One entry of `GET /v1/sys/mounts` (Vault's api.MountOutput), as far as `secrets list` shows it.
 export interface MountOutput {

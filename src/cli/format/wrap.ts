@@ -1,4 +1,4 @@
-import { runeCount } from './go-order.js';
+import { runeCount } from './columns.js';
 
 // Vault wraps help text and warnings at this width (command/base.go maxLineLength).
 export const maxLineLength = 78;

@@ -1,9 +1,9 @@
 import { createToken, deleteTokenRecord, isRoot, renderAuthBlock, renderTokenLookup, writeTokenRecord, type Caller } from '../../auth/token-record.js';
 import type { RandomBytes } from '../../auth/token-id.js';
 import { SecretrunError, invalidRequest } from '../../errors.js';
-import { parseDurationSeconds } from '../../kv/duration.js';
+import { decodeDurationSeconds } from '../../kv/field-decode.js';
 import { decodeBool, decodeMap, given } from '../../kv/field-decode.js';
-import type { JsonValue } from '../../store/storage.js';
+import type { JsonValue } from '../../json.js';
 import { dataResponse, none, type LogicalResponse } from '../logical.js';
 import type { RouteContext } from './route-context.js';
 
@@ -44,8 +44,8 @@ function createChild(context: RouteContext, random: RandomBytes): LogicalRespons
   if (asked.includes('root') && !isRoot(parent.record)) throw invalidRequest('root tokens may not be created by a non-root token');
   const root = asked.includes('root');
   const policies = root || decodeBool(input['no_default_policy'], 'no_default_policy') ? asked : ['default', ...asked];
-  const explicitMaxTtl = parseDurationSeconds(input['explicit_max_ttl'], 'explicit_max_ttl', { signed: false });
-  let ttl = parseDurationSeconds(input['ttl'], 'ttl', { signed: false });
+  const explicitMaxTtl = decodeDurationSeconds(input['explicit_max_ttl'], 'explicit_max_ttl', { signed: false });
+  let ttl = decodeDurationSeconds(input['ttl'], 'ttl', { signed: false });
   if (ttl === 0 && !root) ttl = defaultTtlSeconds;
   if (explicitMaxTtl > 0 && (ttl === 0 || ttl > explicitMaxTtl)) ttl = explicitMaxTtl;
   const renewable = given(input, 'renewable') ? decodeBool(input['renewable'], 'renewable') : true;
@@ -62,7 +62,7 @@ function renewSelf(context: RouteContext): LogicalResponse {
   const caller = requireCaller(context);
   const { record } = caller;
   if (!record.renewable || record.expire_ms === null) throw invalidRequest('lease is not renewable');
-  const increment = parseDurationSeconds(context.request.data['increment'], 'increment', { signed: false });
+  const increment = decodeDurationSeconds(context.request.data['increment'], 'increment', { signed: false });
   let expire = context.now + (increment > 0 ? increment : record.creation_ttl) * 1000;
   if (record.explicit_max_ttl > 0) expire = Math.min(expire, record.created_ms + record.explicit_max_ttl * 1000);
   const renewed = { ...record, expire_ms: expire };

@@ -6,7 +6,7 @@ import { readSubkeys } from '../../kv/kv-v2-subkeys.js';
 import { deleteVersions, destroyVersions, undeleteVersions } from '../../kv/kv-v2-versions.js';
 import { decodeInt } from '../../kv/field-decode.js';
 import type { KvScope } from '../../kv/kv-scope.js';
-import type { JsonObject, JsonValue } from '../../store/storage.js';
+import type { JsonObject, JsonValue } from '../../json.js';
 import { dataResponse, none, type LogicalResponse, type Operation } from '../logical.js';
 import type { RouteContext } from './route-context.js';
 

@@ -1,4 +1,5 @@
-import type { JsonObject } from '../../store/storage.js';
+import type { JsonObject } from '../../json.js';
+import { goStruct } from '../../go/json.js';
 import type { LogicalResponse } from '../logical.js';
 import type { RouteContext } from './route-context.js';
 
@@ -7,7 +8,7 @@ const version = '1.21.0+secretrun';
 // `sys/health` and `sys/seal-status`: secretrun is always initialized and unsealed (the root
 // key is supplied when the store is opened), so these only say so in Vault's shape.
 export function readHealth(context: RouteContext, clusterId: string): LogicalResponse {
-  const body: JsonObject = {
+  const body: JsonObject = goStruct({
     initialized: true,
     sealed: false,
     standby: false,
@@ -18,12 +19,12 @@ export function readHealth(context: RouteContext, clusterId: string): LogicalRes
     version,
     cluster_name: 'secretrun',
     cluster_id: clusterId,
-  };
+  });
   return { kind: 'raw', status: 200, data: body, bare: true };
 }
 
 export function readSealStatus(clusterId: string): LogicalResponse {
-  const body: JsonObject = {
+  const body: JsonObject = goStruct({
     type: 'shamir',
     initialized: true,
     sealed: false,
@@ -38,6 +39,6 @@ export function readSealStatus(clusterId: string): LogicalResponse {
     cluster_id: clusterId,
     recovery_seal: false,
     storage_type: 'file',
-  };
+  });
   return { kind: 'raw', status: 200, data: body, bare: true };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMapHeader, renderPathHeader } from '../../../src/cli/format/headers.js';
 import { renderKeyValueTable } from '../../../src/cli/format/key-value-table.js';
-import { isJsonObject } from '../../../src/cli/format/go-value.js';
+import { isJsonObject } from '../../../src/json.js';
 import { renderWarnings } from '../../../src/cli/format/warnings.js';
 import type { ApiSecret } from '../../../src/cli/format/secret-json.js';
 import { creds } from './kv-get-secret.js';

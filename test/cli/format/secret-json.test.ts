@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { renderGoJson } from '../../../src/cli/format/go-json.js';
 import { renderSecretJson } from '../../../src/cli/format/secret-json.js';
 import { creds } from './kv-get-secret.js';
 
@@ -44,25 +43,5 @@ describe('renderSecretJson', () => {
   it('puts auth fields in api.SecretAuth order', () => {
     const text = renderSecretJson({ ...creds, data: null, mount_type: undefined, auth: { renewable: true, client_token: 't', accessor: 'a' } });
     expect(text).toContain('"auth": {\n    "client_token": "t",\n    "accessor": "a",\n    "renewable": true\n  }');
-  });
-});
-
-describe('renderGoJson', () => {
-  it('sorts map keys in Go order, numeric-looking keys included', () => {
-    expect(renderGoJson({ b: 1, '10': 2, '9': 3, a: [] })).toBe('{\n  "10": 2,\n  "9": 3,\n  "a": [],\n  "b": 1\n}');
-  });
-
-  it('escapes <, >, &, U+2028 and U+2029 as Go does, and empty containers inline', () => {
-    expect(renderGoJson({ html: '<a href="x">&</a>', sep: '\u2028\u2029', empty: {} })).toBe(
-      '{\n  "empty": {},\n  "html": "\\u003ca href=\\"x\\"\\u003e\\u0026\\u003c/a\\u003e",\n  "sep": "\\u2028\\u2029"\n}',
-    );
-  });
-
-  it('renders scalars and replaces lone surrogates', () => {
-    expect(renderGoJson('x')).toBe('"x"');
-    expect(renderGoJson(2.5)).toBe('2.5');
-    expect(renderGoJson(null)).toBe('null');
-    expect(renderGoJson('a\ud800b')).toBe('"a\ufffdb"');
-    expect(renderGoJson('tab\tnl\n')).toBe('"tab\\tnl\\n"');
   });
 });

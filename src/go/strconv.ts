@@ -1,16 +1,17 @@
-// Go's strconv parsing of flag values, so that what the `vault` CLI accepts (and the error
-// text it prints) carries over: `-version=0x10`, `-cas=1_000`, `-detailed=T`.
-
-const trueWords = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const falseWords = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+// Go's strconv parsing, so that what Vault and its CLI accept (and the error text they print)
+// carries over: `-version=0x10`, `-cas=1_000`, `-detailed=T`, `"true"` in a request field.
 
 // Result of a Go-style parse: a value, or Go's error text.
 export type GoParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
+// The spellings strconv.ParseBool accepts.
+export const goTrueWords: ReadonlySet<string> = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+export const goFalseWords: ReadonlySet<string> = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
 // strconv.ParseBool.
 export function parseGoBool(text: string): GoParseResult<boolean> {
-  if (trueWords.has(text)) return { ok: true, value: true };
-  if (falseWords.has(text)) return { ok: true, value: false };
+  if (goTrueWords.has(text)) return { ok: true, value: true };
+  if (goFalseWords.has(text)) return { ok: true, value: false };
   return { ok: false, error: `strconv.ParseBool: parsing ${quoteGo(text)}: invalid syntax` };
 }
 

@@ -1,17 +1,10 @@
-import { sortedGoKeys } from './go-order.js';
+import { isJsonObject } from '../json.js';
+import { sortedGoKeys } from './string-order.js';
 
-// A value as decoded from JSON: what the CLI renders.
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-// Is this a JSON object (not null, not an array)?
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-// Go's `%v` of a JSON-decoded value, as Vault's table output prints it: `<nil>` for null,
-// `true`/`false`, numbers as their JSON text (Vault decodes with json.Number, so a number is
-// printed as it was sent: `2.5`, `1e+21`), strings bare, arrays `[a b]`, maps
-// `map[k:v k2:v2]` with keys in Go order.
+// Go's `%v` of a JSON-decoded value, as Vault prints it in table output and echoes bad input in
+// "Field validation failed" messages: `<nil>` for null, `true`/`false`, numbers as their JSON
+// text (Vault decodes with json.Number, so a number is printed as it was sent: `2.5`,
+// `1e+21`), strings bare, arrays `[a b]`, maps `map[k:v k2:v2]` with keys in Go order.
 export function renderGoValue(value: unknown): string {
   if (value === null || value === undefined) return '<nil>';
   if (typeof value === 'string') return value;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderGoValue } from '../../../src/cli/format/go-value.js';
+import { renderGoValue } from '../../src/go/value.js';
 
 describe('renderGoValue (Go %v of JSON values)', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGoBool, parseGoInt } from '../../src/cli/go-parse.js';
+import { parseGoBool, parseGoInt } from '../../src/go/strconv.js';
 
 describe('parseGoBool (strconv.ParseBool)', () => {
   it.each(['1', 't', 'T', 'TRUE', 'true', 'True'])('%s is true', (text) => expect(parseGoBool(text)).toEqual({ ok: true, value: true }));

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  humanizeSeconds,
-  looksLikeDuration,
-  renderGoDuration,
-  renderHumanDuration,
-} from '../../../src/cli/format/go-duration.js';
+import { humanizeSeconds, looksLikeDuration, renderHumanDuration } from '../../../src/cli/format/duration-fields.js';
 
 const s = 1_000_000_000n;
 
@@ -16,23 +11,6 @@ describe('looksLikeDuration', () => {
   it.each(['myttl', 'ttl_x', 'version', 'max_versions', 'delete_version_after', 'periodic'])('%s is not', (key) =>
     expect(looksLikeDuration(key)).toBe(false),
   );
-});
-
-describe('renderGoDuration (time.Duration.String)', () => {
-  it.each([
-    [0n, '0s'],
-    [1n, '1ns'],
-    [1500n, '1.5µs'],
-    [2_000_000n, '2ms'],
-    [1_500_000_000n, '1.5s'],
-    [90n * s, '1m30s'],
-    [3600n * s, '1h0m0s'],
-    [2764800n * s, '768h0m0s'],
-    [-60n * s, '-1m0s'],
-    [-(2n ** 63n), '-2562047h47m16.854775808s'],
-  ])('%s ns → %s', (ns, expected) => {
-    expect(renderGoDuration(ns)).toBe(expected);
-  });
 });
 
 describe('renderHumanDuration / humanizeSeconds', () => {
