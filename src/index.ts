@@ -1,8 +1,8 @@
 // Library API: re-exports only.
 export { SecretrunError, isSecretrunError } from './errors.js';
 export type { ErrorCode } from './errors.js';
-export { openSecretStore } from './source/open-secret-store.js';
-export type { SecretStore, OpenSecretStoreOptions } from './source/open-secret-store.js';
+export { openSecretStore } from './library/open-secret-store.js';
+export type { SecretStore, OpenSecretStoreOptions } from './library/open-secret-store.js';
 export { createLocalSource } from './source/local-source.js';
 export type { SecretSource, SecretRead, SecretRequest, SecretVersion } from './source/source.js';
 export { createApiHandler } from './http/handler.js';

@@ -1,6 +1,6 @@
 import { SecretrunError } from '../errors.js';
-import { isJsonObject } from '../json.js';
-import { defaultMounts, findMount, kvVersionOf, mountsKey, type MountTable, type RandomBytes } from '../kv/mounts.js';
+import { readMounts, type RandomBytes } from '../sys/mounts.js';
+import { resolveKvPath } from '../sys/mount-resolver.js';
 import type { LogicalResponse } from './logical.js';
 import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
@@ -34,23 +34,13 @@ function routeSys(rest: string, context: RouteContext, options: RouterOptions): 
   return noRoute(`sys/${rest}`);
 }
 
-// The mounts table as readMounts returns it but unsorted: finding the longest prefix does not
-// depend on order, and sorting the table on every request showed in the server's profile.
-function mountTableOf(context: RouteContext): MountTable {
-  const stored = context.storage.get(mountsKey);
-  return isJsonObject(stored) ? (stored as unknown as MountTable) : defaultMounts();
-}
-
 // Finds what serves a logical path — a system endpoint or the mount holding it — and runs it.
 export function routeRequest(context: RouteContext, options: RouterOptions): RoutedResponse {
   const { path } = context.request;
   if (path.startsWith('sys/')) return { response: routeSys(path.slice('sys/'.length), context, options), mountType: 'system' };
   if (path.startsWith('auth/token/')) return { response: routeAuthToken(path.slice('auth/token/'.length), context, options.random), mountType: 'token' };
-  const match = findMount(mountTableOf(context), path);
-  if (match === undefined) return noRoute(path);
-  const version = kvVersionOf(match.mount);
-  if (version === undefined) return noRoute(path);
-  const scope = { storage: context.storage, uuid: match.mount.uuid };
-  const response = version === 2 ? routeKvV2(scope, match.rest, context) : routeKvV1(scope, match.rest, context);
-  return { response, mountType: match.mount.type };
+  const target = resolveKvPath(context.storage, readMounts(context.storage), path);
+  if (target === undefined) return noRoute(path);
+  const response = target.version === 2 ? routeKvV2(target.scope, target.rest, context) : routeKvV1(target.scope, target.rest, context);
+  return { response, mountType: 'kv' };
 }

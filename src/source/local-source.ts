@@ -2,7 +2,7 @@ import { watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { openFileStore, type FileStore } from '../store/file-store.js';
 import type { Env } from '../store/store-paths.js';
-import { readMounts } from '../kv/mounts.js';
+import { readMounts } from '../sys/mounts.js';
 import { readLocalSecret } from './local-secrets.js';
 import { requestKey, type SecretRead, type SecretSource } from './source.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { buildKvTarget, kvApiPath, readKvMount, uiMountsPath, type KvMount } from '../client/kv-mount.js';
 import { isSecretrunError } from '../errors.js';
-import { createVaultHttpClient, tlsOptionsFromEnv, type VaultHttpClient, type VaultResponse } from '../http/vault-client.js';
+import { createVaultHttpClient, tlsOptionsFromEnv, type VaultHttpClient, type VaultResponse } from '../client/vault-http-client.js';
 import type { JsonObject } from '../json.js';
 import { createTokenKeeper, type TokenSourceOptions } from './remote-token.js';
 import { requestKey, type SecretRead, type SecretRequest, type SecretSource } from './source.js';
@@ -28,12 +29,6 @@ export interface RemoteSourceOptions {
   onRecovered?: () => void;
   random?: () => number;
   now?: () => number;
-}
-
-interface MountInfo {
-  /** With trailing slash; '' when unknown (a server without the preflight endpoint: KV v1). */
-  path: string;
-  version: 1 | 2;
 }
 
 // What a poll compares: `v2:<version>`, `v1:<sha256 of data>`, or `missing`.
@@ -68,8 +63,8 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
   const tokens = createTokenKeeper(http, auth, env);
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  const mounts: MountInfo[] = [];
-  const mountLookups = new Map<string, Promise<MountInfo | SecretRead>>();
+  const mounts: KvMount[] = [];
+  const mountLookups = new Map<string, Promise<KvMount | SecretRead>>();
   // Unpinned paths read so far, with what the last read saw.
   const seen = new Map<string, Signature>();
   // Paths whose metadata the token may not read: polled through `data` instead.
@@ -78,25 +73,19 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
   const send = async (method: string, path: string, query?: Record<string, string>): Promise<VaultResponse> =>
     http.request({ method, path, query, token: await tokens.token() });
 
-  const cachedMount = (path: string): MountInfo | undefined =>
+  const cachedMount = (path: string): KvMount | undefined =>
     mounts.filter((mount) => mount.path !== '' && `${path}/`.startsWith(mount.path)).sort((a, b) => b.path.length - a.path.length)[0];
 
-  const lookupMount = async (path: string): Promise<MountInfo | SecretRead> => {
-    const response = await send('GET', `sys/internal/ui/mounts/${path}`);
-    if (response.status === 200) {
-      const data = response.json?.['data'] as JsonObject | undefined;
-      const options = data?.['options'] as JsonObject | null | undefined;
-      const mount: MountInfo = { path: String(data?.['path'] ?? ''), version: options?.['version'] === '2' ? 2 : 1 };
-      if (mount.path !== '') mounts.push(mount);
-      return mount;
-    }
-    // Like the vault CLI: no preflight endpoint means an old server and KV v1.
-    if (response.status === 404) return { path: '', version: 1 };
-    return failureRead(response, `mount lookup for ${path}`);
+  const lookupMount = async (path: string): Promise<KvMount | SecretRead> => {
+    const response = await send('GET', uiMountsPath(path));
+    const mount = readKvMount(response.status, response.json);
+    if (mount === undefined) return failureRead(response, `mount lookup for ${path}`);
+    if (mount.path !== '') mounts.push(mount);
+    return mount;
   };
 
   // The mount of `path`: cached, or asked once per first segment even when many reads start together.
-  const mountOf = async (path: string): Promise<MountInfo | SecretRead> => {
+  const mountOf = async (path: string): Promise<KvMount | SecretRead> => {
     const cached = cachedMount(path);
     if (cached !== undefined) return cached;
     const segment = path.split('/')[0] ?? path;
@@ -115,13 +104,11 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
     }
   };
 
-  const dataPathOf = (mount: MountInfo, path: string): string => (mount.version === 2 ? `${mount.path}data/${path.slice(mount.path.length)}` : path);
-
   const readOne = async (request: SecretRequest): Promise<{ read: SecretRead; signature: Signature }> => {
     const mount = await mountOf(request.path);
     if ('status' in mount) return { read: mount, signature: 'missing' };
     const query: Record<string, string> = request.version === undefined ? {} : { version: String(request.version) };
-    const response = await send('GET', dataPathOf(mount, request.path), query);
+    const response = await send('GET', kvApiPath(buildKvTarget(mount, request.path), 'data'), query);
     if (response.status !== 200) return { read: failureRead(response, `GET ${request.path}`), signature: 'missing' };
     const body = response.json?.['data'] as JsonObject | undefined;
     if (mount.version === 1) return { read: { status: 'found', secret: { data: body ?? {}, version: 0 } }, signature: `v1:${hashData(body)}` };
@@ -138,7 +125,7 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
       throw new Error(mount.status === 'found' ? 'unexpected' : mount.reason);
     }
     if (mount.version === 2 && !dataPolled.has(path)) {
-      const response = await send('GET', `${mount.path}metadata/${path.slice(mount.path.length)}`);
+      const response = await send('GET', kvApiPath(buildKvTarget(mount, path), 'metadata'));
       if (response.status === 200) {
         const data = response.json?.['data'] as JsonObject | undefined;
         const current = Number(data?.['current_version'] ?? 0);

@@ -1,8 +1,6 @@
-import { promises as fs } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { readTokenFile, tokenHelperPath } from '../client/token-helper.js';
 import { SecretrunError } from '../errors.js';
-import type { VaultHttpClient } from '../http/vault-client.js';
+import type { VaultHttpClient } from '../client/vault-http-client.js';
 
 // Where the remote source's token comes from, and keeping it alive: VAULT_TOKEN, a token file
 // (~/.vault-token by default), or an AppRole login. Renewable tokens are renewed with
@@ -50,9 +48,8 @@ export function createTokenKeeper(http: VaultHttpClient, options: TokenSourceOpt
   const login = async (): Promise<Lease | undefined> => {
     if (options.kind === 'token') return { token: options.token, ttl: 0, renewable: false };
     if (options.kind === 'file') {
-      const path = options.path ?? join(env['HOME'] ?? homedir(), '.vault-token');
-      const text = await fs.readFile(path, 'utf8').catch(() => '');
-      return text.trim() === '' ? undefined : { token: text.trim(), ttl: 0, renewable: false };
+      const token = await readTokenFile(options.path ?? tokenHelperPath(env));
+      return token === undefined ? undefined : { token, ttl: 0, renewable: false };
     }
     const mount = (options.mount ?? 'approle').replace(/^\/+|\/+$/g, '');
     const response = await http.request({ method: 'POST', path: `auth/${mount}/login`, body: { role_id: options.roleId, secret_id: options.secretId } });

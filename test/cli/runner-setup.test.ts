@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { openRunSetup } from '../../src/cli/runner-setup.js';
 import { isSecretrunError } from '../../src/errors.js';
-import { openSecretStore } from '../../src/source/open-secret-store.js';
+import { openSecretStore } from '../../src/library/open-secret-store.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const key = randomBytes(32).toString('base64');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalSource } from '../../src/source/local-source.js';
-import { openSecretStore, type SecretStore } from '../../src/source/open-secret-store.js';
+import { openSecretStore, type SecretStore } from '../../src/library/open-secret-store.js';
 import type { SecretSource } from '../../src/source/source.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';

@@ -5,7 +5,8 @@ import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import { renderFieldOutput } from '../format/field-output.js';
 import { renderPathHeader } from '../format/headers.js';
 import { isJsonObject } from '../../json.js';
-import { kvApiPath, resolveKvTarget } from '../kv-path.js';
+import { resolveKvTarget } from '../kv-path.js';
+import { kvApiPath } from '../../client/kv-mount.js';
 import { printWarnings, renderSecret, renderSection, secretOf } from '../secret-output.js';
 
 const flags = [

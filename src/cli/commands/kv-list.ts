@@ -3,7 +3,8 @@ import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import { renderKeyList } from '../format/list-output.js';
-import { kvApiPath, resolveKvTarget } from '../kv-path.js';
+import { resolveKvTarget } from '../kv-path.js';
+import { kvApiPath } from '../../client/kv-mount.js';
 import { renderValue, secretOf } from '../secret-output.js';
 
 const flags = [...outputFlags.filter((flag) => flag.name === 'format'), mountFlag, ...clientFlags] as const;

@@ -9,7 +9,8 @@ import type { FlagSpec } from '../flags.js';
 import { renderFieldOutput } from '../format/field-output.js';
 import { renderPathHeader } from '../format/headers.js';
 import { isJsonObject } from '../../json.js';
-import { kvApiPath, requireV2, resolveKvTarget } from '../kv-path.js';
+import { requireV2, resolveKvTarget } from '../kv-path.js';
+import { kvApiPath } from '../../client/kv-mount.js';
 import { printWarnings, renderSecret, renderSection, secretOf } from '../secret-output.js';
 
 const getFlags = [...outputFlags, mountFlag, ...clientFlags] as const;

@@ -6,7 +6,8 @@ import { clientFlags, mountFlag, outputFlags, type Command, type CommandContext 
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import { isJsonObject } from '../../json.js';
 import { readKvData } from '../kv-data-args.js';
-import { kvApiPath, resolveKvTarget } from '../kv-path.js';
+import { resolveKvTarget } from '../kv-path.js';
+import { kvApiPath } from '../../client/kv-mount.js';
 import { printWriteResult } from '../kv-write-output.js';
 import { secretOf } from '../secret-output.js';
 

@@ -4,7 +4,8 @@ import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import { readKvData } from '../kv-data-args.js';
-import { kvApiPath, resolveKvTarget } from '../kv-path.js';
+import { resolveKvTarget } from '../kv-path.js';
+import { kvApiPath } from '../../client/kv-mount.js';
 import { printWriteResult } from '../kv-write-output.js';
 import { secretOf } from '../secret-output.js';
 

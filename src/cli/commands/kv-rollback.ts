@@ -4,7 +4,8 @@ import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import { isJsonObject } from '../../json.js';
-import { kvApiPath, requireV2, resolveKvTarget } from '../kv-path.js';
+import { requireV2, resolveKvTarget } from '../kv-path.js';
+import { kvApiPath } from '../../client/kv-mount.js';
 import { printWriteResult } from '../kv-write-output.js';
 import { secretOf } from '../secret-output.js';
 

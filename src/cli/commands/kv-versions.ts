@@ -2,7 +2,8 @@ import { SecretrunError } from '../../errors.js';
 import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
-import { kvApiPath, resolveKvTarget } from '../kv-path.js';
+import { resolveKvTarget } from '../kv-path.js';
+import { kvApiPath } from '../../client/kv-mount.js';
 
 const flags = [
   { name: 'versions', kind: 'list', usage: 'The versions to act on, comma-separated or repeated (-versions=1,2 or -versions=1 -versions=2).' },

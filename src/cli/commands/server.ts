@@ -1,15 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { authenticateRequest } from '../../auth/token-auth.js';
-import { createRootToken, hasRootToken } from '../../auth/token-record.js';
 import { SecretrunError } from '../../errors.js';
-import { createApiHandler } from '../../http/handler.js';
 import { readServerConfig, type ServerConfig } from '../../http/server-config.js';
-import { createVaultServer, type VaultServerAddress } from '../../http/server.js';
-import { openFileStore } from '../../store/file-store.js';
-import { createMemoryStore } from '../../store/memory-store.js';
-import type { Store } from '../../store/storage.js';
+import { startServer, type ServerSettings } from '../../http/start-server.js';
 import { resolveStorePath } from '../../store/store-paths.js';
 import { type Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
@@ -32,75 +25,6 @@ const flags = [
     usage: 'When the store has no root token yet, write the one created to this file (mode 0600) instead of printing it.',
   },
 ] as const satisfies readonly FlagSpec[];
-
-// Everything needed to run a server, after flags, environment and config file are combined.
-export interface ServerSettings {
-  dev: boolean;
-  /** A dev server's root token; random when undefined. */
-  devRootToken?: string | undefined;
-  /** The store file; undefined for memory. */
-  storePath: string | undefined;
-  host: string;
-  port: number;
-  tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
-  maxRequestBytes?: number | undefined;
-  env: Readonly<Record<string, string | undefined>>;
-  /** Told where a store created by the server put its key. */
-  onStoreCreated?: (text: string) => void;
-  now?: () => number;
-}
-
-// A started server: where it listens, the root token it created (undefined when the store
-// already had one), and its graceful stop.
-export interface RunningServer {
-  address: VaultServerAddress;
-  rootToken: string | undefined;
-  close(): Promise<void>;
-}
-
-const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
-
-// Starts `secretrun server`: opens the store, makes sure it has a root token, and listens.
-export async function startServer(settings: ServerSettings): Promise<RunningServer> {
-  const now = settings.now ?? Date.now;
-  let store: Store;
-  if (settings.storePath === undefined) store = createMemoryStore();
-  else {
-    const onCreated = settings.onStoreCreated;
-    store = await openFileStore({
-      path: settings.storePath,
-      env: settings.env,
-      create: true,
-      ...(onCreated === undefined ? {} : { onCreated: (creation) => onCreated(renderStoreCreated(creation)) }),
-    });
-  }
-  try {
-    const rootToken = await store.update((storage) => {
-      if (settings.dev) return createRootToken(storage, { now: now(), random }, settings.devRootToken).token;
-      return hasRootToken(storage, now()) ? undefined : createRootToken(storage, { now: now(), random }).token;
-    });
-    const handler = createApiHandler({ store, now, authenticate: authenticateRequest });
-    const server = createVaultServer({
-      handler,
-      host: settings.host,
-      port: settings.port,
-      ...(settings.tls === undefined ? {} : { tls: settings.tls }),
-      ...(settings.maxRequestBytes === undefined ? {} : { maxRequestBytes: settings.maxRequestBytes }),
-    });
-    const address = await server.listen();
-    return {
-      address,
-      rootToken,
-      async close() {
-        await server.close();
-        await store.close();
-      },
-    };
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-}
 
 // `host:port` → parts; `[::1]:8200` for IPv6.
 export function parseListenAddress(text: string, flag: string): { host: string; port: number } {
@@ -178,7 +102,7 @@ async function settingsFrom(values: Record<string, string | boolean>, io: CliIo)
     tls,
     maxRequestBytes: config?.listener.maxRequestBytes,
     env: io.env,
-    onStoreCreated: (line) => io.stderr.write(line),
+    onStoreCreated: (creation) => io.stderr.write(renderStoreCreated(creation)),
   };
 }
 

@@ -1,5 +1,6 @@
 import { SecretrunError } from '../../errors.js';
-import { disableMount, enableMount, findMount, normalizeMountPath, readMounts, tuneMount, type Mount, type RandomBytes } from '../../kv/mounts.js';
+import { disableMount, enableMount, normalizeMountPath, readMounts, tuneMount, type Mount, type RandomBytes } from '../../sys/mounts.js';
+import { findMount } from '../../sys/mount-resolver.js';
 import type { JsonObject } from '../../json.js';
 import { dataResponse, none, type LogicalResponse } from '../logical.js';
 import type { RouteContext } from './route-context.js';

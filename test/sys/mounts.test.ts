@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { writeData } from '../../src/kv/kv-v2-data.js';
-import { disableMount, enableMount, findMount, kvVersionOf, readMounts, tuneMount } from '../../src/kv/mounts.js';
-import type { RandomBytes } from '../../src/kv/mounts.js';
+import { disableMount, enableMount, readMounts, tuneMount } from '../../src/sys/mounts.js';
+import { findMount } from '../../src/sys/mount-resolver.js';
+import { kvVersionOf } from '../../src/sys/mounts.js';
+import type { RandomBytes } from '../../src/sys/mounts.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { Storage } from '../../src/store/storage.js';
-import { errorOf, t0 } from './kv-harness.js';
+import { errorOf, t0 } from '../kv/kv-harness.js';
 
 // Deterministic "randomness": a counter, so ids differ between calls but tests stay exact.
 function counterRandom(): RandomBytes {

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SecretrunError } from '../../src/errors.js';
-import { tlsOptionsFromEnv } from '../../src/http/vault-client.js';
+import { tlsOptionsFromEnv } from '../../src/client/vault-http-client.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 // A fresh self-signed certificate in PEM, written to `file` (its key goes elsewhere, so that

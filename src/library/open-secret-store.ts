@@ -1,8 +1,9 @@
 import { openFileStore } from '../store/file-store.js';
 import { resolveStorePath, type Env } from '../store/store-paths.js';
 import type { JsonObject } from '../json.js';
-import { readLocalSecret, writeLocalSecret } from './local-secrets.js';
-import type { SecretRead } from './source.js';
+import { readLocalSecret } from '../source/local-secrets.js';
+import { writeLocalSecret } from './secret-writes.js';
+import type { SecretRead } from '../source/source.js';
 
 // The local store for Node programs that embed secretrun: read and write secrets by logical
 // path (`secret/api-keys/openai`) without a server or a child process.

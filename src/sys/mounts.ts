@@ -1,10 +1,9 @@
 import { SecretrunError, invalidRequest } from '../errors.js';
 import type { Storage } from '../store/storage.js';
 import type { JsonValue } from '../json.js';
-import { decodeBool, decodeMap } from './field-decode.js';
+import { decodeBool, decodeMap } from '../kv/field-decode.js';
 import { isJsonObject } from '../json.js';
-import { compareGoStrings } from '../go/string-order.js';
-import { mountPrefix } from './kv-scope.js';
+import { mountPrefix } from '../kv/kv-scope.js';
 
 // Fills a buffer with random bytes; injected so the mounts table stays pure.
 export type RandomBytes = (length: number) => Uint8Array;
@@ -38,15 +37,6 @@ export type MountTable = Record<string, Mount>;
 
 // The KV version of a kv mount.
 export type KvVersion = 1 | 2;
-
-// A path resolved to the mount that holds it.
-export interface MountMatch {
-  /** The mount path, with trailing `/`. */
-  path: string;
-  mount: Mount;
-  /** What follows the mount path, e.g. `data/foo` under `secret/`. */
-  rest: string;
-}
 
 // Body of `POST sys/mounts/<path>`.
 export interface EnableMountInput {
@@ -110,11 +100,11 @@ export function defaultMounts(): MountTable {
   return { 'secret/': secret, 'sys/': sys };
 }
 
-// The mounts table (the defaults until it is first written), sorted by path.
+// The mounts table (the defaults until it is first written). Unsorted: finding a mount does not
+// depend on order, and every listing of it (the JSON encoder, the CLI's table) sorts.
 export function readMounts(storage: Storage): MountTable {
   const stored = storage.get(mountsKey);
-  const table = isJsonObject(stored) ? (stored as unknown as MountTable) : defaultMounts();
-  return Object.fromEntries(Object.entries(table).sort(([a], [b]) => compareGoStrings(a, b)));
+  return isJsonObject(stored) ? (stored as unknown as MountTable) : defaultMounts();
 }
 
 function writeMounts(storage: Storage, table: MountTable): void {
@@ -125,20 +115,6 @@ function writeMounts(storage: Storage, table: MountTable): void {
 export function normalizeMountPath(path: string): string {
   const trimmed = path.replace(/^\/+/, '').replace(/\/+$/, '');
   return trimmed === '' ? '' : `${trimmed}/`;
-}
-
-// The mount holding `path` (longest prefix), or undefined when none does.
-export function findMount(table: MountTable, path: string): MountMatch | undefined {
-  const clean = path.replace(/^\/+/, '');
-  const probe = clean.endsWith('/') ? clean : `${clean}/`;
-  let best: string | undefined;
-  for (const mountPath of Object.keys(table)) {
-    if (probe.startsWith(mountPath) && (best === undefined || mountPath.length > best.length)) best = mountPath;
-  }
-  if (best === undefined) return undefined;
-  const mount = table[best];
-  if (mount === undefined) return undefined;
-  return { path: best, mount, rest: clean.slice(best.length) };
 }
 
 // The KV version of a mount, or undefined when it is not a kv mount.

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { authenticateRequest } from '../auth/token-auth.js';
+import { createRootToken, hasRootToken } from '../auth/token-record.js';
+import { openFileStore } from '../store/file-store.js';
+import type { StoreCreation } from '../store/init-store.js';
+import { createMemoryStore } from '../store/memory-store.js';
+import type { Store } from '../store/storage.js';
+import { createApiHandler } from './handler.js';
+import { createVaultServer, type VaultServerAddress } from './server.js';
+
+// `secretrun server` assembled: the store (a file, or memory for -dev), its root token, the API
+// handler with token checks, and the listener. The CLI command only turns flags, environment
+// and config file into ServerSettings and reports what this returns.
+
+// Everything needed to run a server, after flags, environment and config file are combined.
+export interface ServerSettings {
+  dev: boolean;
+  /** A dev server's root token; random when undefined. */
+  devRootToken?: string | undefined;
+  /** The store file; undefined for memory. */
+  storePath: string | undefined;
+  host: string;
+  port: number;
+  tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
+  maxRequestBytes?: number | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Told where a store created by the server put its key. */
+  onStoreCreated?: (creation: StoreCreation) => void;
+  now?: () => number;
+}
+
+// A started server: where it listens, the root token it created (undefined when the store
+// already had one), and its graceful stop.
+export interface RunningServer {
+  address: VaultServerAddress;
+  rootToken: string | undefined;
+  close(): Promise<void>;
+}
+
+const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
+
+// Starts `secretrun server`: opens the store, makes sure it has a root token, and listens.
+export async function startServer(settings: ServerSettings): Promise<RunningServer> {
+  const now = settings.now ?? Date.now;
+  let store: Store;
+  if (settings.storePath === undefined) store = createMemoryStore();
+  else {
+    store = await openFileStore({
+      path: settings.storePath,
+      env: settings.env,
+      create: true,
+      ...(settings.onStoreCreated === undefined ? {} : { onCreated: settings.onStoreCreated }),
+    });
+  }
+  try {
+    const rootToken = await store.update((storage) => {
+      if (settings.dev) return createRootToken(storage, { now: now(), random }, settings.devRootToken).token;
+      return hasRootToken(storage, now()) ? undefined : createRootToken(storage, { now: now(), random }).token;
+    });
+    const handler = createApiHandler({ store, now, authenticate: authenticateRequest });
+    const server = createVaultServer({
+      handler,
+      host: settings.host,
+      port: settings.port,
+      ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+      ...(settings.maxRequestBytes === undefined ? {} : { maxRequestBytes: settings.maxRequestBytes }),
+    });
+    const address = await server.listen();
+    return {
+      address,
+      rootToken,
+      async close() {
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
