@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { authenticateRequest } from '../auth/token-auth.js';
+import { buildToken } from '../auth/token-id.js';
 import { createRootToken, hasRootToken } from '../auth/token-record.js';
 import { openFileStore } from '../store/file-store.js';
 import type { StoreCreation } from '../store/init-store.js';
@@ -37,10 +38,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+// Shows or saves a new root token. Called once the server listens and before the token's hash
+// is committed, so a token that could not be delivered never becomes the store's only root
+// token; throwing aborts the start.
+export type RootTokenDelivery = (token: string, address: VaultServerAddress) => Promise<void>;
+
 const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
-// Starts `secretrun server`: opens the store, makes sure it has a root token, and listens.
-export async function startServer(settings: ServerSettings): Promise<RunningServer> {
+// Starts `secretrun server`: opens the store, listens, and, when the store has no root token
+// (or with -dev), creates one: delivered first, committed after. Any failure closes what was
+// opened and leaves the store as it was.
+export async function startServer(settings: ServerSettings, deliverRootToken?: RootTokenDelivery): Promise<RunningServer> {
   const now = settings.now ?? Date.now;
   let store: Store;
   if (settings.storePath === undefined) store = createMemoryStore();
@@ -52,20 +60,22 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       ...(settings.onStoreCreated === undefined ? {} : { onCreated: settings.onStoreCreated }),
     });
   }
+  const handler = createApiHandler({ store, now, authenticate: authenticateRequest });
+  const server = createVaultServer({
+    handler,
+    host: settings.host,
+    port: settings.port,
+    ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+    ...(settings.maxRequestBytes === undefined ? {} : { maxRequestBytes: settings.maxRequestBytes }),
+  });
   try {
-    const rootToken = await store.update((storage) => {
-      if (settings.dev) return createRootToken(storage, { now: now(), random }, settings.devRootToken).token;
-      return hasRootToken(storage, now()) ? undefined : createRootToken(storage, { now: now(), random }).token;
-    });
-    const handler = createApiHandler({ store, now, authenticate: authenticateRequest });
-    const server = createVaultServer({
-      handler,
-      host: settings.host,
-      port: settings.port,
-      ...(settings.tls === undefined ? {} : { tls: settings.tls }),
-      ...(settings.maxRequestBytes === undefined ? {} : { maxRequestBytes: settings.maxRequestBytes }),
-    });
+    const needsRoot = settings.dev || !(await store.read((storage) => hasRootToken(storage, now())));
     const address = await server.listen();
+    const rootToken = needsRoot ? (settings.dev ? settings.devRootToken : undefined) ?? buildToken(random) : undefined;
+    if (rootToken !== undefined) {
+      await deliverRootToken?.(rootToken, address);
+      await store.update((storage) => createRootToken(storage, { now: now(), random }, rootToken));
+    }
     return {
       address,
       rootToken,
@@ -75,6 +85,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       },
     };
   } catch (error) {
+    await server.close();
     await store.close();
     throw error;
   }

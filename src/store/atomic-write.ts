@@ -18,17 +18,22 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-// Atomically replaces `path` with `data` (text is written as UTF-8), keeping the existing file's mode.
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+// Atomically replaces `path` with `data` (text is written as UTF-8), keeping the existing file's
+// mode unless `mode` is given.
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${tempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
-  const mode = await fs.stat(path).then(
-    (info) => info.mode & 0o777,
-    () => 0o644,
-  );
+  const mode =
+    options.mode ??
+    (await fs.stat(path).then(
+      (info) => info.mode & 0o777,
+      () => 0o644,
+    ));
   try {
     const handle = await fs.open(temp, 'wx', mode);
     try {
+      // Exactly `mode`: the umask applied at creation may have taken bits away.
+      await handle.chmod(mode);
       await handle.writeFile(data);
       await handle.sync();
     } finally {
@@ -40,6 +45,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     throw error;
   }
   await syncDirectory(dir);
+}
+
+// Writes a file only its owner can read (a token, a key): mode 0600 whatever the file's mode
+// was before and whatever the umask, replaced atomically so no reader sees half of it.
+export async function writePrivateFile(path: string, text: string): Promise<void> {
+  await writeFileAtomic(path, text, { mode: 0o600 });
 }
 
 // Removes temp files a killed writer left beside `path`. Only call it holding the store lock:

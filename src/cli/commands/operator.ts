@@ -1,3 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { buildToken } from '../../auth/token-id.js';
+import { createRootToken } from '../../auth/token-record.js';
+import { SecretrunError } from '../../errors.js';
+import { renderGoJsonIndented } from '../../go/json.js';
+import { writePrivateFile } from '../../store/atomic-write.js';
+import { openFileStore } from '../../store/file-store.js';
 import { rekeyStore } from '../../store/rekey-store.js';
 import { rotateStore } from '../../store/rotate-store.js';
 import { resolveStorePath } from '../../store/store-paths.js';
@@ -5,6 +12,7 @@ import type { Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
 import { readNewPassphrase } from '../passphrase-prompt.js';
+import { withPassphrasePrompt } from '../store-passphrase.js';
 
 const storeFlag = { name: 'store', kind: 'string', usage: 'Path of the store. Defaults to $SECRETRUN_STORE, else .secretrun/store.json.' } as const;
 
@@ -55,5 +63,45 @@ export const operatorRekeyCommand: Command = {
       io.stderr.write('secretrun: the old key is still set in your environment; update SECRETRUN_KEY, SECRETRUN_KEY_FILE or SECRETRUN_PASSPHRASE, or the store will not open\n');
     }
     return 0;
+  },
+};
+
+const generateRootFlags = [
+  storeFlag,
+  { name: 'root-token-file', kind: 'string', usage: 'Write the new root token to this file (mode 0600) instead of printing it.' },
+] as const satisfies readonly FlagSpec[];
+
+// `operator generate-root`: a new root token for the store. Vault combines a quorum of unseal
+// keys; here holding the store's key is the proof, so the command works on the store file.
+export const operatorGenerateRootCommand: Command = {
+  name: 'operator generate-root',
+  usage: 'secretrun operator generate-root [options]',
+  description:
+    'Creates a new root token in the store, for whoever holds the store\'s key (the key is the proof, as unseal keys are in Vault). Use it when the token shown at the first `secretrun server` start was lost. The token is printed (or written to -root-token-file) before its hash is stored.\n\n  $ secretrun operator generate-root\n  $ secretrun operator generate-root -root-token-file=/run/secrets/root-token',
+  flags: generateRootFlags,
+  async run(argv, context) {
+    const { flags: values } = parseCommandLine('operator generate-root', generateRootFlags, argv, context, { min: 0, max: 0 });
+    const { io } = context;
+    const path = resolveStorePath(io.cwd, io.env, values.store || undefined);
+    const store = await withPassphrasePrompt(io, path, (passphrase) => openFileStore({ path, env: io.env, ...(passphrase === undefined ? {} : { passphrase }) }));
+    try {
+      if (store.id === undefined) {
+        throw new SecretrunError('store_io', `cannot generate a root token for ${path}: the store does not exist (run \`secretrun init\` or check --store)`);
+      }
+      const token = buildToken((n) => new Uint8Array(randomBytes(n)));
+      const tokenFile = values['root-token-file'];
+      if (tokenFile !== '') {
+        await writePrivateFile(tokenFile, `${token}\n`).catch((error: unknown) => {
+          throw new SecretrunError('input', `cannot write -root-token-file ${tokenFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'} (choose a writable path; nothing was stored)`);
+        });
+      }
+      await store.update((storage) => createRootToken(storage, { now: Date.now(), random: (n) => new Uint8Array(randomBytes(n)) }, token));
+      if (tokenFile !== '') io.stdout.write(`Success! A new root token for ${path} was written to ${tokenFile}; the store keeps only its hash.\n`);
+      else if (context.global.format === 'json') io.stdout.write(`${renderGoJsonIndented({ root_token: token })}\n`);
+      else io.stdout.write(`Root Token: ${token}\n`);
+      return 0;
+    } finally {
+      await store.close();
+    }
   },
 };

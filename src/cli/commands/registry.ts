@@ -10,7 +10,7 @@ import { kvPatchCommand } from './kv-patch.js';
 import { kvPutCommand } from './kv-put.js';
 import { kvRollbackCommand } from './kv-rollback.js';
 import { kvDeleteCommand, kvDestroyCommand, kvUndeleteCommand } from './kv-versions.js';
-import { operatorRekeyCommand, operatorRotateCommand } from './operator.js';
+import { operatorGenerateRootCommand, operatorRekeyCommand, operatorRotateCommand } from './operator.js';
 import { runCommand } from './run.js';
 import { secretsDisableCommand, secretsEnableCommand, secretsListCommand, secretsTuneCommand } from './secrets.js';
 
@@ -50,6 +50,7 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'delete', synopsis: 'Delete data at any API path', load: async () => deleteCommand },
   { name: 'operator rotate', synopsis: 'Start a new data-key term for new writes', load: async () => operatorRotateCommand },
   { name: 'operator rekey', synopsis: 'Change the root key (only the keyring is rewritten)', load: async () => operatorRekeyCommand },
+  { name: 'operator generate-root', synopsis: 'Create a new root token for whoever holds the store key', load: async () => operatorGenerateRootCommand },
   { name: 'server', synopsis: 'Serve Vault\'s HTTP API over the store (or in memory with -dev)', load: async () => (await import('./server.js')).serverCommand },
 ];
 

@@ -1,8 +1,10 @@
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { tokenHelperPath } from '../../client/token-helper.js';
 import { SecretrunError } from '../../errors.js';
 import { readServerConfig, type ServerConfig } from '../../http/server-config.js';
+import type { VaultServerAddress } from '../../http/server.js';
 import { startServer, type ServerSettings } from '../../http/start-server.js';
+import { writePrivateFile } from '../../store/atomic-write.js';
 import { resolveStorePath } from '../../store/store-paths.js';
 import { type Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
@@ -106,17 +108,40 @@ async function settingsFrom(values: Record<string, string | boolean>, io: CliIo)
   };
 }
 
-// Resolves on the first SIGINT or SIGTERM (the process's stop request).
-function stopRequested(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string): void => {
+// The first SIGINT or SIGTERM (the process's stop request), and a way to stop listening for it
+// when the server never started.
+function stopRequest(): { signal: Promise<string>; cancel: () => void } {
+  let cancel: () => void = () => undefined;
+  const signal = new Promise<string>((resolve) => {
+    const stop = (name: string): void => {
+      cancel();
+      resolve(name);
+    };
+    cancel = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      resolve(signal);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  return { signal, cancel };
+}
+
+// The start-up banner up to (not including) the root token, in the shape of `vault server`'s.
+function renderConfiguration(settings: ServerSettings, address: VaultServerAddress): string {
+  return [
+    '==> secretrun server configuration:',
+    '',
+    ...align([
+      ['Api Address', address.url],
+      ['Listener', `tcp (addr: "${address.host}:${address.port}", tls: "${settings.tls ? 'enabled' : 'disabled'}")`],
+      ['Storage', settings.storePath === undefined ? 'inmem' : `file (path: ${settings.storePath})`],
+    ]),
+    '',
+    '==> secretrun server started! Log data will stream in below:',
+    '',
+    '',
+  ].join('\n');
 }
 
 // `server`: serve Vault's HTTP API over the store (or memory, with -dev) until stopped.
@@ -124,42 +149,42 @@ export const serverCommand: Command = {
   name: 'server',
   usage: 'secretrun server [options]',
   description:
-    'Serves Vault\'s HTTP API (/v1/..., X-Vault-Token) over the encrypted store, so the vault CLI, curl, hvac and node-vault work against it. On the first start over a store a root token is created and shown once (only its hash is stored). SIGINT or SIGTERM stops it after in-flight requests finish.\n\n  $ secretrun server -dev\n  $ secretrun server -store=.secretrun/store.json -listen-address=127.0.0.1:8200',
+    'Serves Vault\'s HTTP API (/v1/..., X-Vault-Token) over the encrypted store, so the vault CLI, curl, hvac and node-vault work against it. On the first start over a store a root token is created and shown once (only its hash is stored); `secretrun operator generate-root` makes a new one for whoever holds the store key. SIGINT or SIGTERM stops it after in-flight requests finish.\n\n  $ secretrun server -dev\n  $ secretrun server -store=.secretrun/store.json -listen-address=127.0.0.1:8200',
   flags,
   async run(argv, context) {
     const { io } = context;
     const { flags: values } = parseCommandLine('server', flags, argv, context, { min: 0, max: 0 });
     const settings = await settingsFrom(values, io);
-    const stopping = stopRequested();
-    const server = await startServer(settings);
-    const { url } = server.address;
-    const lines = [
-      '==> secretrun server configuration:',
-      '',
-      ...align([
-        ['Api Address', url],
-        ['Listener', `tcp (addr: "${server.address.host}:${server.address.port}", tls: "${settings.tls ? 'enabled' : 'disabled'}")`],
-        ['Storage', settings.storePath === undefined ? 'inmem' : `file (path: ${settings.storePath})`],
-      ]),
-      '',
-      '==> secretrun server started! Log data will stream in below:',
-      '',
-    ];
-    if (settings.dev && server.rootToken !== undefined) {
-      lines.push(renderDevBanner(url, server.rootToken, await saveDevToken(io, server.rootToken)));
-    } else if (server.rootToken !== undefined) {
-      const file = values['root-token-file'];
-      if (file !== '') {
-        await fs.writeFile(file, `${server.rootToken}\n`, { mode: 0o600 });
-        lines.push(`A root token was created for this store and written to ${file}; the store keeps only its hash.`, '');
+    const tokenFile = values['root-token-file'];
+    let bannerShown = false;
+    // The token is shown (or saved) before its hash is committed: if that fails, the start fails
+    // and the store keeps no root token that nobody has.
+    const deliver = async (token: string, address: VaultServerAddress): Promise<void> => {
+      let text: string;
+      if (settings.dev) text = renderDevBanner(address.url, token, await saveDevToken(io, token));
+      else if (tokenFile !== '') {
+        await writePrivateFile(tokenFile, `${token}\n`).catch((error: unknown) => {
+          throw new SecretrunError('input', `cannot write -root-token-file ${tokenFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'} (choose a writable path; nothing was stored)`);
+        });
+        text = `A root token was created for this store and written to ${tokenFile}; the store keeps only its hash.\n`;
       } else {
-        lines.push('A root token was created for this store. It is shown only this once; the store keeps only its hash.', '', `Root Token: ${server.rootToken}`, '');
+        text = `A root token was created for this store. It is shown only this once; the store keeps only its hash.\n\nRoot Token: ${token}\n`;
       }
+      io.stdout.write(`${renderConfiguration(settings, address)}${text}\n`);
+      bannerShown = true;
+    };
+    const stop = stopRequest();
+    let server;
+    try {
+      server = await startServer(settings, deliver);
+    } catch (error) {
+      stop.cancel();
+      throw error;
     }
+    if (!bannerShown) io.stdout.write(renderConfiguration(settings, server.address));
     // Last, so whoever waits for this line (tests, scripts using port 0) has the whole banner.
-    lines.push(`secretrun server listening on ${url}`, '');
-    io.stdout.write(lines.join('\n'));
-    const signal = await stopping;
+    io.stdout.write(`secretrun server listening on ${server.address.url}\n`);
+    const signal = await stop.signal;
     io.stdout.write(`==> secretrun server shutdown triggered (${signal}), finishing in-flight requests\n`);
     await server.close();
     return 0;
@@ -170,9 +195,9 @@ export const serverCommand: Command = {
 async function saveDevToken(io: CliIo, token: string): Promise<string | undefined> {
   const home = io.env['HOME'];
   if (home === undefined || home === '') return undefined;
-  const file = join(home, '.vault-token');
+  const file = tokenHelperPath(io.env);
   try {
-    await fs.writeFile(file, token, { mode: 0o600 });
+    await writePrivateFile(file, token);
     return file;
   } catch {
     return undefined;
