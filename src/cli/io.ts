@@ -1,3 +1,5 @@
+import type { SignalSource } from '../runner/signals.js';
+
 // What a command may touch of the outside world. `main` receives it as a parameter so tests
 // can run commands in-process with captured streams and a chosen environment.
 export interface OutputStream {
@@ -16,4 +18,6 @@ export interface CliIo {
   promptSecret?: (question: string) => Promise<string>;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Signals sent to this process (process signals in production, an emitter in tests). */
+  signals: SignalSource;
 }

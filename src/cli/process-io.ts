@@ -1,3 +1,5 @@
+import { SecretrunError } from '../errors.js';
+import { processSignals } from '../runner/signals.js';
 import type { CliIo } from './io.js';
 
 // The real process's streams and environment, for the binary. Everything about the standard
@@ -28,6 +30,7 @@ export function processIo(): CliIo {
     promptSecret: promptWithoutEcho,
     env: process.env,
     cwd: process.cwd(),
+    signals: processSignals,
   };
 }
 
@@ -49,7 +52,7 @@ async function promptWithoutEcho(question: string): Promise<string> {
           }
           if (char === '\u0003') {
             input.off('data', onData);
-            reject(new Error('interrupted'));
+            reject(new SecretrunError('input', 'interrupted at the passphrase prompt'));
             return;
           }
           answer = char === '\u007f' ? answer.slice(0, -1) : answer + char;

@@ -133,9 +133,9 @@ export function createVaultHttpClient(options: VaultClientOptions): VaultHttpCli
       }
       const send = secure ? httpsRequest : httpRequest;
       return new Promise<VaultResponse>((resolve, reject) => {
-        const fail = (error: Error): void =>
+        const fail = (error: Error | string): void =>
           reject(
-            new SecretrunError('remote', `Error making API request to ${root}: ${error.message}`, {
+            new SecretrunError('remote', `Error making API request to ${root}: ${typeof error === 'string' ? error : error.message}`, {
               hint: 'Check VAULT_ADDR (or -address) and that the server is running.',
               cause: error,
             }),
@@ -149,7 +149,10 @@ export function createVaultHttpClient(options: VaultClientOptions): VaultHttpCli
             resolve({ status: incoming.statusCode ?? 0, body, json: parseJsonObject(body) });
           });
         });
-        outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+        outgoing.on('timeout', () => {
+          fail(`no answer within ${timeoutMs} ms`);
+          outgoing.destroy();
+        });
         outgoing.on('error', fail);
         outgoing.end(payload);
       });

@@ -1,3 +1,4 @@
+import { SecretrunError } from '../errors.js';
 import { invalidRequest } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { checkCas } from './check-and-set.js';
@@ -75,7 +76,7 @@ function appendVersion(scope: KvScope, meta: KeyMetadata, data: JsonObject, now:
   saveKeyMetadata(scope, added.metadata);
   for (const version of added.pruned) deleteVersionData(scope, meta.key, version);
   const record = added.metadata.versions[String(added.version)];
-  if (record === undefined) throw new Error('addVersion lost the version it added');
+  if (record === undefined) throw new SecretrunError('internal', 'addVersion lost the version it added');
   return { status: 'written', metadata: renderVersionMetadata(added.metadata, added.version, record), warnings: [] };
 }
 

@@ -1,3 +1,4 @@
+import { SecretrunError } from '../errors.js';
 import type { Storage, Store } from './storage.js';
 import type { JsonValue } from '../json.js';
 
@@ -13,18 +14,18 @@ export function createMemoryStore(initial: ReadonlyMap<string, JsonValue> = new 
       return raw === undefined ? undefined : (JSON.parse(raw) as JsonValue);
     },
     put: (key, value) => {
-      if (!writable) throw new Error('write inside a read-only view');
+      if (!writable) throw new SecretrunError('internal', 'a read transaction tried to write the store');
       map.set(key, JSON.stringify(value));
     },
     delete: (key) => {
-      if (!writable) throw new Error('write inside a read-only view');
+      if (!writable) throw new SecretrunError('internal', 'a read transaction tried to write the store');
       map.delete(key);
     },
     list: (prefix) => [...map.keys()].filter((k) => k.startsWith(prefix)).sort(),
   });
 
   const assertOpen = (): void => {
-    if (closed) throw new Error('store is closed');
+    if (closed) throw new SecretrunError('internal', 'the memory store is closed');
   };
 
   return {

@@ -19,6 +19,7 @@ function ioIn(cwd: string, env: Record<string, string> = {}): CliIo {
     stderr: ignore,
     stdinIsTTY: false,
     readStdin: async () => '',
+    signals: { subscribe: () => () => undefined },
     env: { SECRETRUN_KEY: key, XDG_CACHE_HOME: join(cwd, 'cache'), XDG_CONFIG_HOME: join(cwd, 'config'), ...env },
     cwd,
   };

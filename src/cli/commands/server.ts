@@ -110,19 +110,13 @@ async function settingsFrom(values: Record<string, string | boolean>, io: CliIo)
 
 // The first SIGINT or SIGTERM (the process's stop request), and a way to stop listening for it
 // when the server never started.
-function stopRequest(): { signal: Promise<string>; cancel: () => void } {
+function stopRequest(io: CliIo): { signal: Promise<string>; cancel: () => void } {
   let cancel: () => void = () => undefined;
   const signal = new Promise<string>((resolve) => {
-    const stop = (name: string): void => {
+    cancel = io.signals.subscribe(['SIGINT', 'SIGTERM'], (name) => {
       cancel();
       resolve(name);
-    };
-    cancel = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    });
   });
   return { signal, cancel };
 }
@@ -173,7 +167,7 @@ export const serverCommand: Command = {
       io.stdout.write(`${renderConfiguration(settings, address)}${text}\n`);
       bannerShown = true;
     };
-    const stop = stopRequest();
+    const stop = stopRequest(io);
     let server;
     try {
       server = await startServer(settings, deliver);

@@ -1,0 +1,74 @@
+// The architecture as rules (see ARCHITECTURE.md): which layer may import which, where the
+// process may be touched, and how failures are raised. `npm test` runs it.
+import tseslint from 'typescript-eslint';
+
+// The layers under src/, and what each must not import. A layer below never reaches up.
+const folders = ['go', 'store', 'kv', 'sys', 'auth', 'manifest', 'client', 'source', 'http', 'runner', 'library', 'cli'];
+const except = (...allowed) => folders.filter((folder) => !allowed.includes(folder));
+const forbidden = {
+  go: except(),
+  store: except('go'),
+  kv: except('go', 'store'),
+  sys: except('go', 'store', 'kv'),
+  auth: except('go', 'store', 'kv', 'sys'),
+  manifest: except('go'),
+  client: except('go'),
+  // Where values come from: never the server, the runner or the CLI above it.
+  source: except('go', 'store', 'kv', 'sys', 'client', 'manifest'),
+  http: except('go', 'store', 'kv', 'sys', 'auth'),
+  // The runner reaches secrets only through a source.
+  runner: except('go', 'manifest', 'source'),
+  library: except('go', 'store', 'kv', 'sys', 'source'),
+};
+
+const layerRule = (layer, banned) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./)+(${banned.join('|')})/`,
+            message: `src/${layer}/ must not import from a layer above it (see ARCHITECTURE.md).`,
+          },
+        ],
+      },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'src/manifest/generated/**', 'examples/**', 'bench/**', 'scripts/**', 'bin/**'] },
+  // Being split into parts with the Io handed down (issue 8, items 5 and 6); removed when that lands.
+  { ignores: ['src/runner/child-process.ts', 'src/runner/resolve-manifest.ts', 'src/runner/signals.ts', 'src/runner/supervisor.ts', 'src/source/remote-source.ts'] },
+  {
+    files: ['src/**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Error']",
+          message: 'A failure a user can meet is a SecretrunError with a code (src/errors.ts), never a bare Error.',
+        },
+      ],
+    },
+  },
+  // The leaves (errors.ts, json.ts) import no layer at all.
+  {
+    files: ['src/errors.ts', 'src/json.ts', 'src/build-id.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: `^\\./(${folders.join('|')})/`, message: 'A leaf module imports no layer.' }] }],
+    },
+  },
+  ...Object.entries(forbidden).map(([layer, banned]) => layerRule(layer, banned)),
+  // Commands and the runner reach the world only through the Io handed down from the entry
+  // point, so tests run them in-process with injected streams, signals, env and clock.
+  {
+    files: ['src/cli/commands/**/*.ts', 'src/runner/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'process', message: 'Use the Io passed down from the entry point (src/cli/io.ts).' }],
+    },
+  },
+);
