@@ -6,7 +6,8 @@
 // cost ~20 ms of compilation, most of it the YAML library that `kv get` never runs.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +27,7 @@ function hashTree(hash, dir) {
   }
   return hash;
 }
+const packageJson = JSON.parse(readFileSync('package.json', 'utf8'));
 const buildId = hashTree(hashTree(createHash('sha256'), 'src'), 'schema').update(readFileSync('package.json')).digest('hex').slice(0, 16);
 
 rmSync('dist', { recursive: true, force: true });
@@ -36,7 +38,7 @@ const common = {
   legalComments: 'none',
   // bin/secretrun.cjs reads the CLI bundle as latin1, which is exact only for ASCII.
   charset: 'ascii',
-  define: { __SECRETRUN_BUILD_ID__: JSON.stringify(buildId) },
+  define: { __SECRETRUN_BUILD_ID__: JSON.stringify(buildId), __SECRETRUN_VERSION__: JSON.stringify(packageJson.version) },
   logLevel: 'warning',
 };
 
@@ -104,3 +106,10 @@ await build({
   // Some dependencies still call require() for Node built-ins.
   banner: { js: "import { createRequire as __secretrunRequire } from 'node:module'; const require = __secretrunRequire(import.meta.url);" },
 });
+
+// Type declarations of the library (exports.types), for TypeScript consumers: tsc emits the
+// graph of src/index.ts; the generated validator's hand-written declaration is copied beside it.
+const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (tsc.status !== 0) throw new Error('declarations: tsc -p tsconfig.build.json failed');
+mkdirSync('dist/types/manifest/generated', { recursive: true });
+copyFileSync('src/manifest/generated/validate-manifest.d.ts', 'dist/types/manifest/generated/validate-manifest.d.ts');

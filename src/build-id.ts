@@ -3,3 +3,9 @@
 declare const __SECRETRUN_BUILD_ID__: string | undefined;
 
 export const buildId: string | undefined = typeof __SECRETRUN_BUILD_ID__ === 'string' ? __SECRETRUN_BUILD_ID__ : undefined;
+
+// Set by scripts/build.mjs from package.json's version; undefined when unbundled (tests).
+declare const __SECRETRUN_VERSION__: string | undefined;
+
+// This build's version, as package.json gave it at build time.
+export const version: string = typeof __SECRETRUN_VERSION__ === 'string' ? __SECRETRUN_VERSION__ : 'dev';

@@ -1,3 +1,4 @@
+import { version } from '../build-id.js';
 import type { ApiClient } from './api-client.js';
 import type { ClientFlags } from './command.js';
 import { commandEntries, findCommand, subcommandsOf } from './commands/registry.js';
@@ -5,8 +6,6 @@ import { executeCommand, helpFlags, versionFlags } from './execute.js';
 import { createLocalClient } from './local-client.js';
 import { processIo } from './process-io.js';
 import type { CliIo } from './io.js';
-
-export const version = '0.1.0';
 
 const groups = ['kv', 'kv metadata', 'secrets', 'operator'];
 

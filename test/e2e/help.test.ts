@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ describe('help and version', () => {
     for (const name of ['kv get', 'kv put', 'kv patch', 'kv metadata get', 'secrets enable', 'operator rekey', 'init']) {
       expect(main.stdout).toMatch(new RegExp(`\\n {4}${name} +\\S`));
     }
-    expect(expectExit(await sandbox.run(['--version']), 0).stdout).toMatch(/^secretrun v\d+\.\d+\.\d+\n$/);
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(expectExit(await sandbox.run(['--version']), 0).stdout).toBe(`secretrun v${version}\n`);
 
     const group = expectExit(await sandbox.run(['kv', '--help']), 0);
     expect(group.stdout).toMatch(/^Usage: secretrun kv <subcommand>/);
