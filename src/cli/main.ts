@@ -22,7 +22,7 @@ export function renderMainHelp(): string {
     'Commands:',
     ...lines,
     '',
-    'Run "secretrun <command> -help" for the flags of a command.',
+    'Run "secretrun help <command>" (or "secretrun <command> -help") for the flags of a command.',
   ].join('\n');
 }
 
@@ -67,6 +67,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`${renderMainHelp()}\n`);
     return 127;
   }
+  // `secretrun help kv get` is `secretrun kv get -help`.
+  if (first === 'help' && argv.length > 1) return main([...argv.slice(1), '-help'], io);
   if ([...helpFlags, 'help'].includes(first)) {
     io.stdout.write(`${renderMainHelp()}\n`);
     return 0;

@@ -23,6 +23,11 @@ describe('help and version', () => {
     expect(group.stdout).toMatch(/\n {4}metadata get +/);
 
     const get = expectExit(await sandbox.run(['kv', 'get', '-h']), 0);
+    // `secretrun help <command>` is `secretrun <command> -help`, for commands and groups alike.
+    for (const words of [['kv', 'get'], ['run'], ['operator', 'generate-root'], ['kv']]) {
+      const viaHelp = expectExit(await sandbox.run(['help', ...words]), 0);
+      expect(viaHelp.stdout).toBe(expectExit(await sandbox.run([...words, '-help']), 0).stdout);
+    }
     expect(get.stdout).toMatch(/^Usage: secretrun kv get \[options\] KEY\n/);
     for (const flag of ['-field=<string>', '-format=<string>', '-mount=<string>', '-version=<int>']) expect(get.stdout).toContain(`\n  ${flag}\n`);
     expect(expectExit(await sandbox.run(['kv', 'metadata', 'put', '-help']), 0).stdout).toContain('-custom-metadata');

@@ -51,6 +51,7 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'operator rotate', synopsis: 'Start a new data-key term for new writes', load: async () => operatorRotateCommand },
   { name: 'operator rekey', synopsis: 'Change the root key (only the keyring is rewritten)', load: async () => operatorRekeyCommand },
   { name: 'operator generate-root', synopsis: 'Create a new root token for whoever holds the store key', load: async () => operatorGenerateRootCommand },
+  { name: 'completion', synopsis: 'Print a shell completion script (bash, zsh or fish)', load: async () => (await import('./completion.js')).completionCommand },
   { name: 'server', synopsis: 'Serve Vault\'s HTTP API over the store (or in memory with -dev)', load: async () => (await import('./server.js')).serverCommand },
 ];
 
