@@ -20,6 +20,7 @@ export const errorCodes = [
   'store_format', // unknown format version, not a secretrun store
   'store_locked', // the lock is held by a live process
   'store_io', // the file or its directory cannot be read or written
+  'store_missing', // there is no store where one was looked for (nothing to read yet)
   // The runner.
   'manifest_invalid', // secretrun.yaml failed to parse or validate
   'reference_unresolved', // a required reference is missing or forbidden

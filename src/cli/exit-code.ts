@@ -20,6 +20,7 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, number>> = {
   store_format: 4,
   store_locked: 5,
   store_io: 5,
+  store_missing: 5,
   manifest_invalid: 6,
   reference_unresolved: 7,
   internal: 70,

@@ -2,6 +2,7 @@ import { buildKvTarget, readKvMount, uiMountsPath, type KvTarget } from '../clie
 import { SecretrunError } from '../errors.js';
 import type { ApiClient } from './api-client.js';
 import { apiError } from './api-error.js';
+import { hintMounts, withHint } from './path-hints.js';
 
 // Trims surrounding white space and slashes, as the vault CLI sanitises path arguments.
 export function sanitizePath(path: string): string {
@@ -17,7 +18,10 @@ export async function resolveKvTarget(client: ApiClient, argument: string, mount
   const probePath = uiMountsPath(mount ?? full);
   const response = await client.request('GET', probePath);
   const found = readKvMount(response.status, response.json);
-  if (found === undefined) throw apiError(client, '', { method: 'GET', path: probePath }, response);
+  if (found === undefined) {
+    const error = apiError(client, '', { method: 'GET', path: probePath }, response);
+    throw response.status === 403 ? withHint(error, await hintMounts(client)) : error;
+  }
   return buildKvTarget(found, full);
 }
 

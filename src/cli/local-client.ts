@@ -41,6 +41,11 @@ export async function createLocalClient(options: { storeFlag: string | undefined
   return {
     mode: 'local',
     async request(method, apiPath, request = {}) {
+      // Reading a store that is not there finds nothing: say so, rather than "no value found".
+      // (The mount table has defaults, so the kv preflight still answers before a first write.)
+      if (store.id === undefined && (method === 'GET' || method === 'LIST') && !apiPath.startsWith('sys/')) {
+        throw new SecretrunError('store_missing', `no store at ${path}`, { hint: 'Run "secretrun init" to create it (the first write creates it too), or pass -store or set SECRETRUN_STORE to use another one.' });
+      }
       const body = request.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(request.body));
       const response = await handler({
         method,

@@ -17,6 +17,7 @@ export const httpStatusByCode: Readonly<Record<ErrorCode, number>> = {
   store_format: 500,
   store_locked: 503,
   store_io: 500,
+  store_missing: 500,
   manifest_invalid: 500,
   reference_unresolved: 500,
   remote: 502,

@@ -5,6 +5,7 @@ import type { Manifest } from '../manifest/manifest.js';
 import { formatReference } from '../manifest/reference.js';
 import type { Reference } from '../manifest/reference.js';
 import { renderTemplate } from '../manifest/template.js';
+import { nearestNames } from '../suggest.js';
 import { isValidEnvName, normalizeEnvName } from './env-name.js';
 
 // Where one resolved variable's value came from (never the value itself).
@@ -59,10 +60,16 @@ function requestsOf(manifest: Manifest): SecretRequest[] {
 }
 
 function readFailure(read: SecretRead | undefined, field: string | undefined): { kind: ResolveProblem['kind']; reason: string } | undefined {
-  if (read === undefined || read.status === 'missing') return { kind: 'missing', reason: 'no secret at this path' };
+  if (read === undefined || read.status === 'missing') return { kind: 'missing', reason: read?.reason ?? 'no secret at this path' };
   if (read.status === 'forbidden') return { kind: 'forbidden', reason: `permission denied (${read.reason})` };
   if (read.status === 'unavailable') return { kind: 'unavailable', reason: `source unavailable (${read.reason})` };
-  if (field !== undefined && !Object.hasOwn(read.secret.data, field)) return { kind: 'missing', reason: `no field '${field}' in this secret` };
+  if (field !== undefined && !Object.hasOwn(read.secret.data, field)) {
+    // Field names are not values: listing them is what makes a typo obvious.
+    const fields = Object.keys(read.secret.data);
+    const nearest = nearestNames(field, fields);
+    const hint = nearest.length > 0 ? `did you mean ${nearest.map((name) => `'${name}'`).join(', ')}? ` : '';
+    return { kind: 'missing', reason: `no field '${field}' in this secret (${hint}fields: ${fields.join(', ') || 'none'})` };
+  }
   return undefined;
 }
 

@@ -28,9 +28,12 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Se
         const reads = new Map<string, SecretRead>();
         const at = now();
         const mounts = readMounts(storage);
+        // Said per reference, so a manifest whose references are all optional still runs.
+        const noStore: SecretRead | undefined =
+          store.id === undefined ? { status: 'missing', reason: `no store at ${options.path} (run \`secretrun init\` to create it, or pass --store or set SECRETRUN_STORE)` } : undefined;
         for (const request of requests) {
           const key = requestKey(request);
-          if (!reads.has(key)) reads.set(key, readLocalSecret(storage, request.path, request.version, at, mounts));
+          if (!reads.has(key)) reads.set(key, noStore ?? readLocalSecret(storage, request.path, request.version, at, mounts));
         }
         return reads;
       });

@@ -11,7 +11,8 @@ export interface SecretVersion {
 // `forbidden` and `unavailable` carry a one-line reason that never contains a secret value.
 export type SecretRead =
   | { status: 'found'; secret: SecretVersion }
-  | { status: 'missing' }
+  /** `reason` says why, in one line naming no value (nearest paths, existing versions). */
+  | { status: 'missing'; reason?: string }
   | { status: 'forbidden'; reason: string }
   | { status: 'unavailable'; reason: string };
 

@@ -70,7 +70,8 @@ describe('kv flags', () => {
     const sandbox = createSandbox();
     expectExit(await sandbox.run(['kv', 'metadata', 'put', '-max-versions=2', 'secret/r']), 0);
     for (const value of ['one', 'two', 'three']) expectExit(await sandbox.run(['kv', 'put', 'secret/r', `v=${value}`, 'keep=k']), 0);
-    expect(expectExit(await sandbox.run(['kv', 'get', '-version=1', 'secret/r']), 2).stderr).toBe('No value found at secret/data/r\n');
+    // Vault's line, then which versions do exist (pruned past max-versions).
+    expect(expectExit(await sandbox.run(['kv', 'get', '-version=1', 'secret/r']), 2).stderr).toBe('No value found at secret/data/r\nNo version 1; versions of secret/r: 2, 3.\n');
 
     const rolled = expectExit(await sandbox.run(['kv', 'rollback', '-version=2', 'secret/r']), 0);
     expect(rolled.stdout).toMatch(/^== Secret Path ==\nsecret\/data\/r\n\n======= Metadata =======\n[\s\S]*\nversion            4\n$/);
@@ -114,7 +115,9 @@ describe('kv flags', () => {
     expect(JSON.parse(expectExit(await sandbox.run(['kv', 'list', '-format=json', 'secret/a']), 0).stdout)).toEqual(['b/', 'd']);
     const none = expectExit(await sandbox.run(['kv', 'list', 'secret/nope/']), 2);
     expect(none).toEqual({ stdout: '', stderr: 'No value found at secret/metadata/nope\n', exitCode: 2 });
-    expect(expectExit(await sandbox.run(['kv', 'list', 'secret/e']), 2).stderr).toBe('No value found at secret/metadata/e\n');
+    expect(expectExit(await sandbox.run(['kv', 'list', 'secret/e']), 2).stderr).toBe(
+      'No value found at secret/metadata/e\nsecret/e is a secret, not a folder: read it with "secretrun kv get secret/e".\n',
+    );
     expect(expectExit(await sandbox.run(['kv', 'list', '-format=json', 'secret/nope']), 2).stdout).toBe('{}\n');
   });
 
@@ -151,7 +154,7 @@ describe('kv flags', () => {
     expect(expectExit(await sandbox.run(['kv', 'destroy', 'secret/f']), 1).stderr).toBe(
       'No versions provided, use the "-versions" flag to specify the version to destroy.\n',
     );
-    expect(expectExit(await sandbox.run(['kv', 'get', '-field=nope', 'secret/f']), 1).stderr).toBe('Field "nope" not present in secret\n');
+    expect(expectExit(await sandbox.run(['kv', 'get', '-field=nope', 'secret/f']), 1).stderr).toBe('Field "nope" not present in secret\nFields: -cas, a.\n');
     // None of them changed the secret.
     expect(expectExit(await sandbox.run(['kv', 'get', '-field=a', 'secret/f']), 0).stdout).toBe('1');
   });

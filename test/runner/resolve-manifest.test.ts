@@ -94,7 +94,7 @@ describe('checkManifest', () => {
         'PORT       expand     secret/app#PORT',
         'USER       reference  secret/db#user',
         '1 problem:',
-        "  MISSING: secret/db#nope: no field 'nope' in this secret (secretrun.yaml:3:3)",
+        "  MISSING: secret/db#nope: no field 'nope' in this secret (fields: user, password, port, tags) (secretrun.yaml:3:3)",
         '',
       ].join('\n'),
     );

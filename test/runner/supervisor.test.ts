@@ -105,7 +105,7 @@ expand:
       `secretrun: cannot resolve 3 references:
   API_KEY: secret/api-keys/openai#api_key: no secret at this path (${setup.manifestFile}:3:3)
   TOKEN: secret/locked#token: permission denied (1 error occurred: permission denied) (${setup.manifestFile}:4:3)
-  NAME: secret/myapp/db#nosuchfield: no field 'nosuchfield' in this secret (${setup.manifestFile}:5:3)
+  NAME: secret/myapp/db#nosuchfield: no field 'nosuchfield' in this secret (fields: username, password, host) (${setup.manifestFile}:5:3)
 `,
     );
   });

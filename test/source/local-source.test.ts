@@ -36,8 +36,21 @@ describe('local source', () => {
     ]);
     expect(reads.get('secret/app/db')).toEqual({ status: 'found', secret: { data: { password: 'second-pass', user: 'app' }, version: 2 } });
     expect(reads.get('secret/app/db@1')).toEqual({ status: 'found', secret: { data: { password: 'first-pass', user: 'app' }, version: 1 } });
-    expect(reads.get('secret/app/missing')).toEqual({ status: 'missing' });
-    expect(reads.get('nomount/x')).toEqual({ status: 'missing' });
+    expect(reads.get('secret/app/missing')).toEqual({ status: 'missing', reason: 'no secret at this path' });
+    expect(reads.get('nomount/x')).toEqual({ status: 'missing', reason: 'no secrets engine is mounted at this path (KV mounts: secret/)' });
+  });
+
+  it('says why a read found nothing: the nearest path, the versions that exist, a missing store', async () => {
+    const { store, source } = await setUp();
+    await store.write('secret/app/db', { password: 'second-pass', user: 'app' });
+    const reads = await source.readSecrets([{ path: 'secret/app/bd' }, { path: 'secret/app/db', version: 9 }, { path: 'secret' }]);
+    expect(reads.get('secret/app/bd')).toEqual({ status: 'missing', reason: 'no secret at this path (did you mean secret/app/db?)' });
+    expect(reads.get('secret/app/db@9')).toEqual({ status: 'missing', reason: 'no version 9 of this secret (versions: 1, 2)' });
+    expect(reads.get('secret')).toEqual({ status: 'missing', reason: 'a path names a secret inside the mount secret/, e.g. secret/myapp/config' });
+    const elsewhere = await createLocalSource({ path: join(makeTempDir(), 'none.json'), env: { SECRETRUN_KEY: Buffer.alloc(32, 3).toString('base64') } });
+    const none = await elsewhere.readSecrets([{ path: 'secret/app/db' }]);
+    expect(none.get('secret/app/db')).toMatchObject({ status: 'missing', reason: expect.stringMatching(/^no store at .*none\.json \(run `secretrun init` to create it/) });
+    await elsewhere.close();
   });
 
   it('notices every write, including writes in quick succession', async () => {

@@ -7,6 +7,7 @@ import { renderPathHeader } from '../format/headers.js';
 import { isJsonObject } from '../../json.js';
 import { resolveKvTarget } from '../kv-path.js';
 import { kvApiPath } from '../../client/kv-mount.js';
+import { hintFields, hintMissingKey, withHint } from '../path-hints.js';
 import { printWarnings, renderSecret, renderSection, secretOf } from '../secret-output.js';
 
 const flags = [
@@ -34,16 +35,19 @@ export const kvGetCommand: Command = {
     const response = await client.request('GET', path, { query });
     const secret = secretOf(response);
     if (response.status !== 200 && !(response.status === 404 && secret !== undefined)) {
-      if (response.status === 404) throw new SecretrunError('not_found', `No value found at ${path}`);
+      if (response.status === 404) throw withHint(new SecretrunError('not_found', `No value found at ${path}`), await hintMissingKey(client, target, { version: values.version }));
       throw apiError(client, `Error reading ${path}`, { method: 'GET', path, query }, response);
     }
-    if (secret === undefined) throw new SecretrunError('not_found', `No value found at ${path}`);
+    if (secret === undefined) throw withHint(new SecretrunError('not_found', `No value found at ${path}`), await hintMissingKey(client, target, { version: values.version }));
 
     if (values.field !== '') {
       const payload = target.version === 2 ? secret.data?.['data'] : secret.data;
       if (target.version === 2 && !isJsonObject(payload)) throw new SecretrunError('not_found', `No data found at ${path}`);
       const map = payload as Record<string, unknown>;
       const value = values.field === 'data' && target.version === 2 && !('data' in map) ? map : map[values.field];
+      if (value === undefined || value === null) {
+        throw withHint(new SecretrunError('usage', `Field "${values.field}" not present in secret`), hintFields(Object.keys(map), values.field));
+      }
       io.stdout.write(await renderFieldOutput(values.field, value, global.format, io.stdout.isTTY));
       return 0;
     }

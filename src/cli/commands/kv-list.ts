@@ -1,4 +1,5 @@
 import { SecretrunError } from '../../errors.js';
+import { hintMissingKey, withHint } from '../path-hints.js';
 import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
@@ -32,7 +33,7 @@ export const kvListCommand: Command = {
       io.stdout.write(await renderValue(value, global.format));
       return found === undefined ? 2 : 0;
     }
-    if (found === undefined) throw new SecretrunError('not_found', `No value found at ${path}`);
+    if (found === undefined) throw withHint(new SecretrunError('not_found', `No value found at ${path}`), await hintMissingKey(client, target, { listing: true }));
     io.stdout.write(`${renderKeyList(found)}\n`);
     return 0;
   },

@@ -6,6 +6,7 @@ import { apiError } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
+import { hintMissingKey, withHint } from '../path-hints.js';
 import { renderFieldOutput } from '../format/field-output.js';
 import { renderPathHeader } from '../format/headers.js';
 import { isJsonObject } from '../../json.js';
@@ -30,7 +31,7 @@ export const kvMetadataGetCommand: Command = {
     const path = kvApiPath(target, 'metadata');
     const response = await client.request('GET', path);
     const secret = secretOf(response);
-    if (response.status === 404 && secret === undefined) throw new SecretrunError('not_found', `No value found at ${path}`);
+    if (response.status === 404 && secret === undefined) throw withHint(new SecretrunError('not_found', `No value found at ${path}`), await hintMissingKey(client, target));
     if (response.status !== 200 || secret === undefined) throw apiError(client, `Error reading ${path}`, { method: 'GET', path }, response);
     if (values.field !== '') {
       io.stdout.write(await renderFieldOutput(values.field, secret.data?.[values.field], global.format, io.stdout.isTTY));
