@@ -1,15 +1,16 @@
 import { compareGoStrings } from '../go/string-order.js';
 import { buildPermissions, mergePermissions, type Permissions } from './acl-permissions.js';
 import { isTemplatedPath, type Policy } from './policy.js';
+import { buildPrefixTable, findLongestPrefix, type PrefixTable } from './prefix-table.js';
+import { buildSegmentTrie, visitSegmentMatches, type SegmentNode } from './segment-trie.js';
 
 // The rules of several policies indexed so that finding the rule that governs a path costs a
-// few map lookups, not a scan of every rule (acl.go keeps radix trees; maps keyed by prefix
-// length do the same work here):
+// few lookups, not a scan of every rule (acl.go keeps radix trees for the same reason):
 // - exact patterns in one map;
-// - `*` patterns (without `+` segments) by their prefix, probed longest first — the first hit
-//   is the longest-prefix match;
-// - patterns with `+` segments grouped by their literal head (the text before the first `+`),
-//   probed longest first and only while a head could still beat the best match so far.
+// - `*` patterns (without `+` segments) by their prefix in a prefix table: one pass over the
+//   path finds the longest matching prefix;
+// - patterns with `+` segments in a trie of segments: a path visits only the patterns its
+//   segments can match, each then ranked against the best match by Vault's priority rules.
 
 // A pattern with `+` segments, pre-split for matching and ranked for Vault's priority rules.
 export interface WildcardRule {
@@ -28,12 +29,10 @@ export interface WildcardRule {
 
 export interface RuleIndex {
   exact: Map<string, Permissions>;
+  /** `*` rules by prefix (the pattern without its `*`). */
   prefix: Map<string, Permissions>;
-  /** Distinct prefix lengths, longest first. */
-  prefixLengths: number[];
-  wildcardsByHead: Map<string, WildcardRule[]>;
-  /** Distinct head lengths, longest first. */
-  headLengths: number[];
+  prefixTable: PrefixTable<Permissions>;
+  wildcardTrie: SegmentNode<WildcardRule>;
   wildcards: WildcardRule[];
 }
 
@@ -69,19 +68,8 @@ export function buildRuleIndex(policies: readonly Policy[]): RuleIndex {
     }
   }
   const wildcards = [...wildcard].map(([pattern, permissions]) => buildWildcardRule(pattern, permissions));
-  const wildcardsByHead = new Map<string, WildcardRule[]>();
-  for (const rule of wildcards) {
-    const head = rule.pattern.slice(0, rule.first);
-    wildcardsByHead.set(head, [...(wildcardsByHead.get(head) ?? []), rule]);
-  }
-  return {
-    exact,
-    prefix,
-    prefixLengths: distinctLengthsDescending(prefix.keys()),
-    wildcardsByHead,
-    headLengths: distinctLengthsDescending(wildcardsByHead.keys()),
-    wildcards,
-  };
+  const wildcardTrie = buildSegmentTrie(wildcards.map((rule) => ({ segments: rule.segments, isPrefix: rule.isPrefix, value: rule })));
+  return { exact, prefix, prefixTable: buildPrefixTable(prefix), wildcardTrie, wildcards };
 }
 
 function buildWildcardRule(pattern: string, permissions: Permissions): WildcardRule {
@@ -89,10 +77,6 @@ function buildWildcardRule(pattern: string, permissions: Permissions): WildcardR
   const body = isPrefix ? pattern.slice(0, -1) : pattern;
   const segments = body.split('/');
   return { pattern, permissions, isPrefix, body, segments, first: pattern.indexOf('+'), wildcards: segments.filter((segment) => segment === '+').length };
-}
-
-function distinctLengthsDescending(keys: Iterable<string>): number[] {
-  return [...new Set([...keys].map((key) => key.length))].sort((a, b) => b - a);
 }
 
 // The permissions governing a request path: an exact rule, else (for LIST, whose path ends in
@@ -112,38 +96,13 @@ export function findGoverning(index: RuleIndex, path: string, list: boolean): Pe
 // The highest-priority `*` or `+` rule matching the path (acl.go CheckAllowedFromNonExactPaths):
 // the longest `*` prefix competes with every matching `+` pattern under Vault's ranking.
 export function findBestGlob(index: RuleIndex, path: string): Permissions | undefined {
-  let best: Candidate | undefined;
-  for (const length of index.prefixLengths) {
-    if (length > path.length) continue;
-    const key = path.slice(0, length);
-    const permissions = index.prefix.get(key);
-    if (permissions === undefined) continue;
-    best = { first: length, isPrefix: true, wildcards: 0, body: key, permissions };
-    break;
-  }
-  let parts: string[] | undefined;
-  for (const length of index.headLengths) {
-    if (length > path.length) continue;
-    // A pattern whose first wildcard comes earlier than the best match's ranks lower (rule 1).
-    if (best !== undefined && length < best.first) break;
-    const group = index.wildcardsByHead.get(path.slice(0, length));
-    if (group === undefined) continue;
-    parts ??= path.split('/');
-    for (const rule of group) {
-      if (matchesWildcard(rule, parts) && (best === undefined || ranksBelow(best, rule))) best = rule;
-    }
-  }
-  return best?.permissions;
-}
-
-function matchesWildcard(rule: WildcardRule, parts: string[]): boolean {
-  const segments = rule.segments;
-  if (parts.length < segments.length || (!rule.isPrefix && parts.length !== segments.length)) return false;
-  const last = segments.length - 1;
-  return segments.every((segment, i) => {
-    const part = parts[i] as string;
-    return segment === '+' || segment === part || (rule.isPrefix && i === last && part.startsWith(segment));
+  const longest = findLongestPrefix(index.prefixTable, path);
+  let best: Candidate | undefined = longest === undefined ? undefined : { first: longest[0].length, isPrefix: true, wildcards: 0, body: longest[0], permissions: longest[1] };
+  if (index.wildcards.length === 0) return best?.permissions;
+  visitSegmentMatches(index.wildcardTrie, path, (rule) => {
+    if (best === undefined || ranksBelow(best, rule)) best = rule;
   });
+  return best?.permissions;
 }
 
 // Vault's priority (docs concepts/policies, acl.go): a later first wildcard wins; then a
