@@ -1,5 +1,5 @@
 import { compareGoStrings } from '../go/string-order.js';
-import { buildPermissions, mergePermissions, type Permissions } from './acl-permissions.js';
+import { buildPermissions, finishPermissions, mergePermissions, type Permissions } from './acl-permissions.js';
 import { isTemplatedPath, type Policy } from './policy.js';
 import { buildPrefixTable, findLongestPrefix, type PrefixTable } from './prefix-table.js';
 import { buildSegmentTrie, visitSegmentMatches, type SegmentNode } from './segment-trie.js';
@@ -67,6 +67,7 @@ export function buildRuleIndex(policies: readonly Policy[]): RuleIndex {
       else mergePermissions(existing, permissions);
     }
   }
+  for (const table of [exact, prefix, wildcard]) for (const permissions of table.values()) finishPermissions(permissions);
   const wildcards = [...wildcard].map(([pattern, permissions]) => buildWildcardRule(pattern, permissions));
   const wildcardTrie = buildSegmentTrie(wildcards.map((rule) => ({ segments: rule.segments, isPrefix: rule.isPrefix, value: rule })));
   return { exact, prefix, prefixTable: buildPrefixTable(prefix), wildcardTrie, wildcards };

@@ -25,6 +25,8 @@ export interface Permissions {
   required: string[];
   /** The pattern as first written, for reporting which rule governed a request. */
   pattern: string;
+  /** The capability names of `bits`, sorted; set once merging is over (finishPermissions). */
+  rendered: readonly Capability[];
 }
 
 // The permissions of one rule of one policy. A deny rule carries nothing but `deny` (policy.go
@@ -33,7 +35,7 @@ export function buildPermissions(rule: PathRule, policyName: string): Permission
   const capabilities = buildRuleCapabilities(rule);
   const bits = capabilities.reduce((sum, name) => sum | capabilityBits[name], 0);
   const granting = capabilityNames.map((name) => (bits & capabilityBits[name] ? [policyName] : []));
-  if (bits & denyBit) return { bits: denyBit, granting, minWrappingTtl: 0, maxWrappingTtl: 0, allowed: undefined, denied: undefined, required: [], pattern: rule.path };
+  if (bits & denyBit) return { bits: denyBit, granting, minWrappingTtl: 0, maxWrappingTtl: 0, allowed: undefined, denied: undefined, required: [], pattern: rule.path, rendered: [] };
   return {
     bits,
     granting,
@@ -43,6 +45,7 @@ export function buildPermissions(rule: PathRule, policyName: string): Permission
     denied: parameterMap(rule.deniedParameters),
     required: [...(rule.requiredParameters ?? [])],
     pattern: rule.path,
+    rendered: [],
   };
 }
 
@@ -82,6 +85,12 @@ function mergeParameters(into: Map<string, JsonValue[]> | undefined, next: Map<s
     into.set(name, values.length === 0 || (existing !== undefined && existing.length === 0) ? [] : [...values, ...(existing ?? [])]);
   }
   return into;
+}
+
+// Fixes what decisions report once no more policies merge in: the sorted capability names,
+// shared (frozen) by every decision this rule governs.
+export function finishPermissions(permissions: Permissions): void {
+  permissions.rendered = Object.freeze(renderCapabilities(permissions.bits));
 }
 
 // The capability names in a bit set, in Go's string order (as sys/capabilities sorts them).

@@ -1,6 +1,6 @@
 import { checkParameters, type ParameterRefusal } from './acl-parameters.js';
 import { buildRuleIndex, findGoverning, type RuleIndex } from './acl-index.js';
-import { capabilityBits, denyBit, renderCapabilities, type Permissions } from './acl-permissions.js';
+import { capabilityBits, denyBit, type Permissions } from './acl-permissions.js';
 import { buildSortedPatterns, checkMountAccess, type SortedPatterns } from './mount-access.js';
 import { capabilityNames, type Capability, type Operation, type Policy } from './policy.js';
 import { rootPolicyName } from './builtin-policies.js';
@@ -62,17 +62,6 @@ export interface Acl {
 const none: readonly never[] = Object.freeze([]);
 const rootGranting: readonly string[] = Object.freeze([rootPolicyName]);
 
-// Rendered once per governing rule: decisions share the frozen array.
-const renderedCapabilities = new WeakMap<Permissions, readonly Capability[]>();
-function capabilitiesOf(permissions: Permissions): readonly Capability[] {
-  let rendered = renderedCapabilities.get(permissions);
-  if (rendered === undefined) {
-    rendered = Object.freeze(renderCapabilities(permissions.bits));
-    renderedCapabilities.set(permissions, rendered);
-  }
-  return rendered;
-}
-
 const rootAcl: Acl = {
   root: true,
   decide: (request) => ({
@@ -101,7 +90,7 @@ export function compileAcl(policies: readonly Policy[]): Acl {
     capabilities: (path) => {
       const permissions = findGoverning(index, stripSlashes(path), true);
       const bits = permissions?.bits ?? 0;
-      return bits === 0 || bits & denyBit ? ['deny'] : renderCapabilities(bits);
+      return bits === 0 || bits & denyBit ? ['deny'] : [...(permissions?.rendered ?? [])];
     },
     hasMountAccess: (mountPath) => {
       sorted ??= buildSortedPatterns(index);
@@ -115,38 +104,40 @@ function decideRequest(index: RuleIndex, request: AclRequest): AclDecision {
   const path = normalizePath(request);
   const sudoRequired = isSudoPath(path);
   const permissions = findGoverning(index, path, operation === 'list');
-  const refuse = (reason: DenyReason, governing?: Permissions): AclDecision => ({
+  if (permissions === undefined) return refused(operation, sudoRequired, 'no_rule', undefined);
+  const bits = permissions.bits;
+  if (bits & denyBit) return refused(operation, sudoRequired, 'deny', permissions);
+  if ((bits & capabilityBits[operation]) === 0) return refused(operation, sudoRequired, 'capability', permissions);
+  if (!wrappingAllowed(permissions, request.wrapTtl)) return refused(operation, sudoRequired, 'wrapping_ttl', permissions);
+  if (operation !== 'list' && operation !== 'delete') {
+    const refusal = checkParameters(permissions, request.data);
+    if (refusal !== undefined) return refused(operation, sudoRequired, refusal, permissions);
+  }
+  const sudo = (bits & capabilityBits.sudo) !== 0;
+  if (sudoRequired && !sudo) return refused(operation, sudoRequired, 'sudo', permissions);
+  return {
+    allowed: true,
+    operation,
+    rule: permissions.pattern,
+    capabilities: permissions.rendered,
+    grantingPolicies: permissions.granting[capabilityNames.indexOf(operation)] ?? none,
+    sudoRequired,
+    sudo,
+    root: false,
+  };
+}
+
+function refused(operation: Operation, sudoRequired: boolean, reason: DenyReason, governing: Permissions | undefined): AclDecision {
+  return {
     allowed: false,
     operation,
     rule: governing?.pattern,
-    capabilities: governing === undefined ? none : capabilitiesOf(governing),
+    capabilities: governing === undefined ? none : governing.rendered,
     grantingPolicies: none,
     sudoRequired,
     sudo: governing !== undefined && (governing.bits & capabilityBits.sudo) !== 0,
     root: false,
     reason,
-  });
-  if (permissions === undefined) return refuse('no_rule');
-  const bits = permissions.bits;
-  if (bits & denyBit) return refuse('deny', permissions);
-  const needed = capabilityBits[operation];
-  if ((bits & needed) === 0) return refuse('capability', permissions);
-  if (!wrappingAllowed(permissions, request.wrapTtl)) return refuse('wrapping_ttl', permissions);
-  if (operation !== 'list' && operation !== 'delete') {
-    const refusal = checkParameters(permissions, request.data);
-    if (refusal !== undefined) return refuse(refusal, permissions);
-  }
-  const sudo = (bits & capabilityBits.sudo) !== 0;
-  if (sudoRequired && !sudo) return refuse('sudo', permissions);
-  return {
-    allowed: true,
-    operation,
-    rule: permissions.pattern,
-    capabilities: capabilitiesOf(permissions),
-    grantingPolicies: permissions.granting[capabilityNames.indexOf(operation)] ?? none,
-    sudoRequired,
-    sudo,
-    root: false,
   };
 }
 

@@ -18,8 +18,9 @@ export interface PrefixTable<T> {
   levels: PrefixLevel<T>[];
 }
 
+// Kept within 30 bits so the hash stays a small integer (a V8 Smi): a wider one is boxed.
 function step(hash: number, char: number): number {
-  return (Math.imul(hash, 31) + char) | 0;
+  return (Math.imul(hash, 31) + char) & 0x3fffffff;
 }
 
 function hashOf(key: string): number {

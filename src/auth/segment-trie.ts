@@ -24,9 +24,10 @@ function createNode<T>(): SegmentNode<T> {
   return { children: new Map(), plus: undefined, ends: [], globs: [] };
 }
 
+// Kept within 30 bits so the hash stays a small integer (a V8 Smi): a wider one is boxed.
 function hashRange(text: string, start: number, end: number): number {
   let hash = 0;
-  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) & 0x3fffffff;
   return hash;
 }
 
