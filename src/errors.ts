@@ -25,6 +25,8 @@ export const errorCodes = [
   'manifest_invalid', // secretrun.yaml failed to parse or validate
   'reference_unresolved', // a required reference is missing or forbidden
   'remote', // a remote Vault-compatible server failed or could not be reached
+  // The database secrets engine.
+  'database', // a database could not be reached or refused a statement
   'internal', // a bug: never the user's fault
 ] as const;
 

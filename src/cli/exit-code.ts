@@ -23,5 +23,6 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, number>> = {
   store_missing: 5,
   manifest_invalid: 6,
   reference_unresolved: 7,
+  database: 8,
   internal: 70,
 };
