@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 // The layers under src/, and what each must not import. A layer below never reaches up.
-const folders = ['go', 'store', 'kv', 'sys', 'auth', 'manifest', 'client', 'source', 'http', 'runner', 'library', 'cli'];
+const folders = ['go', 'store', 'kv', 'sys', 'auth', 'database', 'manifest', 'client', 'source', 'http', 'runner', 'library', 'cli'];
 const except = (...allowed) => folders.filter((folder) => !allowed.includes(folder));
 const forbidden = {
   go: except(),
@@ -11,11 +11,13 @@ const forbidden = {
   kv: except('go', 'store'),
   sys: except('go', 'store', 'kv'),
   auth: except('go', 'store', 'kv', 'sys'),
+  // The database secrets engine: its rules over storage, and its plugins (the drivers' edge).
+  database: except('go', 'store'),
   manifest: except('go'),
   client: except('go'),
   // Where values come from: never the server, the runner or the CLI above it.
   source: except('go', 'store', 'kv', 'sys', 'client', 'manifest'),
-  http: except('go', 'store', 'kv', 'sys', 'auth'),
+  http: except('go', 'store', 'kv', 'sys', 'auth', 'database'),
   // The runner reaches secrets only through a source.
   runner: except('go', 'manifest', 'source'),
   library: except('go', 'store', 'kv', 'sys', 'source'),

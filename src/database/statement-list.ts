@@ -1,0 +1,70 @@
+import { formatGoTime } from '../go/time-format.js';
+import type { DatabaseKind } from './plugin-catalog.js';
+import { splitSql } from './sql-split.js';
+
+// A role's statements (creation, revocation, renew, rollback, rotation) become the queries a
+// plugin runs: each entry may be SQL separated by semicolons, the same base64-encoded, a JSON
+// array of strings, or that base64-encoded (Vault's strutil.ParseArbitraryStringSlice); then the
+// placeholders {{name}}, {{username}}, {{password}} and {{expiration}} are filled in
+// (dbutil.QueryHelper: plain text replacement, after splitting, so a value never splits a query).
+
+// Go's base64.StdEncoding.DecodeString: padded standard alphabet; CR and LF are ignored.
+function decodeStrictBase64(text: string): string | undefined {
+  const compact = text.replace(/[\r\n]/g, '');
+  if (compact === '' || !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(compact)) return undefined;
+  const bytes = Buffer.from(compact, 'base64');
+  // Text that happens to be valid base64 (a lone `ROLLBACK`) decodes to bytes that are not
+  // UTF-8; Vault would run those bytes, here the text stays SQL.
+  const decoded = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoded.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJsonStrings(text: string): string[] | undefined {
+  if (!text.startsWith('[') && text !== 'null') return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null) return [];
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+// The queries of one list of statements, in order, ready for placeholders.
+export function parseStatements(statements: readonly string[], kind: DatabaseKind): string[] {
+  const queries: string[] = [];
+  for (const entry of statements) {
+    let text = entry.trim();
+    if (text === '') continue;
+    text = decodeStrictBase64(text) ?? text;
+    const list = parseJsonStrings(text);
+    if (list !== undefined) {
+      // A JSON array's items are statements already; each may still hold several.
+      for (const item of list) queries.push(...splitSql(item, kind));
+    } else {
+      queries.push(...splitSql(text, kind));
+    }
+  }
+  return queries;
+}
+
+// The values a query's placeholders take; a missing one leaves its placeholder as written.
+export type PlaceholderValues = Readonly<Partial<Record<'name' | 'username' | 'password' | 'expiration', string>>>;
+
+// One query with its placeholders filled in.
+export function renderQuery(query: string, values: PlaceholderValues): string {
+  let out = query;
+  // A function replacer: a value is inserted as is, even one holding `$&` or `$'`.
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) out = out.replaceAll(`{{${key}}}`, () => value);
+  return out;
+}
+
+// {{expiration}} as both Vault plugins write it (Go layout `2006-01-02 15:04:05-0700`), in UTC.
+export function renderExpiration(epochMs: number): string {
+  return formatGoTime(epochMs, '2006-01-02 15:04:05-0700');
+}
