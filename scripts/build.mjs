@@ -50,7 +50,12 @@ const lazy = {
   server: 'src/cli/commands/server.ts',
   'remote-client': 'src/cli/remote-client.ts',
   'remote-source': 'src/source/remote-source.ts',
+  // The database plugins, loaded by src/database/plugin-loader.ts when a connection is used.
+  'mysql-plugin': 'src/database/mysql-plugin.ts',
+  'postgresql-plugin': 'src/database/postgresql-plugin.ts',
 };
+// pg's optional native binding (pg.native, which secretrun never touches) is not installed.
+const optionalNative = ['pg-native'];
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 
 // Turns `import('./parse-manifest.js')` into a require() of the lazy bundle, from the CLI entry
@@ -78,7 +83,7 @@ const cli = {
   supported: { 'dynamic-import': false },
   plugins: [lazyPlugin],
   // dist/run.cjs hands command lines that are not the runner's to the whole CLI.
-  external: ['./cli.cjs'],
+  external: ['./cli.cjs', ...optionalNative],
 };
 // dist/run.cjs is the runner alone (bin/secretrun.cjs picks it for `run` and `-- CMD`): the
 // product's hot path then compiles and evaluates less than half of the CLI.
@@ -90,9 +95,13 @@ await build({ ...cli, entryPoints: lazy, outdir: 'dist/lazy' });
 // process.getBuiltinModule() instead: `import { promises as fs } from 'node:fs'` and
 // `fs.readFile(...)`, not `import { readFile } from 'node:fs/promises'`.
 const startupBanned = ['node:fs/promises', 'node:stream/promises', 'node:child_process'];
+// The database drivers (hundreds of KB) belong in the plugins' lazy bundles only; each is
+// recognised by a string of its code.
+const driverMarks = { pg: 'require("pg-native")', mysql2: 'Server does not support secure connection' };
 for (const bundle of ['dist/cli.cjs', 'dist/run.cjs']) {
   const source = readFileSync(bundle, 'latin1');
   const loaded = startupBanned.filter((name) => source.includes(`require("${name}")`));
+  loaded.push(...Object.entries(driverMarks).filter(([, mark]) => source.includes(mark)).map(([name]) => name));
   if (loaded.length > 0) throw new Error(`${bundle} loads ${loaded.join(', ')} at start-up; import them lazily (see scripts/build.mjs)`);
 }
 
