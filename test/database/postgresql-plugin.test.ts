@@ -238,3 +238,42 @@ describe('postgresql-database-plugin', () => {
     expect(row?.n).toBeLessThanOrEqual(2);
   });
 });
+
+describe('postgresql-database-plugin over TLS', () => {
+  let tls: { caFile: string; otherCaFile: string };
+
+  beforeAll(async () => {
+    tls = await server.enableTls();
+  });
+
+  afterAll(async () => {
+    await server.disableTls();
+  });
+
+  // Opens a plugin for `query`, creates a user with it, and says whether its session was encrypted.
+  async function encrypted(name: string, query: string): Promise<boolean | undefined> {
+    const plugin = await open({ connection_url: templatedUrl(`?application_name=${name}${query}`) });
+    await createUser(plugin);
+    return server.sessionTls(name);
+  }
+
+  it('encrypts with sslmode=require, and by default (prefer) when the server offers TLS', async () => {
+    expect(await encrypted('tls-require', '&sslmode=require')).toBe(true);
+    expect(await encrypted('tls-prefer', '')).toBe(true);
+    expect(await encrypted('tls-disable', '&sslmode=disable')).toBe(false);
+  });
+
+  it('verify-ca checks the chain but not the name; verify-full checks both', async () => {
+    expect(await encrypted('tls-verify-ca', `&sslmode=verify-ca&sslrootcert=${tls.caFile}`)).toBe(true);
+    const error = await errorOf(() => open({ connection_url: templatedUrl(`?sslmode=verify-full&sslrootcert=${tls.caFile}`) }));
+    expect(error.code).toBe('database');
+    expect(error.message).toMatch(new RegExp(`^postgresql-database-plugin cannot connect to 127\\.0\\.0\\.1:${server.port}/postgres: Hostname/IP does not match certificate's altnames: IP: 127\\.0\\.0\\.1 is not in the cert's list:$`));
+  });
+
+  it('refuses a server whose certificate another CA signed (require with a root certificate verifies too)', async () => {
+    for (const mode of ['verify-ca', 'require']) {
+      const error = await errorOf(() => open({ connection_url: templatedUrl(`?sslmode=${mode}&sslrootcert=${tls.otherCaFile}`) }));
+      expect(error.message).toMatch(/cannot connect to .*: (self[- ]signed certificate in certificate chain|unable to verify the first certificate|unable to get local issuer certificate)$/);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { findFreePort, makeServerDir, runAs, serverAccount, startServerProcess, type ServerProcess } from './server-process.js';
@@ -37,6 +37,14 @@ export interface PostgresServer {
   createAdmin(name: string): Promise<DbCredentials>;
   /** Drops every role not there after start-up. */
   dropTestRoles(): Promise<void>;
+  /**
+   * Turns TLS on with a certificate for the name `db.invalid` only (not the address tests
+   * connect to), signed by a fresh CA whose certificate is returned, with an unrelated CA's.
+   */
+  enableTls(): Promise<{ caFile: string; otherCaFile: string }>;
+  disableTls(): Promise<void>;
+  /** Whether the sessions of an application_name are encrypted (undefined: no session). */
+  sessionTls(applicationName: string): Promise<boolean | undefined>;
   /** Stops the server, keeping its data (the port stays reserved for resume). */
   pause(): Promise<void>;
   resume(): Promise<void>;
@@ -155,6 +163,36 @@ export async function startPostgresServer(): Promise<PostgresServer> {
         await superuser.query(`DROP OWNED BY ${quoted}`);
         await superuser.query(`DROP ROLE ${quoted}`);
       }
+    },
+    async enableTls() {
+      const tls = join(dir, 'tls');
+      const openssl = (...args: string[]): void => runAs(undefined, 'openssl', args, dir);
+      mkdirSync(tls, { recursive: true });
+      const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+      for (const ca of ['ca', 'other-ca']) openssl('req', '-x509', ...ec, '-keyout', join(tls, `${ca}.key`), '-out', join(tls, `${ca}.pem`), '-days', '1', '-subj', `/CN=secretrun ${ca}`);
+      openssl('req', ...ec, '-keyout', join(tls, 'server.key'), '-out', join(tls, 'server.csr'), '-subj', '/CN=db.invalid');
+      writeFileSync(join(tls, 'san.ext'), 'subjectAltName=DNS:db.invalid\n');
+      openssl('x509', '-req', '-in', join(tls, 'server.csr'), '-CA', join(tls, 'ca.pem'), '-CAkey', join(tls, 'ca.key'), '-CAcreateserial', '-out', join(tls, 'server.pem'), '-days', '1', '-extfile', join(tls, 'san.ext'));
+      for (const file of ['server.key', 'server.pem']) {
+        chmodSync(join(tls, file), 0o600);
+        if (account) chownSync(join(tls, file), account.uid, account.gid);
+      }
+      if (account) chownSync(tls, account.uid, account.gid);
+      await superuser.query(`ALTER SYSTEM SET ssl_cert_file = '${join(tls, 'server.pem')}'`);
+      await superuser.query(`ALTER SYSTEM SET ssl_key_file = '${join(tls, 'server.key')}'`);
+      await superuser.query('ALTER SYSTEM SET ssl = on');
+      await superuser.query('SELECT pg_reload_conf()');
+      await waitFor('PostgreSQL to turn TLS on', async () => (await superuser.query<{ ssl: string }>('SHOW ssl')).rows[0]?.ssl === 'on');
+      return { caFile: join(tls, 'ca.pem'), otherCaFile: join(tls, 'other-ca.pem') };
+    },
+    async disableTls() {
+      await superuser.query('ALTER SYSTEM SET ssl = off');
+      await superuser.query('SELECT pg_reload_conf()');
+      await waitFor('PostgreSQL to turn TLS off', async () => (await superuser.query<{ ssl: string }>('SHOW ssl')).rows[0]?.ssl === 'off');
+    },
+    async sessionTls(applicationName) {
+      const { rows } = await superuser.query<{ ssl: boolean }>('SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = $1', [applicationName]);
+      return rows.length === 0 ? undefined : rows.every((row) => row.ssl);
     },
     async pause() {
       await server?.stop();
