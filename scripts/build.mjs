@@ -54,8 +54,6 @@ const lazy = {
   'mysql-plugin': 'src/database/mysql-plugin.ts',
   'postgresql-plugin': 'src/database/postgresql-plugin.ts',
 };
-// pg's optional native binding (pg.native, which secretrun never touches) is not installed.
-const optionalNative = ['pg-native'];
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 
 // Turns `import('./parse-manifest.js')` into a require() of the lazy bundle, from the CLI entry
@@ -74,6 +72,19 @@ const lazyPlugin = {
   },
 };
 
+// pg's optional native binding is not installed and pg.native is never touched: the bundle gets
+// a module that fails as a missing one would (pg itself treats MODULE_NOT_FOUND as "no native").
+const absentNativePlugin = {
+  name: 'secretrun-absent-pg-native',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^pg-native$/ }, () => ({ path: 'pg-native', namespace: 'absent' }));
+    plugin.onLoad({ filter: /.*/, namespace: 'absent' }, () => ({
+      contents: "const error = new Error(\"Cannot find module 'pg-native'\"); error.code = 'MODULE_NOT_FOUND'; throw error;",
+      loader: 'js',
+    }));
+  },
+};
+
 // The CLI is CommonJS so bin/secretrun.cjs can compile it with V8's code cache (Node 20 has no
 // code cache for ES modules); import() becomes a lazy require() of the lazy bundles.
 const cli = {
@@ -81,9 +92,9 @@ const cli = {
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   supported: { 'dynamic-import': false },
-  plugins: [lazyPlugin],
+  plugins: [lazyPlugin, absentNativePlugin],
   // dist/run.cjs hands command lines that are not the runner's to the whole CLI.
-  external: ['./cli.cjs', ...optionalNative],
+  external: ['./cli.cjs'],
 };
 // dist/run.cjs is the runner alone (bin/secretrun.cjs picks it for `run` and `-- CMD`): the
 // product's hot path then compiles and evaluates less than half of the CLI.
@@ -97,7 +108,7 @@ await build({ ...cli, entryPoints: lazy, outdir: 'dist/lazy' });
 const startupBanned = ['node:fs/promises', 'node:stream/promises', 'node:child_process'];
 // The database drivers (hundreds of KB) belong in the plugins' lazy bundles only; each is
 // recognised by a string of its code.
-const driverMarks = { pg: 'require("pg-native")', mysql2: 'Server does not support secure connection' };
+const driverMarks = { pg: 'The server does not support SSL connections', mysql2: 'Server does not support secure connection' };
 for (const bundle of ['dist/cli.cjs', 'dist/run.cjs']) {
   const source = readFileSync(bundle, 'latin1');
   const loaded = startupBanned.filter((name) => source.includes(`require("${name}")`));

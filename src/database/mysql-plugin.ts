@@ -19,6 +19,7 @@ import { createUsernameGenerator } from './username-template.js';
 const defaultConnectTimeoutMs = 10_000;
 // A statement that runs longer than this is abandoned (readTimeout=/writeTimeout= override it).
 const defaultQueryTimeoutMs = 60_000;
+const idleTimeoutMs = 10_000;
 
 type Connection = mysql.PoolConnection;
 
@@ -52,7 +53,9 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
       connectTimeout: target.options.connectTimeoutMs ?? defaultConnectTimeoutMs,
       connectionLimit: limit,
       maxIdle: config.maxIdleConnections > 0 ? Math.min(config.maxIdleConnections, limit) : 0,
-      idleTimeout: config.maxConnectionLifetimeMs > 0 ? config.maxConnectionLifetimeMs : 60_000,
+      // mysql2 has no maximum lifetime (max_connection_lifetime); idle connections close after
+      // this long, as node-postgres's do.
+      idleTimeout: idleTimeoutMs,
       multipleStatements: false,
     });
     return pool;
