@@ -10,6 +10,7 @@ import type { KeyOptions, RootKey } from './root-key.js';
 import type { Storage, Store } from './storage.js';
 import type { JsonValue } from '../json.js';
 import { compareGoStrings } from '../go/string-order.js';
+import { closedError, createSerialQueue, readOnlyError, runTransaction } from './transaction.js';
 import type { StoreHeader } from './store-format.js';
 import { adoptRenderedStore, decryptEntry, ioError, loadSnapshot, readStoreFile, renderChangedStore } from './store-snapshot.js';
 import type { FileSignature, StoreSnapshot } from './store-snapshot.js';
@@ -63,14 +64,6 @@ function statSignatureSync(path: string): FileSignature {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missing;
     throw ioError(path, 'read', error);
   }
-}
-
-function readOnly(): never {
-  throw new SecretrunError('internal', 'a read transaction tried to write the store');
-}
-
-function rejectAsync(result: unknown): void {
-  if (result instanceof Promise) throw new SecretrunError('internal', 'a store transaction must be synchronous');
 }
 
 // Opens the store at `options.path`, verifying it now so that key and integrity errors
@@ -141,11 +134,11 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       return text === undefined || text === null ? undefined : (JSON.parse(text) as JsonValue);
     },
     put(key, value) {
-      if (overlay === undefined) readOnly();
+      if (overlay === undefined) throw readOnlyError();
       overlay.set(key, JSON.stringify(value));
     },
     delete(key) {
-      if (overlay === undefined) readOnly();
+      if (overlay === undefined) throw readOnlyError();
       overlay.set(key, null);
     },
     list(prefix) {
@@ -171,8 +164,48 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   };
 
   const assertOpen = (): void => {
-    if (closed) throw new SecretrunError('internal', `store ${path} is closed`);
+    if (closed) throw closedError(`store ${path}`);
   };
+
+  // One write transaction: under the lock, on the newest data, committed atomically.
+  const commit = async <T>(fn: (storage: Storage) => T): Promise<T> => {
+    assertOpen();
+    if (options.create === true) await fs.mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+      throw ioError(path, 'write', error);
+    });
+    const release = await acquireStoreLock(path, options.lockTimeoutMs);
+    try {
+      await removeStaleTempFiles(path);
+      await refresh();
+      const overlay = new Map<string, string | null>();
+      const result = runTransaction(view(snapshot, overlay), fn);
+      const changes = effectiveChanges(snapshot, overlay);
+      if (changes.size === 0) return result;
+      let target = snapshot === undefined ? undefined : { header: snapshot.header, rootKey: snapshot.rootKey, dataKeys: snapshot.dataKeys };
+      let creation: StoreCreation | undefined;
+      if (target === undefined) {
+        if (options.create !== true) {
+          throw new SecretrunError('store_io', `cannot write store ${path}: it does not exist (run \`secretrun init\` to create it)`);
+        }
+        const fresh = await prepareNewStore(path, options);
+        target = { header: fresh.header, rootKey: { key: fresh.rootKey, source: describeKey(fresh.creation) }, dataKeys: fresh.dataKeys };
+        creation = fresh.creation;
+      }
+      const bytes = renderChangedStore(target.header, target.rootKey.key, target.dataKeys, snapshot, changes);
+      await writeFileAtomic(path, bytes).catch((error: unknown) => {
+        throw ioError(path, 'write', error);
+      });
+      const written = adoptRenderedStore(path, bytes, target.header, target.rootKey, target.dataKeys);
+      await load({ snapshot: written, changed: changes.keys() });
+      if (creation !== undefined) options.onCreated?.(creation);
+      return result;
+    } finally {
+      await release();
+    }
+  };
+  // This process's transactions run one at a time, in call order: they queue here instead
+  // of polling the lock file against each other.
+  const serially = createSerialQueue();
 
   await load();
 
@@ -184,45 +217,10 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
     async read(fn) {
       assertOpen();
       await refresh();
-      const result = fn(view(snapshot, undefined));
-      rejectAsync(result);
-      return result;
+      return runTransaction(view(snapshot, undefined), fn);
     },
-    async update(fn) {
-      assertOpen();
-      if (options.create === true) await fs.mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
-        throw ioError(path, 'write', error);
-      });
-      const release = await acquireStoreLock(path, options.lockTimeoutMs);
-      try {
-        await removeStaleTempFiles(path);
-        await refresh();
-        const overlay = new Map<string, string | null>();
-        const result = fn(view(snapshot, overlay));
-        rejectAsync(result);
-        const changes = effectiveChanges(snapshot, overlay);
-        if (changes.size === 0) return result;
-        let target = snapshot === undefined ? undefined : { header: snapshot.header, rootKey: snapshot.rootKey, dataKeys: snapshot.dataKeys };
-        let creation: StoreCreation | undefined;
-        if (target === undefined) {
-          if (options.create !== true) {
-            throw new SecretrunError('store_io', `cannot write store ${path}: it does not exist (run \`secretrun init\` to create it)`);
-          }
-          const fresh = await prepareNewStore(path, options);
-          target = { header: fresh.header, rootKey: { key: fresh.rootKey, source: describeKey(fresh.creation) }, dataKeys: fresh.dataKeys };
-          creation = fresh.creation;
-        }
-        const bytes = renderChangedStore(target.header, target.rootKey.key, target.dataKeys, snapshot, changes);
-        await writeFileAtomic(path, bytes).catch((error: unknown) => {
-          throw ioError(path, 'write', error);
-        });
-        const written = adoptRenderedStore(path, bytes, target.header, target.rootKey, target.dataKeys);
-        await load({ snapshot: written, changed: changes.keys() });
-        if (creation !== undefined) options.onCreated?.(creation);
-        return result;
-      } finally {
-        await release();
-      }
+    update(fn) {
+      return serially(() => commit(fn));
     },
     async changedOnDisk() {
       return (await statSignature(path)) !== signature;

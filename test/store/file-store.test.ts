@@ -8,6 +8,7 @@ import type { JsonValue } from '../../src/json.js';
 import type { StoreCreation } from '../../src/store/init-store.js';
 import { deriveMacKey } from '../../src/store/key-derivation.js';
 import { parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreFile } from '../../src/store/store-format.js';
+import { describeStoreContract } from './store-contract.js';
 import { makeStoreEnv } from './store-test-env.js';
 
 const values: Record<string, JsonValue> = {
@@ -38,6 +39,11 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
   return 'no error';
 }
+
+describeStoreContract('file store', async () => {
+  const { path, env } = makeStoreEnv();
+  return openFileStore({ path, env, create: true });
+});
 
 describe('file store', () => {
   it('round-trips values through the file and a second opener', async () => {
