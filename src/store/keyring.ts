@@ -78,3 +78,9 @@ export function addKeyringTerm(keyring: Keyring, rootKey: Buffer, storeId: strin
     terms: { ...keyring.terms, [String(next)]: wrapDataKey(rootKey, storeId, next, random(32), random(12)) },
   };
 }
+
+// The data keys with one more term holding a fresh data key, and that term (to make active).
+export function addDataKeyTerm(dataKeys: DataKeys, random: RandomBytes): { dataKeys: DataKeys; active: number } {
+  const active = Math.max(0, ...dataKeys.keys()) + 1;
+  return { dataKeys: new Map([...dataKeys, [active, random(32)]]), active };
+}

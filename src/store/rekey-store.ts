@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildKeyCheck, createKdfParams, derivePassphraseKey } from './key-derivation.js';
 import type { KdfParams } from './key-derivation.js';
-import { buildKeyring } from './keyring.js';
+import { addDataKeyTerm, buildKeyring } from './keyring.js';
 import { decodeRootKey, pendingKeyFilePath, promotePendingKeyFile, writeKeyFile } from './root-key.js';
 import { renderChangedStore } from './store-snapshot.js';
 import { resolveKeyFilePath } from './store-paths.js';
@@ -10,7 +10,10 @@ import type { StoreOperationOptions } from './store-rewrite.js';
 import type { KeyLocation } from './init-store.js';
 
 // Changing the root key (`secretrun operator rekey`): the data keys are re-wrapped under the
-// new root key, so only the header (keyring, kdf, key check, MAC) changes; every entry line
+// new root key and a fresh data-key term, never wrapped under the old root key, becomes
+// active, as rotate does. So the old root key, with any earlier copy of the store (the git
+// history holds them all), opens only what was written before the rekey, never what is
+// written after it. Only the header (keyring, kdf, key check, MAC) changes; every entry line
 // stays byte for byte. A generated key goes to a pending key file first and replaces the
 // default key file only after the store was written, so a crash never loses the key.
 
@@ -21,7 +24,7 @@ export interface RekeyOptions extends StoreOperationOptions {
 }
 
 // Re-wraps the keyring of the store at `options.path` under a new root key.
-export async function rekeyStore(options: RekeyOptions): Promise<{ key: KeyLocation }> {
+export async function rekeyStore(options: RekeyOptions): Promise<{ key: KeyLocation; term: number }> {
   let promote: string | undefined;
   const result = await rewriteStore(options, async (snapshot) => {
     const { id } = snapshot.header;
@@ -44,10 +47,11 @@ export async function rekeyStore(options: RekeyOptions): Promise<{ key: KeyLocat
       promote = keyFile;
       location = { kind: 'file', path: keyFile, created: true };
     }
-    const keyring = buildKeyring(snapshot.dataKeys, snapshot.header.keyring.active, key, id, randomBytes);
+    const { dataKeys, active } = addDataKeyTerm(snapshot.dataKeys, randomBytes);
+    const keyring = buildKeyring(dataKeys, active, key, id, randomBytes);
     const header = { id, keyring, kdf, check: buildKeyCheck(key) };
-    const bytes = renderChangedStore(header, key, snapshot.dataKeys, snapshot, new Map());
-    return { bytes, result: { key: location } };
+    const bytes = renderChangedStore(header, key, dataKeys, snapshot, new Map());
+    return { bytes, result: { key: location, term: active } };
   });
   if (promote !== undefined) await promotePendingKeyFile(promote);
   return result;

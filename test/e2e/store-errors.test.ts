@@ -141,6 +141,7 @@ describe('store errors through the CLI', () => {
     const oldKey = readFileSync(join(keysDir, readdirSync(keysDir)[0] ?? ''), 'utf8');
     const rekey = expectExit(await sandbox.run(['operator', 'rekey']), 0);
     expect(rekey.stdout).toContain(`Success! Rekeyed ${sandbox.storePath}`);
+    expect(rekey.stdout).toContain('new writes use key term 3');
     const newKey = readFileSync(join(keysDir, readdirSync(keysDir)[0] ?? ''), 'utf8');
     expect(newKey).not.toBe(oldKey);
     expect(expectExit(await sandbox.run(['kv', 'get', '-field=token', 'secret/before']), 0).stdout).toBe(secretValue);

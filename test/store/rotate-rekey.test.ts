@@ -2,13 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SecretrunError } from '../../src/errors.js';
+import { openEnvelope, readEnvelopeTerm } from '../../src/store/envelope.js';
 import { openFileStore } from '../../src/store/file-store.js';
+import { unwrapKeyring } from '../../src/store/keyring.js';
 import { rekeyStore } from '../../src/store/rekey-store.js';
 import { rotateStore } from '../../src/store/rotate-store.js';
 import { makeStoreEnv } from './store-test-env.js';
 
 const entryLines = (path: string) => readFileSync(path, 'utf8').split('\n').slice(1);
 const termOf = (line: string) => Buffer.from(line.slice(line.lastIndexOf('"v":"') + 5, -2), 'base64').readUInt32BE(1);
+
+// What a holder of an old root key and an old copy of the store file can decrypt of `line`
+// (an entry line of any later copy): the old keyring gives the data keys the old key wraps.
+function decryptWithOldCopy(oldCopy: string, oldKey: Buffer, line: string): string | undefined {
+  const header = JSON.parse(oldCopy.split('\n')[0] as string) as { id: string; keyring: { active: number; terms: Record<string, string> } };
+  const dataKeys = unwrapKeyring(header.keyring, oldKey, header.id);
+  const { k: storageKey, v: envelope } = JSON.parse(line) as { k: string; v: string };
+  const dataKey = dataKeys?.get(readEnvelopeTerm(envelope) ?? -1);
+  return dataKey === undefined ? undefined : openEnvelope({ dataKey, storeId: header.id, storageKey, envelope });
+}
 
 async function seeded() {
   const setup = makeStoreEnv();
@@ -37,12 +49,33 @@ describe('rotate', () => {
 });
 
 describe('rekey', () => {
+  it('revokes the old key: with an old copy of the store it opens old entries, never later writes', async () => {
+    const { path, env, key: oldKey } = await seeded();
+    const oldCopy = readFileSync(path, 'utf8');
+    const newKey = randomBytes(32);
+    const rekeyed = await rekeyStore({ path, env, newKey });
+    const store = await openFileStore({ path, env: { ...env, SECRETRUN_KEY: newKey.toString('base64') } });
+    await store.update((s) => {
+      s.put('a', 'PLAINTEXT-a-after-rekey');
+      s.put('c', 'PLAINTEXT-c-after-rekey');
+    });
+    const [a, b, c] = entryLines(path) as [string, string, string];
+    // The old key still opens what it could always read (that needs rotation at the source)...
+    expect(decryptWithOldCopy(oldCopy, oldKey, b)).toBe(JSON.stringify({ v: 'PLAINTEXT-b' }));
+    // ...but nothing written after the rekey, even with the old keyring in hand.
+    expect(decryptWithOldCopy(oldCopy, oldKey, a)).toBeUndefined();
+    expect(decryptWithOldCopy(oldCopy, oldKey, c)).toBeUndefined();
+    expect(await store.read((s) => [s.get('a'), s.get('b'), s.get('c')])).toEqual(['PLAINTEXT-a-after-rekey', { v: 'PLAINTEXT-b' }, 'PLAINTEXT-c-after-rekey']);
+    expect(rekeyed).toEqual({ key: { kind: 'option' }, term: 2 });
+    expect([a, c].map(termOf)).toEqual([2, 2]);
+  });
+
   it('re-wraps only the keyring under a given key: entry lines stay byte-identical', async () => {
     const { path, env } = await seeded();
     await rotateStore({ path, env });
     const before = entryLines(path);
     const newKey = randomBytes(32);
-    expect(await rekeyStore({ path, env, newKey })).toEqual({ key: { kind: 'option' } });
+    expect(await rekeyStore({ path, env, newKey })).toEqual({ key: { kind: 'option' }, term: 3 });
     expect(entryLines(path)).toEqual(before);
     const error = await openFileStore({ path, env }).catch((e: unknown) => e as SecretrunError);
     expect((error as SecretrunError).code).toBe('store_key');

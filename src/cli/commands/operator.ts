@@ -44,21 +44,21 @@ const rekeyFlags = [
   },
 ] as const satisfies readonly FlagSpec[];
 
-// `operator rekey`: a new root key; only the keyring is re-wrapped.
+// `operator rekey`: a new root key and a new data-key term; only the keyring is re-wrapped.
 export const operatorRekeyCommand: Command = {
   name: 'operator rekey',
   usage: 'secretrun operator rekey [options]',
   description:
-    'Replaces the store\'s root key. The data keys are re-wrapped under the new root key, so entry lines do not change. The current key is found as for any command; the new one is a fresh key file (the default) or a passphrase.\n\n  $ secretrun operator rekey\n  $ SECRETRUN_NEW_PASSPHRASE=... secretrun operator rekey -passphrase',
+    'Replaces the store\'s root key. The data keys are re-wrapped under the new root key and a new data-key term starts, so the old root key, even with an earlier copy of the store, cannot read anything written after the rekey; entry lines do not change. Secrets the old key could read are not protected by a rekey: change them at their source. The current key is found as for any command; the new one is a fresh key file (the default) or a passphrase.\n\n  $ secretrun operator rekey\n  $ SECRETRUN_NEW_PASSPHRASE=... secretrun operator rekey -passphrase',
   flags: rekeyFlags,
   async run(argv, context) {
     const { flags: values } = parseCommandLine('operator rekey', rekeyFlags, argv, context, { min: 0, max: 0 });
     const { io } = context;
     const path = resolveStorePath(io.cwd, io.env, values.store || undefined);
     const newPassphrase = values.passphrase ? await readNewPassphrase(io, 'SECRETRUN_NEW_PASSPHRASE') : undefined;
-    const { key } = await rekeyStore({ path, env: io.env, ...(newPassphrase === undefined ? {} : { newPassphrase }) });
+    const { key, term } = await rekeyStore({ path, env: io.env, ...(newPassphrase === undefined ? {} : { newPassphrase }) });
     const where = key.kind === 'file' ? `the new key is in ${key.path}` : key.kind === 'passphrase' ? 'the new key is derived from the new passphrase' : 'the new key was passed in';
-    io.stdout.write(`Success! Rekeyed ${path}: ${where}\n`);
+    io.stdout.write(`Success! Rekeyed ${path}: ${where}; new writes use key term ${term}\n`);
     if (io.env['SECRETRUN_KEY'] || io.env['SECRETRUN_KEY_FILE'] || io.env['SECRETRUN_PASSPHRASE']) {
       io.stderr.write('secretrun: the old key is still set in your environment; update SECRETRUN_KEY, SECRETRUN_KEY_FILE or SECRETRUN_PASSPHRASE, or the store will not open\n');
     }
