@@ -33,6 +33,36 @@ export function createKdfParams(random: RandomBytes): KdfParams {
   return { alg: 'scrypt', n: 32768, r: 8, p: 1, salt: random(16).toString('base64') };
 }
 
+// The scrypt work (N·r·p) and memory (128·N·r bytes) a header may ask for. The parameters are
+// used before the MAC can be checked (the MAC key comes from the derived key), so a hostile
+// header must not be able to stall (N=2^22 ran past 15 s) or crash (N=3) the process. The
+// range is 1/4 to 8 times the cost of the parameters above, which are the only ones written.
+const minWork = 2 ** 16;
+const maxWork = 2 ** 21;
+const maxMemoryBytes = 256 * 1024 * 1024;
+
+const isPowerOfTwo = (n: number): boolean => Number.isSafeInteger(n) && n > 1 && (n & (n - 1)) === 0;
+const isIntegerIn = (n: unknown, low: number, high: number): n is number => Number.isSafeInteger(n) && (n as number) >= low && (n as number) <= high;
+
+// What is wrong with a header's KDF parameters, or undefined when they are within bounds.
+// `value` is the header's `kdf` field as parsed JSON.
+export function checkKdfParams(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'its kdf is not an object';
+  const { alg, n, r, p, salt } = value as Record<string, unknown>;
+  if (alg !== 'scrypt') return 'its kdf is not scrypt';
+  const shown = `N=${String(n)} r=${String(r)} p=${String(p)}`;
+  if (!isIntegerIn(n, 2, 2 ** 30) || !isPowerOfTwo(n) || !isIntegerIn(r, 1, 64) || !isIntegerIn(p, 1, 64)) {
+    return `its scrypt parameters ${shown} are not valid (N a power of two, r and p small positive integers)`;
+  }
+  const work = n * r * p;
+  if (work < minWork || work > maxWork || 128 * n * r > maxMemoryBytes) {
+    return `its scrypt parameters ${shown} are outside the accepted cost (N·r·p from 2^16 to 2^21, at most 256 MiB)`;
+  }
+  const saltBytes = typeof salt === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(salt) ? Buffer.from(salt, 'base64').length : 0;
+  if (saltBytes < 16 || saltBytes > 64) return 'its scrypt salt is not base64 of 16 to 64 bytes';
+  return undefined;
+}
+
 // The 32-byte root key for a passphrase under the header's parameters.
 export function derivePassphraseKey(passphrase: string, kdf: KdfParams): Buffer {
   return scryptSync(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SecretrunError } from '../errors.js';
+import { checkKdfParams } from './key-derivation.js';
 import type { KdfParams } from './key-derivation.js';
 import type { Keyring } from './keyring.js';
 
@@ -61,15 +62,6 @@ function checkKeyring(value: unknown): value is Keyring {
   );
 }
 
-function checkKdf(value: unknown): value is KdfParams | null {
-  if (value === null) return true;
-  return (
-    isRecord(value) &&
-    value['alg'] === 'scrypt' &&
-    [value['n'], value['r'], value['p']].every((n) => Number.isInteger(n) && (n as number) > 0) &&
-    typeof value['salt'] === 'string'
-  );
-}
 
 // Splits a store file into header and entries, checking the version and the header's shape.
 export function parseStoreBytes(bytes: Buffer, path: string): StoreParts {
@@ -94,18 +86,14 @@ export function parseStoreBytes(bytes: Buffer, path: string): StoreParts {
   if (end === -1 || bytes[bytes.length - 1] !== newline) throw integrityError(path, 'the file is cut short');
   const mac = macSuffix.exec(headerLine);
   const { id, keyring, kdf, check } = parsed;
-  if (
-    mac === null ||
-    typeof id !== 'string' ||
-    !storeIdPattern.test(id) ||
-    !checkKeyring(keyring) ||
-    !checkKdf(kdf) ||
-    typeof check !== 'string'
-  ) {
+  if (mac === null || typeof id !== 'string' || !storeIdPattern.test(id) || !checkKeyring(keyring) || typeof check !== 'string') {
     throw integrityError(path, 'the header is malformed');
   }
+  // Checked here, before any key is derived: nothing vouches for the header until the MAC does.
+  const kdfProblem = kdf === null ? undefined : checkKdfParams(kdf);
+  if (kdfProblem !== undefined) throw integrityError(path, kdfProblem);
   return {
-    header: { id, keyring, kdf, check },
+    header: { id, keyring, kdf: kdf as KdfParams | null, check },
     headerBody: `${headerLine.slice(0, mac.index)}}`,
     mac: mac[1] as string,
     entriesStart: end + 1,

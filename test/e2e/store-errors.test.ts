@@ -124,6 +124,19 @@ describe('store errors through the CLI', () => {
     ).toBe('v2');
   });
 
+  it('exits 4 for hostile scrypt parameters in a passphrase store header, without deriving a key', async () => {
+    const sandbox = createSandbox({ key: false });
+    const env = { SECRETRUN_PASSPHRASE: 'correct horse battery' };
+    expectExit(await sandbox.run(['init', '-passphrase'], { env }), 0);
+    const original = readFileSync(sandbox.storePath, 'utf8');
+    for (const n of [2 ** 22, 3]) {
+      writeFileSync(sandbox.storePath, original.replace('"n":32768', `"n":${n}`));
+      const read = expectExit(await sandbox.run(['kv', 'get', 'secret/app'], { env }), 4);
+      expectOneLineNaming(read, sandbox.storePath);
+      expect(read.stderr).toContain(`scrypt parameters N=${n}`);
+    }
+  });
+
   it('init creates a store once; operator rotate and rekey keep secrets readable', async () => {
     const sandbox = createSandbox({ key: false });
     const init = expectExit(await sandbox.run(['init']), 0);

@@ -230,6 +230,24 @@ describe('file store', () => {
     }
   });
 
+  it('refuses hostile scrypt parameters in the header as store_integrity before deriving anything', async () => {
+    const { path, env } = makeStoreEnv();
+    const { SECRETRUN_KEY: _unused, ...noKey } = env;
+    const store = await openFileStore({ path, env: noKey, passphrase: 'correct horse', create: true });
+    await store.update((s) => s.put('a', 'PLAINTEXT-a'));
+    const original = readFileSync(path, 'utf8');
+    for (const n of [2 ** 22, 3, 0]) {
+      writeFileSync(path, original.replace('"n":32768', `"n":${n}`));
+      const started = Date.now();
+      const error = await openFileStore({ path, env: noKey, passphrase: 'correct horse' }).catch((e: unknown) => e as SecretrunError);
+      expect(error).toBeInstanceOf(SecretrunError);
+      expect([n, (error as SecretrunError).code]).toEqual([n, 'store_integrity']);
+      expect((error as SecretrunError).message).toContain(`scrypt parameters N=${n} r=8 p=1`);
+      // A derivation with N=2^22 takes many seconds; the check comes before it.
+      expect(Date.now() - started).toBeLessThan(2_000);
+    }
+  });
+
   it('binds entries to their key and store: a moved envelope does not decrypt even under a valid MAC', async () => {
     const { path, env, key } = await seeded();
     const other = makeStoreEnv();
