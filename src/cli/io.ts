@@ -10,8 +10,8 @@ export interface OutputStream {
 export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
-  /** Reads all of standard input (for `key=-` and bare `-`). */
-  readStdin(): Promise<string>;
+  /** Reads all of standard input (for `key=-` and bare `-`); TooLargeError past `maxBytes`. */
+  readStdin(maxBytes: number): Promise<string>;
   /** Whether standard input is a terminal (for passphrase prompts). */
   stdinIsTTY: boolean;
   /** Asks on the terminal without echoing the answer; absent where there is no terminal. */

@@ -1,16 +1,35 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SecretrunError } from '../errors.js';
+import { formatSize, isTooLarge, readFileBounded } from '../fs/bounded-read.js';
 import type { JsonValue } from '../json.js';
 import type { CliIo } from './io.js';
 import { parseKvArgs } from './kv-input.js';
+
+// The most one `@file` or stdin may hold: Vault's default max_request_size, which the server
+// enforces on the whole request too, so nothing larger could be written through it anyway.
+export const maxKvInputBytes = 32 * 1024 * 1024;
+
+function tooLarge(what: string): SecretrunError {
+  return new SecretrunError('input', `${what} is larger than ${formatSize(maxKvInputBytes)}, the most one request may carry`);
+}
 
 // Builds `kv put`/`kv patch` data from arguments, reading stdin first only when an argument
 // asks for it (`-` or `key=-`), so commands never block on a terminal they do not need.
 export async function readKvData(args: readonly string[], io: CliIo): Promise<Record<string, JsonValue>> {
   const wantsStdin = args.some((arg) => arg === '-' || arg.endsWith('=-'));
-  const stdin = wantsStdin ? await io.readStdin() : undefined;
+  const stdin = wantsStdin
+    ? await io.readStdin(maxKvInputBytes).catch((error: unknown) => {
+        throw isTooLarge(error) ? tooLarge('stdin') : error;
+      })
+    : undefined;
   return parseKvArgs(args, {
-    readFile: (path) => readFileSync(resolve(io.cwd, path), 'utf8'),
+    readFile: (path) => {
+      try {
+        return readFileBounded(resolve(io.cwd, path), maxKvInputBytes).toString('utf8');
+      } catch (error) {
+        throw isTooLarge(error) ? tooLarge(path) : error;
+      }
+    },
     ...(stdin === undefined ? {} : { readStdin: () => stdin }),
   });
 }

@@ -1,4 +1,5 @@
 import { SecretrunError } from '../errors.js';
+import { TooLargeError } from '../fs/bounded-read.js';
 import { processSignals } from '../runner/signals.js';
 import type { CliIo } from './io.js';
 
@@ -22,9 +23,16 @@ export function processIo(): CliIo {
     get stdinIsTTY() {
       return process.stdin.isTTY === true;
     },
-    readStdin: async () => {
+    readStdin: async (maxBytes) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      let length = 0;
+      // Leaving the loop early destroys the stream: a producer that never ends (< /dev/zero)
+      // is cut off at the limit instead of filling memory.
+      for await (const chunk of process.stdin) {
+        length += (chunk as Buffer).length;
+        if (length > maxBytes) throw new TooLargeError('stdin', maxBytes);
+        chunks.push(chunk as Buffer);
+      }
       return Buffer.concat(chunks).toString('utf8');
     },
     promptSecret: promptWithoutEcho,

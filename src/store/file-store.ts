@@ -12,7 +12,7 @@ import type { JsonValue } from '../json.js';
 import { compareGoStrings } from '../go/string-order.js';
 import { closedError, createSerialQueue, readOnlyError, runTransaction } from './transaction.js';
 import type { StoreHeader } from './store-format.js';
-import { adoptRenderedStore, decryptEntry, ioError, loadSnapshot, readStoreFile, renderChangedStore } from './store-snapshot.js';
+import { adoptRenderedStore, decryptEntry, ioError, loadSnapshot, maxStoreBytes, readStoreFile, renderChangedStore, storeTooLargeError } from './store-snapshot.js';
 import type { FileSignature, StoreSnapshot } from './store-snapshot.js';
 
 // The durable Store over one encrypted file. Reads are served from the loaded snapshot
@@ -29,6 +29,8 @@ export interface FileStoreOptions extends KeyOptions {
   onCreated?: (creation: StoreCreation) => void;
   /** How long a write waits for another process's lock; 10 s by default. */
   lockTimeoutMs?: number;
+  /** The largest file read or written; maxStoreBytes (256 MiB) by default. */
+  maxBytes?: number;
   /** Called for every entry actually decrypted (an observable for laziness and caching). */
   onDecrypt?: (storageKey: string) => void;
 }
@@ -70,6 +72,7 @@ function statSignatureSync(path: string): FileSignature {
 // surface at once. A missing file reads as empty.
 export async function openFileStore(options: FileStoreOptions): Promise<FileStore> {
   const { path } = options;
+  const maxBytes = options.maxBytes ?? maxStoreBytes;
   let snapshot: StoreSnapshot | undefined;
   let signature: FileSignature = missing;
   let closed = false;
@@ -92,7 +95,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   // plaintexts are not checked here, which would cost a lookup per cached entry on every
   // reload, but when next used (plaintextOf); entries this store just changed go at once.
   const load = async (written?: { snapshot: StoreSnapshot; changed: Iterable<string> }): Promise<void> => {
-    const file = written === undefined ? await readStoreFile(path) : undefined;
+    const file = written === undefined ? await readStoreFile(path, maxBytes) : undefined;
     const next = written?.snapshot ?? (file === undefined ? undefined : await loadSnapshot(path, file.bytes, resolveKey));
     snapshot = next;
     signature = written !== undefined ? await statSignature(path) : file === undefined ? missing : file.signature;
@@ -192,6 +195,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
         creation = fresh.creation;
       }
       const bytes = renderChangedStore(target.header, target.rootKey.key, target.dataKeys, snapshot, changes);
+      if (bytes.length > maxBytes) throw storeTooLargeError(path, 'write', maxBytes);
       await writeFileAtomic(path, bytes).catch((error: unknown) => {
         throw ioError(path, 'write', error);
       });

@@ -8,7 +8,7 @@ import type { KdfParams } from './key-derivation.js';
 import { createKeyring, unwrapKeyring } from './keyring.js';
 import type { DataKeys } from './keyring.js';
 import { acquireStoreLock } from './lock.js';
-import { decodeRootKey, writeKeyFile } from './root-key.js';
+import { decodeRootKey, readKeyFile, writeKeyFile } from './root-key.js';
 import type { KeyOptions } from './root-key.js';
 import { renderStoreFile } from './store-format.js';
 import type { StoreHeader } from './store-format.js';
@@ -55,8 +55,8 @@ async function chooseRootKey(options: KeyOptions, id: string, path: string): Pro
     return { key: derivePassphraseKey(passphrase, kdf), kdf, location: { kind: 'passphrase' } };
   }
   const file = keyFile !== undefined && keyFile !== '' ? keyFile : resolveKeyFilePath(env, id);
-  const existing = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (existing !== undefined) return { key: decodeRootKey(existing, `key file ${file}`, path), kdf: null, location: { kind: 'file', path: file, created: false } };
+  const existing = await readKeyFile(file, path, true);
+  if (existing !== undefined) return { key: existing, kdf: null, location: { kind: 'file', path: file, created: false } };
   const key = randomBytes(32);
   await writeKeyFile(file, key);
   return { key, kdf: null, location: { kind: 'file', path: file, created: true } };

@@ -1,6 +1,7 @@
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
+import { formatSize, isTooLarge, readFileBounded } from '../fs/bounded-read.js';
 import { buildKeyCheck, derivePassphraseKey } from './key-derivation.js';
 import type { KdfParams } from './key-derivation.js';
 import { resolveKeyFilePath } from './store-paths.js';
@@ -52,13 +53,23 @@ export function decodeRootKey(text: string, what: string, path: string): Buffer 
   return key;
 }
 
+// The most a key file may hold: it is one line of base64 of 32 bytes (45 bytes), so anything
+// much larger is the wrong file (SECRETRUN_KEY_FILE=/dev/zero would otherwise be read forever).
+export const maxKeyFileBytes = 4 * 1024;
+
 // Reads a key file; undefined when it does not exist and `optional`. Synchronous: it is on
 // every command's start-up path, and the first asynchronous fs call starts libuv's thread pool.
-async function readKeyFile(file: string, path: string, optional: boolean): Promise<Buffer | undefined> {
+export async function readKeyFile(file: string, path: string, optional: boolean): Promise<Buffer | undefined> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileBounded(file, maxKeyFileBytes).toString('utf8');
   } catch (error) {
+    if (isTooLarge(error)) {
+      throw new SecretrunError(
+        'store_key',
+        `cannot use key file ${file} for ${path}: it is larger than ${formatSize(maxKeyFileBytes)} (a key file holds one line, base64 of 32 random bytes)`,
+      );
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && optional) return undefined;
     throw new SecretrunError('store_key', `cannot read key file ${file} for ${path}: ${code ?? 'error'}`, { cause: error });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { SecretrunError } from '../errors.js';
+import { formatSize, readOpenFileBounded } from '../fs/bounded-read.js';
 import { openEnvelope, readEnvelopeTerm, sealEnvelope } from './envelope.js';
 import { buildKeyCheck, deriveMacKey } from './key-derivation.js';
 import { createEntryIndex } from './entry-index.js';
@@ -38,8 +39,20 @@ export interface StoreSnapshot {
 // Finds the root key for a parsed header (see root-key.ts); called once per load.
 export type RootKeyResolver = (header: StoreHeader) => Promise<RootKey>;
 
+// The largest store file read or written. The whole file is held in memory and MAC'd on every
+// load, and it is meant to be committed: GitHub refuses files over 100 MiB. A store of 10,000
+// secrets is about 7 MiB, so this leaves room for some 350,000 while a hostile --store (a
+// device, a huge file) is refused before any byte is read.
+export const maxStoreBytes = 256 * 1024 * 1024;
+
+// The store_io error for a file past `limit`; `verb` says whether it is read or written.
+export function storeTooLargeError(path: string, verb: 'read' | 'write', limit = maxStoreBytes): SecretrunError {
+  const [what, fix] = verb === 'read' ? ['is', 'check --store or SECRETRUN_STORE'] : ['would be', 'delete old versions or secrets, or split the store'];
+  return new SecretrunError('store_io', `cannot ${verb} store ${path}: it ${what} larger than ${formatSize(limit)}, the most secretrun handles (${fix})`);
+}
+
 // Reads the store file, or undefined when there is none (absence is a value).
-export async function readStoreFile(path: string): Promise<StoreFile | undefined> {
+export async function readStoreFile(path: string, limit = maxStoreBytes): Promise<StoreFile | undefined> {
   // Synchronous on purpose: this is on every command's start-up path, where four thread-pool
   // round trips (open, fstat, read, close) cost more than the read itself; a server only
   // re-reads when another process changed the file.
@@ -55,9 +68,13 @@ export async function readStoreFile(path: string): Promise<StoreFile | undefined
     // fstat on the open descriptor: the signature belongs to the bytes we read, even if a
     // writer renames a new file into place meanwhile.
     const info = fstatSync(fd, { bigint: true });
-    const bytes = readFileSync(fd);
+    // A store is always a regular file (writers rename over it); a device or FIFO never ends.
+    if (!info.isFile()) throw new SecretrunError('store_io', `cannot read store ${path}: it is not a regular file (check --store or SECRETRUN_STORE)`);
+    if (info.size > limit) throw storeTooLargeError(path, 'read', limit);
+    const bytes = readOpenFileBounded(fd, path, limit, Number(info.size));
     return { bytes, signature: `${info.ino}:${info.size}:${info.mtimeNs}` };
   } catch (error) {
+    if (error instanceof SecretrunError) throw error;
     throw ioError(path, 'read', error);
   } finally {
     closeSync(fd);

@@ -248,6 +248,20 @@ describe('file store', () => {
     }
   });
 
+  it('refuses to write a store past its size limit, leaving the file as it was', async () => {
+    const { path, env } = makeStoreEnv();
+    const store = await openFileStore({ path, env, create: true, maxBytes: 4096 });
+    await store.update((s) => s.put('a', 'x'.repeat(1000)));
+    const before = readFileSync(path, 'utf8');
+    const error = await store.update((s) => s.put('b', 'x'.repeat(3000))).catch((e: unknown) => e as SecretrunError);
+    expect(error).toMatchObject({ code: 'store_io' });
+    expect((error as SecretrunError).message).toBe(
+      `cannot write store ${path}: it would be larger than 4 KiB, the most secretrun handles (delete old versions or secrets, or split the store)`,
+    );
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(await store.read((s) => s.list(''))).toEqual(['a']);
+  });
+
   it('binds entries to their key and store: a moved envelope does not decrypt even under a valid MAC', async () => {
     const { path, env, key } = await seeded();
     const other = makeStoreEnv();

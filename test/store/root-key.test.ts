@@ -28,6 +28,12 @@ describe('root key', () => {
     expect((await resolve(onlyDefault)).key.equals(defaultKey)).toBe(true);
   });
 
+  it('refuses a key file larger than 4 KiB, naming it, without reading it all', async () => {
+    const error = await errorOf(resolveRootKey({ env: { SECRETRUN_KEY_FILE: '/dev/zero' } }, 'store-id-1', null, '/p/store.json'));
+    expect(error).toMatchObject({ code: 'store_key' });
+    expect(error?.message).toBe('cannot use key file /dev/zero for /p/store.json: it is larger than 4 KiB (a key file holds one line, base64 of 32 random bytes)');
+  });
+
   it('creates key files 0600 in a 0700 directory', async () => {
     const home = dir();
     const file = resolveKeyFilePath({ XDG_CONFIG_HOME: home }, 'store-id-1');
