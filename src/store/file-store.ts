@@ -1,8 +1,10 @@
 import { promises as fs, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
-import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js';
+import { removeStaleTempFiles, writeFileAtomic } from '../fs/atomic-write.js';
+import { makePrivateDir } from '../fs/private-file.js';
 import { prepareNewStore } from './init-store.js';
+import { writeStoreGitattributes } from './store-gitattributes.js';
 import type { StoreCreation } from './init-store.js';
 import { acquireStoreLock } from './lock.js';
 import { resolveRootKey } from './root-key.js';
@@ -173,7 +175,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   // One write transaction: under the lock, on the newest data, committed atomically.
   const commit = async <T>(fn: (storage: Storage) => T): Promise<T> => {
     assertOpen();
-    if (options.create === true) await fs.mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+    if (options.create === true) await makePrivateDir(dirname(path)).catch((error: unknown) => {
       throw ioError(path, 'write', error);
     });
     const release = await acquireStoreLock(path, options.lockTimeoutMs);
@@ -191,6 +193,9 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
           throw new SecretrunError('store_io', `cannot write store ${path}: it does not exist (run \`secretrun init\` to create it)`);
         }
         const fresh = await prepareNewStore(path, options);
+        await writeStoreGitattributes(path).catch((error: unknown) => {
+          throw ioError(path, 'write', error);
+        });
         target = { header: fresh.header, rootKey: { key: fresh.rootKey, source: describeKey(fresh.creation) }, dataKeys: fresh.dataKeys };
         creation = fresh.creation;
       }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { makePrivateDir } from '../fs/private-file.js';
 import { buildKeyCheck, createKdfParams, derivePassphraseKey, deriveMacKey } from './key-derivation.js';
 import type { KdfParams } from './key-derivation.js';
 import { createKeyring, unwrapKeyring } from './keyring.js';
@@ -13,6 +13,7 @@ import type { KeyOptions } from './root-key.js';
 import { renderStoreFile } from './store-format.js';
 import type { StoreHeader } from './store-format.js';
 import { ioError, readStoreFile } from './store-snapshot.js';
+import { writeStoreGitattributes } from './store-gitattributes.js';
 import { resolveKeyFilePath } from './store-paths.js';
 
 // Creating a store: a fresh id and keyring, and, unless a key or passphrase was supplied, a new
@@ -74,7 +75,7 @@ export async function prepareNewStore(path: string, options: KeyOptions): Promis
 // Creates an empty store at `path`; fails with store_io if one is already there.
 export async function initStore(options: KeyOptions & { path: string; lockTimeoutMs?: number }): Promise<StoreCreation> {
   const { path } = options;
-  await fs.mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+  await makePrivateDir(dirname(path)).catch((error: unknown) => {
     throw ioError(path, 'write', error);
   });
   const release = await acquireStoreLock(path, options.lockTimeoutMs);
@@ -83,6 +84,9 @@ export async function initStore(options: KeyOptions & { path: string; lockTimeou
       throw new SecretrunError('store_io', `cannot create store ${path}: a file is already there (use it, or remove it first)`);
     }
     const created = await prepareNewStore(path, options);
+    await writeStoreGitattributes(path).catch((error: unknown) => {
+      throw ioError(path, 'write', error);
+    });
     await writeFileAtomic(path, renderStoreFile(created.header, [], deriveMacKey(created.rootKey))).catch((error: unknown) => {
       throw ioError(path, 'write', error);
     });

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SecretrunError } from '../errors.js';
+import { describeFsError } from '../fs/fs-error.js';
 import { lockPathOf } from './store-paths.js';
 
 // The cross-process store lock: `store.json.lock`, created with O_EXCL and holding the
@@ -68,6 +69,9 @@ function isStale(seen: SeenLock): boolean {
   return seen.holder.host === hostname() && !isPidAlive(seen.holder.pid);
 }
 
+// Creates `file` holding `content`, or returns false when it exists. A file that cannot be
+// written whole (a full disk) is removed again: an empty lock would hold every writer off
+// until it is old enough to be judged stale.
 async function createExclusive(file: string, content: string): Promise<boolean> {
   let handle;
   try {
@@ -78,9 +82,12 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
   }
   try {
     await handle.writeFile(content);
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await fs.unlink(file).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   return true;
 }
 
@@ -122,10 +129,8 @@ export async function acquireStoreLock(storePath: string, timeoutMs = defaultLoc
         continue;
       }
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      throw new SecretrunError('store_io', `cannot lock store ${storePath}: ${code} on ${lockFile} (check that its directory is writable)`, {
-        cause: error,
-      });
+      const failure = describeFsError(error);
+      throw new SecretrunError('store_io', `cannot lock store ${storePath}: ${failure.what} on ${lockFile} (${failure.code}; ${failure.fix})`, { cause: error });
     }
     if (seen === undefined) continue;
     const remaining = deadline - Date.now();

@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { formatSize, isTooLarge, readFileBounded } from '../fs/bounded-read.js';
+import { describeFsError, renderFsFailure } from '../fs/fs-error.js';
+import { makePrivateDir, writePrivateFile } from '../fs/private-file.js';
 import { buildKeyCheck, derivePassphraseKey } from './key-derivation.js';
 import type { KdfParams } from './key-derivation.js';
 import { resolveKeyFilePath } from './store-paths.js';
@@ -126,16 +128,19 @@ function decodeKeyBuffer(key: Buffer, path: string): Buffer {
   return key;
 }
 
-// Writes a new key file (mode 0600 in a 0700 directory); refuses to overwrite unless `replace`.
+// Writes a new key file (mode 0600 in a 0700 directory); refuses to overwrite unless
+// `replace`, which replaces the file atomically.
 export async function writeKeyFile(file: string, key: Buffer, replace = false): Promise<void> {
+  const text = `${key.toString('base64')}\n`;
   try {
-    await fs.mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    await fs.writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: replace ? 'w' : 'wx' });
-    await fs.chmod(file, 0o600);
+    await makePrivateDir(dirname(file));
+    if (replace) await writePrivateFile(file, text);
+    else {
+      // Created exclusively (never over another store's key), 0600 before any byte is written.
+      await fs.writeFile(file, text, { mode: 0o600, flag: 'wx' });
+      await fs.chmod(file, 0o600);
+    }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SecretrunError('store_io', `cannot write key file ${file}: ${code ?? 'error'} (check that its directory is writable)`, {
-      cause: error,
-    });
+    throw new SecretrunError('store_io', `cannot write key file ${file}: ${renderFsFailure(describeFsError(error))}`, { cause: error });
   }
 }

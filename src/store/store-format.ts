@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { basename } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { checkKdfParams } from './key-derivation.js';
 import type { KdfParams } from './key-derivation.js';
@@ -50,6 +51,15 @@ function notAStore(path: string, what: string): SecretrunError {
   return new SecretrunError('store_format', `${path} is not a secretrun store: ${what} (check --store or SECRETRUN_STORE)`);
 }
 
+// The error for a store whose "\n"s became "\r\n" (git's core.autocrlf on Windows, an editor):
+// the content is intact, but the MAC covers the original bytes.
+function crlfError(path: string): SecretrunError {
+  return new SecretrunError(
+    'store_format',
+    `store ${path} has CRLF (Windows) line endings, which git or an editor added: restore its LF endings, e.g. check it out again after adding "/${basename(path)} -text" to .gitattributes beside it (secretrun init writes that line)`,
+  );
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkKeyring(value: unknown): value is Keyring {
@@ -76,6 +86,8 @@ export function parseStoreBytes(bytes: Buffer, path: string): StoreParts {
     throw notAStore(path, 'its first line is not a store header');
   }
   if (!isRecord(parsed) || !('secretrun_store' in parsed)) throw notAStore(path, 'its first line is not a store header');
+  // JSON allows the "\r" a CRLF conversion leaves before each "\n", so the header still parses.
+  if (headerLine.endsWith('\r')) throw crlfError(path);
   const version = parsed['secretrun_store'];
   if (version !== storeFormatVersion) {
     throw new SecretrunError(

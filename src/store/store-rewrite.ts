@@ -1,5 +1,5 @@
 import { SecretrunError } from '../errors.js';
-import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js';
+import { removeStaleTempFiles, writeFileAtomic } from '../fs/atomic-write.js';
 import { acquireStoreLock } from './lock.js';
 import { resolveRootKey } from './root-key.js';
 import type { KeyOptions } from './root-key.js';

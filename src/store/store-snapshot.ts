@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { SecretrunError } from '../errors.js';
 import { formatSize, readOpenFileBounded } from '../fs/bounded-read.js';
+import { describeFsError, renderFsFailure } from '../fs/fs-error.js';
 import { openEnvelope, readEnvelopeTerm, sealEnvelope } from './envelope.js';
 import { buildKeyCheck, deriveMacKey } from './key-derivation.js';
 import { createEntryIndex } from './entry-index.js';
@@ -81,12 +82,9 @@ export async function readStoreFile(path: string, limit = maxStoreBytes): Promis
   }
 }
 
-// A store_io error naming the file and the system error code.
+// A store_io error naming the file, the system error and what to do about it.
 export function ioError(path: string, verb: 'read' | 'write', error: unknown): SecretrunError {
-  const code = (error as NodeJS.ErrnoException).code ?? 'error';
-  return new SecretrunError('store_io', `cannot ${verb} store ${path}: ${code} (check the file and its directory permissions)`, {
-    cause: error,
-  });
+  return new SecretrunError('store_io', `cannot ${verb} store ${path}: ${renderFsFailure(describeFsError(error))}`, { cause: error });
 }
 
 // The wrong-key error, saying where the rejected key came from.

@@ -101,7 +101,7 @@ describe('store errors through the CLI', () => {
     expect(first.stderr).toContain(keyFile);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(keyFile.startsWith(project)).toBe(false);
-    expect(readdirSync(join(project, '.secretrun'))).toEqual(['store.json']);
+    expect(readdirSync(join(project, '.secretrun'))).toEqual(['.gitattributes', 'store.json']);
 
     expect(expectExit(await sandbox.run(['kv', 'get', '-field=token', 'secret/app'], { cwd: project }), 0).stdout).toBe(secretValue);
     const second = expectExit(await sandbox.run(['kv', 'put', 'secret/app', 'token=v2'], { cwd: project }), 0);

@@ -198,6 +198,18 @@ describe('file store', () => {
     expect(await codeOf(openFileStore({ path, env }))).toBe('store_format');
   });
 
+  it('recognises a store checked out with CRLF line endings and says how to fix it', async () => {
+    const { path, env } = await seeded();
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(path, original.replaceAll('\n', '\r\n'));
+    const error = await openFileStore({ path, env }).catch((e: unknown) => e as SecretrunError);
+    expect(error).toMatchObject({ code: 'store_format' });
+    expect((error as SecretrunError).message).toContain(`store ${path} has CRLF (Windows) line endings`);
+    expect((error as SecretrunError).message).toContain('"/store.json -text"');
+    writeFileSync(path, original.replaceAll('\r\n', '\n'));
+    expect(await (await openFileStore({ path, env })).read((s) => s.list(''))).toHaveLength(3);
+  });
+
   it('detects every kind of tampering as store_integrity and leaves the file untouched', async () => {
     const { path, env } = await seeded();
     const original = readFileSync(path, 'utf8');

@@ -3,7 +3,7 @@ import { buildToken } from '../../auth/token-id.js';
 import { createRootToken } from '../../auth/token-record.js';
 import { SecretrunError } from '../../errors.js';
 import { renderGoJsonIndented } from '../../go/json.js';
-import { writePrivateFile } from '../../store/atomic-write.js';
+import { writePrivateFile } from '../../fs/private-file.js';
 import { openFileStore } from '../../store/file-store.js';
 import { rekeyStore } from '../../store/rekey-store.js';
 import { rotateStore } from '../../store/rotate-store.js';

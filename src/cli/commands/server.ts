@@ -4,7 +4,7 @@ import { SecretrunError } from '../../errors.js';
 import { readServerConfig, type ServerConfig } from '../../http/server-config.js';
 import type { VaultServerAddress } from '../../http/server.js';
 import { startServer, type ServerSettings } from '../../http/start-server.js';
-import { writePrivateFile } from '../../store/atomic-write.js';
+import { writePrivateFile } from '../../fs/private-file.js';
 import { resolveStorePath } from '../../store/store-paths.js';
 import { type Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';

@@ -18,8 +18,8 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-// Atomically replaces `path` with `data` (text is written as UTF-8), keeping the existing file's
-// mode unless `mode` is given.
+// Atomically replaces `path` with `data` (text is written as UTF-8). The new file gets `mode`
+// when given, else the existing file's mode (0644 for a new file), whatever the umask.
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${tempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -30,9 +30,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
       () => 0o644,
     ));
   try {
+    // Created with the mode already (never wider than asked), then set exactly: open's mode
+    // passes through the umask.
     const handle = await fs.open(temp, 'wx', mode);
     try {
-      // Exactly `mode`: the umask applied at creation may have taken bits away.
       await handle.chmod(mode);
       await handle.writeFile(data);
       await handle.sync();
@@ -45,12 +46,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     throw error;
   }
   await syncDirectory(dir);
-}
-
-// Writes a file only its owner can read (a token, a key): mode 0600 whatever the file's mode
-// was before and whatever the umask, replaced atomically so no reader sees half of it.
-export async function writePrivateFile(path: string, text: string): Promise<void> {
-  await writeFileAtomic(path, text, { mode: 0o600 });
 }
 
 // Removes temp files a killed writer left beside `path`. Only call it holding the store lock:
