@@ -1,21 +1,22 @@
-import { promises as fs, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { removeStaleTempFiles, writeFileAtomic } from '../fs/atomic-write.js';
 import { makePrivateDir } from '../fs/private-file.js';
+import { missingSignature } from './file-signature.js';
 import { prepareNewStore } from './init-store.js';
-import { writeStoreGitattributes } from './store-gitattributes.js';
 import type { StoreCreation } from './init-store.js';
+import { createLoadedFile } from './loaded-file.js';
 import { acquireStoreLock } from './lock.js';
 import { resolveRootKey } from './root-key.js';
 import type { KeyOptions, RootKey } from './root-key.js';
-import type { Storage, Store } from './storage.js';
 import type { JsonValue } from '../json.js';
 import { compareGoStrings } from '../go/string-order.js';
-import { closedError, createSerialQueue, readOnlyError, runTransaction } from './transaction.js';
+import type { Storage, Store } from './storage.js';
 import type { StoreHeader } from './store-format.js';
+import { writeStoreGitattributes } from './store-gitattributes.js';
 import { adoptRenderedStore, decryptEntry, ioError, loadSnapshot, maxStoreBytes, readStoreFile, renderChangedStore, storeTooLargeError } from './store-snapshot.js';
-import type { FileSignature, StoreSnapshot } from './store-snapshot.js';
+import type { StoreSnapshot } from './store-snapshot.js';
+import { closedError, createSerialQueue, readOnlyError, runTransaction } from './transaction.js';
 
 // The durable Store over one encrypted file. Reads are served from the loaded snapshot
 // (re-read only when the file changed on disk) and decrypt only the entries asked for.
@@ -33,6 +34,8 @@ export interface FileStoreOptions extends KeyOptions {
   lockTimeoutMs?: number;
   /** The largest file read or written; maxStoreBytes (256 MiB) by default. */
   maxBytes?: number;
+  /** The clock that decides when stat data alone identifies the file (see file-signature.ts). */
+  now?: () => number;
   /** Called for every entry actually decrypted (an observable for laziness and caching). */
   onDecrypt?: (storageKey: string) => void;
 }
@@ -48,35 +51,14 @@ export interface FileStore extends Store {
   reload(): Promise<void>;
 }
 
-const missing = 'missing';
-
-async function statSignature(path: string): Promise<FileSignature> {
-  try {
-    const info = await fs.stat(path, { bigint: true });
-    return `${info.ino}:${info.size}:${info.mtimeNs}`;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missing;
-    throw ioError(path, 'read', error);
-  }
-}
-
-function statSignatureSync(path: string): FileSignature {
-  try {
-    const info = statSync(path, { bigint: true });
-    return `${info.ino}:${info.size}:${info.mtimeNs}`;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missing;
-    throw ioError(path, 'read', error);
-  }
-}
-
 // Opens the store at `options.path`, verifying it now so that key and integrity errors
 // surface at once. A missing file reads as empty.
 export async function openFileStore(options: FileStoreOptions): Promise<FileStore> {
   const { path } = options;
   const maxBytes = options.maxBytes ?? maxStoreBytes;
   let snapshot: StoreSnapshot | undefined;
-  let signature: FileSignature = missing;
+  const now = options.now ?? Date.now;
+  const onDisk = createLoadedFile(path, now);
   let closed = false;
   // Plaintexts already decrypted, with the line they came from and the last load (generation)
   // that line was found in. Within that load a hit needs no lookup (the server's hot path);
@@ -97,20 +79,21 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   // plaintexts are not checked here, which would cost a lookup per cached entry on every
   // reload, but when next used (plaintextOf); entries this store just changed go at once.
   const load = async (written?: { snapshot: StoreSnapshot; changed: Iterable<string> }): Promise<void> => {
+    const verifiedAt = now();
     const file = written === undefined ? await readStoreFile(path, maxBytes) : undefined;
     const next = written?.snapshot ?? (file === undefined ? undefined : await loadSnapshot(path, file.bytes, resolveKey));
     snapshot = next;
-    signature = written !== undefined ? await statSignature(path) : file === undefined ? missing : file.signature;
+    if (written !== undefined) onDisk.written();
+    else onDisk.loaded(file?.signature ?? missingSignature, verifiedAt);
     generation++;
     if (next === undefined) plain.clear();
     for (const key of written?.changed ?? []) plain.delete(key);
   };
 
-  // Every read checks that the file did not change on disk. The check is synchronous on
-  // purpose: a stat of a cached inode takes microseconds, while the async form queues on
-  // libuv's thread pool and was a fifth of the server's CPU time under load.
-  const refresh = async (): Promise<void> => {
-    if (statSignatureSync(path) !== signature) await load();
+  // Every read checks that the file did not change on disk, and every write checks its
+  // contents under the lock (`verify`), so no acknowledged write of another process is lost.
+  const refresh = async (verify = false): Promise<void> => {
+    if (!onDisk.isCurrent(snapshot?.headerBytes, verify)) await load();
   };
 
   const plaintextOf = (base: StoreSnapshot, key: string): string | undefined => {
@@ -181,7 +164,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
     const release = await acquireStoreLock(path, options.lockTimeoutMs);
     try {
       await removeStaleTempFiles(path);
-      await refresh();
+      await refresh(true);
       const overlay = new Map<string, string | null>();
       const result = runTransaction(view(snapshot, overlay), fn);
       const changes = effectiveChanges(snapshot, overlay);
@@ -232,7 +215,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       return serially(() => commit(fn));
     },
     async changedOnDisk() {
-      return (await statSignature(path)) !== signature;
+      return !onDisk.isCurrent(snapshot?.headerBytes, false);
     },
     async reload() {
       assertOpen();

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { SecretrunError } from '../errors.js';
 import { formatSize, readOpenFileBounded } from '../fs/bounded-read.js';
 import { describeFsError, renderFsFailure } from '../fs/fs-error.js';
 import { openEnvelope, readEnvelopeTerm, sealEnvelope } from './envelope.js';
+import { buildSignature } from './file-signature.js';
+import type { FileSignature } from './file-signature.js';
 import { buildKeyCheck, deriveMacKey } from './key-derivation.js';
 import { createEntryIndex } from './entry-index.js';
 import type { EntryIndex } from './entry-index.js';
@@ -18,9 +20,6 @@ import type { StoreHeader } from './store-format.js';
 // unwrapped data keys. Entries stay undecoded until a lookup touches them and encrypted until
 // `decryptEntry` asks for one.
 
-// Identity of the file's bytes on disk: a rename always changes the inode.
-export type FileSignature = string;
-
 // The raw bytes of a store file with the signature of exactly those bytes.
 export interface StoreFile {
   bytes: Buffer;
@@ -31,6 +30,8 @@ export interface StoreFile {
 export interface StoreSnapshot {
   readonly path: string;
   readonly header: StoreHeader;
+  /** The header line with its "\n", as in the file: it ends in the MAC over everything. */
+  readonly headerBytes: Buffer;
   /** The entry lines, sorted by storage key. */
   readonly entries: EntryIndex;
   readonly rootKey: RootKey;
@@ -73,9 +74,37 @@ export async function readStoreFile(path: string, limit = maxStoreBytes): Promis
     if (!info.isFile()) throw new SecretrunError('store_io', `cannot read store ${path}: it is not a regular file (check --store or SECRETRUN_STORE)`);
     if (info.size > limit) throw storeTooLargeError(path, 'read', limit);
     const bytes = readOpenFileBounded(fd, path, limit, Number(info.size));
-    return { bytes, signature: `${info.ino}:${info.size}:${info.mtimeNs}` };
+    return { bytes, signature: buildSignature(info) };
   } catch (error) {
     if (error instanceof SecretrunError) throw error;
+    throw ioError(path, 'read', error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// The first `length` bytes of the store file (fewer if it is shorter) and the signature of
+// the file they come from, or undefined when there is no file. Synchronous: it runs on the
+// server's read path, where a thread-pool round trip costs more than the read.
+export function readStoreHead(path: string, length: number): { head: Buffer; signature: FileSignature } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(path, 'read', error);
+  }
+  try {
+    const signature = buildSignature(fstatSync(fd, { bigint: true }));
+    const head = Buffer.allocUnsafe(length);
+    let read = 0;
+    while (read < length) {
+      const n = readSync(fd, head, read, length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { head: head.subarray(0, read), signature };
+  } catch (error) {
     throw ioError(path, 'read', error);
   } finally {
     closeSync(fd);
@@ -107,7 +136,8 @@ export async function loadSnapshot(path: string, bytes: Buffer, resolveKey: Root
   if (dataKeys === undefined) {
     throw new SecretrunError('store_integrity', `store ${path} failed its integrity check: its keyring does not unwrap (restore it from version control or a backup)`);
   }
-  return { path, header: parsed.header, entries: createEntryIndex(bytes, parsed.entriesStart, path), rootKey, dataKeys };
+  const { entriesStart } = parsed;
+  return { path, header: parsed.header, headerBytes: bytes.subarray(0, entriesStart), entries: createEntryIndex(bytes, entriesStart, path), rootKey, dataKeys };
 }
 
 // Decrypts one entry line to its plaintext JSON.
@@ -155,5 +185,6 @@ export function renderChangedStore(
 // The snapshot of a file this process just rendered with renderChangedStore: it holds the keys
 // already, and the bytes never left memory, so they are not parsed or verified again.
 export function adoptRenderedStore(path: string, bytes: Buffer, header: StoreHeader, rootKey: RootKey, dataKeys: DataKeys): StoreSnapshot {
-  return { path, header, entries: createEntryIndex(bytes, bytes.indexOf(0x0a) + 1, path), rootKey, dataKeys };
+  const entriesStart = bytes.indexOf(0x0a) + 1;
+  return { path, header, headerBytes: bytes.subarray(0, entriesStart), entries: createEntryIndex(bytes, entriesStart, path), rootKey, dataKeys };
 }
