@@ -14,14 +14,17 @@ import type { BigIntStats } from 'node:fs';
 // What stat says about one file; `stampMs` is the later of mtime and ctime (a rename sets the
 // ctime on Linux, so a file renamed into place later gets a later ctime even if written earlier).
 export interface FileSignature {
-  readonly key: string;
+  readonly ino: bigint;
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
   readonly stampMs: number;
   /** Timestamps in whole seconds: a file system with 1 s (or FAT's 2 s) granularity. */
   readonly coarse: boolean;
 }
 
 // The signature of a file that is not there.
-export const missingSignature: FileSignature = { key: 'missing', stampMs: 0, coarse: false };
+export const missingSignature: FileSignature = { ino: -1n, size: -1n, mtimeNs: -1n, ctimeNs: -1n, stampMs: 0, coarse: false };
 
 // How long after its timestamp a file's stat data can be told from a later file's: at least
 // the granularity, plus a margin for the kernel's coarse clock. Whole-second timestamps may be
@@ -35,7 +38,13 @@ const second = 1_000_000_000n;
 export function buildSignature(info: BigIntStats): FileSignature {
   const coarse = info.mtimeNs % second === 0n && info.ctimeNs % second === 0n;
   const stampNs = info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs;
-  return { key: `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`, stampMs: Number(stampNs / 1_000_000n), coarse };
+  const { ino, size, mtimeNs, ctimeNs } = info;
+  return { ino, size, mtimeNs, ctimeNs, stampMs: Number(stampNs / 1_000_000n), coarse };
+}
+
+// Do two signatures describe the same file (as far as stat can tell)?
+export function isSameSignature(a: FileSignature, b: FileSignature): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
 // May this signature alone identify the file from now on, given that its contents were

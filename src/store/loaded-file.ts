@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { isSettled, missingSignature, buildSignature } from './file-signature.js';
+import { buildSignature, isSameSignature, isSettled, missingSignature } from './file-signature.js';
 import type { FileSignature } from './file-signature.js';
 import { ioError, readStoreHead } from './store-snapshot.js';
 
@@ -45,11 +45,11 @@ export function createLoadedFile(path: string, now: () => number): LoadedFile {
       settled = false;
     },
     isCurrent(header, verify) {
-      if (header === undefined || (settled && !verify)) return statSignature(path).key === signature.key;
+      if (header === undefined || (settled && !verify)) return isSameSignature(statSignature(path), signature);
       // The header ends in the MAC over the whole file, so equal headers mean equal files.
       const verifiedAt = now();
       const found = readStoreHead(path, header.length);
-      if (found === undefined || found.signature.key !== signature.key || !found.head.equals(header)) return false;
+      if (found === undefined || !isSameSignature(found.signature, signature) || !found.head.equals(header)) return false;
       settled = isSettled(signature, verifiedAt);
       return true;
     },

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildSignature, isSettled, trustAfterMs } from '../../src/store/file-signature.js';
+import { buildSignature, isSameSignature, isSettled, trustAfterMs } from '../../src/store/file-signature.js';
 import { openFileStore } from '../../src/store/file-store.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -12,14 +12,19 @@ import { makeStoreEnv } from './store-test-env.js';
 // same inode, size and timestamps as the one a long-lived process loaded (see
 // src/store/file-signature.ts).
 
-const statKey = (path: string) => buildSignature(statSync(path, { bigint: true })).key;
+const statKey = (path: string) => {
+  const { ino, size, mtimeNs, ctimeNs } = statSync(path, { bigint: true });
+  return `${ino}:${size}:${mtimeNs}:${ctimeNs}`;
+};
 
 describe('file signatures', () => {
   const stats = (mtimeNs: bigint, ctimeNs = mtimeNs) => ({ ino: 12n, size: 409n, mtimeNs, ctimeNs }) as Parameters<typeof buildSignature>[0];
   const t = 1_700_000_000_000n * 1_000_000n;
 
   it('tell whole-second timestamps (coarse) from finer ones and use the later of mtime and ctime', () => {
-    expect(buildSignature(stats(t))).toEqual({ key: `12:409:${t}:${t}`, stampMs: 1_700_000_000_000, coarse: true });
+    expect(buildSignature(stats(t))).toEqual({ ino: 12n, size: 409n, mtimeNs: t, ctimeNs: t, stampMs: 1_700_000_000_000, coarse: true });
+    expect(isSameSignature(buildSignature(stats(t)), buildSignature(stats(t)))).toBe(true);
+    expect(isSameSignature(buildSignature(stats(t)), buildSignature(stats(t, t + 1n)))).toBe(false);
     expect(buildSignature(stats(t + 4_000_000n)).coarse).toBe(false);
     expect(buildSignature(stats(t, t + 2_000_000_000n))).toMatchObject({ stampMs: 1_700_000_002_000, coarse: true });
   });
