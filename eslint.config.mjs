@@ -65,6 +65,8 @@ export default tseslint.config(
     },
   },
   ...Object.entries(forbidden).map(([layer, banned]) => layerRule(layer, banned)),
+  // fs/ (bounded reads, atomic and private writes, fs error texts) is a leaf every layer may use.
+  layerRule('fs', folders),
   // Commands and the runner reach the world only through the Io handed down from the entry
   // point, so tests run them in-process with injected streams, signals, env and clock.
   {

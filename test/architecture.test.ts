@@ -19,6 +19,7 @@ describe('the architecture, as lint rules', () => {
     ['src/runner/probe.ts', "import { openFileStore } from '../store/file-store.js';\nexport const x = openFileStore;\n"],
     ['src/database/probe.ts', "import { createApiHandler } from '../http/handler.js';\nexport const x = createApiHandler;\n"],
     ['src/kv/probe.ts', "import { parseStatements } from '../database/statement-list.js';\nexport const x = parseStatements;\n"],
+    ['src/fs/probe.ts', "import { openFileStore } from '../store/file-store.js';\nexport const x = openFileStore;\n"],
   ])('%s may not import upwards', async (file, text) => {
     expect(await problems(file, text)).toEqual([expect.stringMatching(/^no-restricted-imports: .*must not import from a layer above it/)]);
   });

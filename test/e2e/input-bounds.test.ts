@@ -42,7 +42,7 @@ describe('bounded inputs', () => {
     expectOneLine(result, 'manifest /dev/zero', 'larger than 4 MiB');
   });
 
-  it('refuses kv put data from an @file or stdin larger than 32 MiB (exit 1), writing nothing', async () => {
+  it('refuses kv put and import data from a file or stdin larger than 32 MiB (exit 1), writing nothing', async () => {
     const sandbox = createSandbox();
     const file = expectExit(await sandbox.run(['kv', 'put', 'secret/app', 'v=@/dev/zero']), 1);
     expectOneLine(file, '/dev/zero is larger than 32 MiB');
@@ -55,5 +55,10 @@ describe('bounded inputs', () => {
       expectOneLine(result, 'stdin is larger than 32 MiB');
     }
     expectExit(await sandbox.run(['kv', 'get', 'secret/app']), 2);
+    const imported = expectExit(await sandbox.run(['import', '/dev/zero', 'secret/app']), 1);
+    expectOneLine(imported, '/dev/zero is larger than 32 MiB');
+    const piped = await execa('sh', ['-c', 'secretrun import - secret/app < /dev/zero'], { cwd: sandbox.dir, env, extendEnv: false, reject: false });
+    expectOneLine({ stdout: String(piped.stdout), stderr: String(piped.stderr), exitCode: piped.exitCode ?? -1 }, 'stdin is larger than 32 MiB');
+    expect(piped.exitCode).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { SecretrunError } from '../../errors.js';
+import { SecretrunError, isSecretrunError } from '../../errors.js';
 import { kvApiPath, type KvTarget } from '../../client/kv-mount.js';
 import type { JsonObject } from '../../json.js';
 import { apiError } from '../api-error.js';
@@ -6,6 +6,7 @@ import type { ApiClient } from '../api-client.js';
 import { clientFlags, mountFlag, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
+import { readFileData, readStdinData } from '../kv-data-args.js';
 import { resolveKvTarget, sanitizePath } from '../kv-path.js';
 
 const flags = [
@@ -34,7 +35,7 @@ export const importCommand: Command = {
     const { flags: values, args } = parseCommandLine('import', flags, argv, context, { min: 2, max: 2 });
     const [file = '', path = ''] = args;
     const { io } = context;
-    const text = file === '-' ? await io.readStdin() : await readDotenvFile(file, io.cwd);
+    const text = file === '-' ? await readStdinData(io) : readDotenvFile(file, io.cwd);
     const { parse } = await import('dotenv');
     const variables = parse(text);
     const names = Object.keys(variables).sort();
@@ -56,13 +57,12 @@ export const importCommand: Command = {
   },
 };
 
-// The text of a dotenv file, or an input error naming it.
-async function readDotenvFile(file: string, cwd: string): Promise<string> {
-  const { promises: fs } = await import('node:fs');
-  const { resolve } = await import('node:path');
+// The text of a dotenv file (at most what one request may carry), or an input error naming it.
+function readDotenvFile(file: string, cwd: string): string {
   try {
-    return await fs.readFile(resolve(cwd, file), 'utf8');
+    return readFileData(file, cwd);
   } catch (error) {
+    if (isSecretrunError(error)) throw error;
     throw new SecretrunError('input', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'} (give a dotenv file, or - for standard input)`);
   }
 }
