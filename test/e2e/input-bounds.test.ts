@@ -1,4 +1,4 @@
-import { truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -54,7 +54,8 @@ describe('bounded inputs', () => {
       const result = expectExit({ stdout: String(piped.stdout), stderr: String(piped.stderr), exitCode: piped.exitCode ?? -1 }, 1);
       expectOneLine(result, 'stdin is larger than 32 MiB');
     }
-    expectExit(await sandbox.run(['kv', 'get', 'secret/app']), 2);
+    // Nothing was written: not even the store was created.
+    expect(existsSync(sandbox.storePath)).toBe(false);
     const imported = expectExit(await sandbox.run(['import', '/dev/zero', 'secret/app']), 1);
     expectOneLine(imported, '/dev/zero is larger than 32 MiB');
     const piped = await execa('sh', ['-c', 'secretrun import - secret/app < /dev/zero'], { cwd: sandbox.dir, env, extendEnv: false, reject: false });
