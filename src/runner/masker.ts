@@ -1,3 +1,9 @@
+import { buildMaskAutomaton } from './mask-automaton.js';
+import type { MaskAutomaton } from './mask-automaton.js';
+import { buildMaskGrams } from './mask-grams.js';
+import type { MaskGrams } from './mask-grams.js';
+import { planMasking } from './mask-scan.js';
+
 // What a secret value becomes in masked output.
 export const maskReplacement = '<concealed by secretrun>';
 
@@ -21,37 +27,20 @@ export function buildMaskNeedles(values: readonly string[]): Buffer[] {
 
 const replacement = Buffer.from(maskReplacement);
 
-// Replaces every complete needle in `buf` and reports where a possible needle prefix starts
-// at the end (unless `final`, when nothing more can complete it).
-function maskBuffer(buf: Buffer, byFirstByte: Map<number, Buffer[]>, final: boolean): { out: Buffer[]; held: Buffer } {
-  const out: Buffer[] = [];
-  let emitted = 0;
-  let index = 0;
-  scan: while (index < buf.length) {
-    const candidates = byFirstByte.get(buf[index] ?? -1);
-    if (candidates) {
-      for (const needle of candidates) {
-        const remaining = buf.length - index;
-        if (remaining < needle.length) {
-          // Longest first: a longer value that may still complete wins over a shorter match.
-          if (!final && buf.compare(needle, 0, remaining, index, buf.length) === 0) {
-            out.push(buf.subarray(emitted, index));
-            return { out, held: Buffer.from(buf.subarray(index)) };
-          }
-          continue;
-        }
-        if (buf.compare(needle, 0, needle.length, index, index + needle.length) === 0) {
-          out.push(buf.subarray(emitted, index), replacement);
-          index += needle.length;
-          emitted = index;
-          continue scan;
-        }
-      }
-    }
-    index += 1;
-  }
-  out.push(buf.subarray(emitted));
-  return { out, held: Buffer.alloc(0) };
+// The matcher for one set of values. The runner masks stdout and stderr with the same values,
+// so the last one built is kept rather than built twice.
+interface Matcher {
+  readonly values: readonly string[];
+  readonly automaton: MaskAutomaton;
+  readonly grams: MaskGrams | undefined;
+}
+let lastMatcher: Matcher | undefined;
+
+function matcherFor(values: readonly string[]): Matcher {
+  if (lastMatcher?.values === values) return lastMatcher;
+  const needles = buildMaskNeedles(values);
+  lastMatcher = { values, automaton: buildMaskAutomaton(needles), grams: buildMaskGrams(needles) };
+  return lastMatcher;
 }
 
 // Masks one output stream, chunk by chunk: `write` returns what may be shown now, holding
@@ -64,22 +53,29 @@ export interface Masker {
 
 // A masker for these secret values; one per stream, since it holds state between chunks.
 export function createMasker(values: readonly string[]): Masker {
-  const byFirstByte = new Map<number, Buffer[]>();
-  for (const needle of buildMaskNeedles(values)) {
-    const first = needle[0] ?? 0;
-    byFirstByte.set(first, [...(byFirstByte.get(first) ?? []), needle]);
-  }
+  const { automaton, grams } = matcherFor(values);
   let held: Buffer = Buffer.alloc(0);
+  const mask = (bytes: Buffer, final: boolean): Buffer => {
+    if (automaton.size === 1) return bytes;
+    const plan = planMasking(automaton, grams, bytes, final);
+    held = plan.holdFrom < bytes.length ? Buffer.from(bytes.subarray(plan.holdFrom)) : Buffer.alloc(0);
+    // Ordinary output comes back as it came, without a copy.
+    if (plan.starts.length === 0) return plan.holdFrom === bytes.length ? bytes : bytes.subarray(0, plan.holdFrom);
+    const parts: Buffer[] = [];
+    let emitted = 0;
+    plan.starts.forEach((start, index) => {
+      parts.push(bytes.subarray(emitted, start), replacement);
+      emitted = start + (plan.lengths[index] ?? 0);
+    });
+    parts.push(bytes.subarray(emitted, plan.holdFrom));
+    return Buffer.concat(parts);
+  };
   return {
     write(chunk) {
-      const result = maskBuffer(held.length > 0 ? Buffer.concat([held, chunk]) : chunk, byFirstByte, false);
-      held = result.held;
-      return Buffer.concat(result.out);
+      return mask(held.length > 0 ? Buffer.concat([held, chunk]) : chunk, false);
     },
     end() {
-      const rest = Buffer.concat(maskBuffer(held, byFirstByte, true).out);
-      held = Buffer.alloc(0);
-      return rest;
+      return mask(held, true);
     },
   };
 }

@@ -1,0 +1,106 @@
+// An index of the values by 4-byte grams, for finding occurrences without reading every byte.
+// Every value is at least `shortest` bytes long, so an occurrence starting at p covers
+// p .. p+shortest-1, and exactly one position in every `stride` = shortest - 3 is sampled: the
+// sample inside p .. p+stride-1 reads a gram lying within the value's first `shortest` bytes.
+// Those grams are kept twice: in a hashed bit set, which nearly all ordinary output misses, and
+// in an exact table listing each gram's (value, offset) pairs, the candidates to compare.
+
+// The values, their first grams, and how often output must be sampled to see one.
+export interface MaskGrams {
+  /** Distance between sampled positions. */
+  readonly stride: number;
+  /** Bit set indexed by a gram's hash: 0 means no value has that gram. */
+  readonly bits: Int32Array;
+  /** 32 - log2(number of bits). */
+  readonly shift: number;
+  /**
+   * Open-addressed table of 4 numbers per slot: the gram, its number of candidates (0: empty
+   * slot), the first candidate; then 3 numbers per candidate: the gram's offset in its value,
+   * where the value's bytes start in `bytes`, its length. Interleaved, a sample that finds a
+   * candidate reads two cache lines of the table rather than six arrays.
+   */
+  readonly slots: Int32Array;
+  readonly candidates: Int32Array;
+  readonly slotMask: number;
+  /** 32 - log2(number of slots): a slot is the hash's high bits. */
+  readonly slotShift: number;
+  /** Every value's bytes back to back. */
+  readonly bytes: Uint8Array;
+}
+
+// Gram length: four bytes read as one 32-bit number.
+export const gramLength = 4;
+
+// Below this stride sampling costs about what running the automaton over every byte does
+// (bench/runner.mjs), so there is no index.
+const minStride = 4;
+
+// Multiplicative hashing (Knuth): the high bits of gram × 2^32/φ.
+const golden = 0x9e3779b1;
+
+// The 32-bit gram of `bytes` at `at` (which must have 4 bytes left).
+export function gramAt(bytes: Uint8Array, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
+}
+
+// The gram's hash in `shift`-many high bits.
+export function gramHash(gram: number, shift: number): number {
+  return Math.imul(gram, golden) >>> shift;
+}
+
+// The index for these values, or undefined when the shortest is too short for sampling to pay.
+export function buildMaskGrams(values: readonly Uint8Array[]): MaskGrams | undefined {
+  if (values.length === 0) return undefined;
+  const shortest = Math.min(...values.map((value) => value.length));
+  const stride = shortest - gramLength + 1;
+  if (stride < minStride) return undefined;
+  // About 64 bits per gram keeps false hits near 1 in 64 samples; 2^12 .. 2^23 bits (1 MiB).
+  const log = Math.min(23, Math.max(12, Math.ceil(Math.log2(values.length * stride)) + 6));
+  const bits = new Int32Array(2 ** (log - 5));
+  const shift = 32 - log;
+  const byGram = new Map<number, number[]>();
+  values.forEach((value, index) => {
+    for (let at = 0; at < stride; at++) {
+      const gram = gramAt(value, at);
+      const hash = gramHash(gram, shift);
+      bits[hash >>> 5] = bits[hash >>> 5]! | (1 << (hash & 31));
+      const list = byGram.get(gram);
+      if (list) list.push(index, at);
+      else byGram.set(gram, [index, at]);
+    }
+  });
+  const valueBase: number[] = [];
+  let total = 0;
+  for (const value of values) {
+    valueBase.push(total);
+    total += value.length;
+  }
+  const bytes = new Uint8Array(total);
+  values.forEach((value, index) => bytes.set(value, valueBase[index]));
+  const slotLog = Math.ceil(Math.log2(2 * byGram.size + 1));
+  const slotMask = 2 ** slotLog - 1;
+  const slots = new Int32Array(4 * (slotMask + 1));
+  const candidates = new Int32Array([...byGram.values()].reduce((sum, list) => sum + (3 * list.length) / 2, 0));
+  let next = 0;
+  for (const [gram, list] of byGram) {
+    let slot = gramHash(gram, 32 - slotLog);
+    while (slots[4 * slot + 1] !== 0) slot = (slot + 1) & slotMask;
+    slots[4 * slot] = gram;
+    slots[4 * slot + 1] = list.length / 2;
+    slots[4 * slot + 2] = next;
+    for (let i = 0; i < list.length; i += 2, next += 3) {
+      const value = list[i]!;
+      candidates[next] = list[i + 1]!;
+      candidates[next + 1] = valueBase[value]!;
+      candidates[next + 2] = values[value]!.length;
+    }
+  }
+  return { stride, bits, shift, slots, candidates, slotMask, slotShift: 32 - slotLog, bytes };
+}
+
+// The table slot holding `gram`, or the empty slot where it would be.
+export function findGram(grams: MaskGrams, gram: number): number {
+  let slot = gramHash(gram, grams.slotShift);
+  while (grams.slots[4 * slot + 1] !== 0 && grams.slots[4 * slot] !== gram) slot = (slot + 1) & grams.slotMask;
+  return slot;
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { buildMaskAutomaton } from '../../src/runner/mask-automaton.js';
+import { buildMaskGrams } from '../../src/runner/mask-grams.js';
+import { planMasking } from '../../src/runner/mask-scan.js';
+
+// Plans with and without the gram index: the index only finds the same matches faster.
+function plans(values: string[], output: string, final = false): [unknown, unknown] {
+  const needles = values.map((value) => Buffer.from(value));
+  const automaton = buildMaskAutomaton(needles);
+  const grams = buildMaskGrams(needles);
+  expect(grams).toBeDefined();
+  const bytes = Buffer.from(output);
+  return [planMasking(automaton, grams, bytes, final), planMasking(automaton, undefined, bytes, final)];
+}
+
+describe('planMasking', () => {
+  it('finds through sampled grams what the automaton finds byte by byte', () => {
+    const values = ['correct-horse-battery', 'staple-0123456789', 'horse-battery-staple'];
+    const output = 'x correct-horse-battery-staple-0123456789 y horse-battery-stapl correct-horse';
+    const [sampled, read] = plans(values, output);
+    expect(sampled).toEqual(read);
+    expect(sampled).toEqual({ starts: [2, 24], lengths: [21, 17], holdFrom: output.length - 'correct-horse'.length });
+    expect(plans(values, output, true)[0]).toEqual({ starts: [2, 24], lengths: [21, 17], holdFrom: output.length });
+  });
+
+  it('stays right when comparing candidates stops paying and the automaton takes over', () => {
+    // Every sampled `aaaa` has 34 candidates that agree for up to 20 bytes: the budget runs out.
+    const value = `${'a'.repeat(20)}b${'a'.repeat(20)}`;
+    const output = `${'a'.repeat(5000)}${value}${'a'.repeat(3000)}b${'a'.repeat(19)}`;
+    const [sampled, read] = plans([value, `${'a'.repeat(30)}c`], output);
+    expect(sampled).toEqual(read);
+    expect(sampled).toEqual({ starts: [5000], lengths: [41], holdFrom: output.length - 40 });
+  });
+});
