@@ -1,10 +1,13 @@
-// An Aho–Corasick automaton over bytes, in typed arrays, for masking many secret values in one
+// An Aho–Corasick automaton over bytes, in typed arrays, for finding many secret values in one
 // pass whatever the output. States are the trie's nodes numbered in depth-first order, so a
 // value's bytes are consecutive states (the usual step is `state + 1`, through memory in
 // order). The root and the states one byte deep, where output spends most of its time, have
-// dense rows of 256 complete transitions; deeper states keep their children and a failure
-// link, which the search follows (at most as many failure steps as bytes in all). Memory grows
-// with the values' total length, never with 256 times it (bench/runner.mjs compares the two).
+// dense rows of 256 complete transitions; deeper states keep their children (the first is
+// state + 1, the others linked as siblings) and a failure link, which the search follows (at
+// most as many failure steps as bytes in all). Memory grows with the values' total length,
+// never with 256 times it: a dense table for 1,000 values was 40 MB and, missing the caches,
+// slower than this on hostile output (docs/runner.md, Masking). The builder uses typed arrays
+// and no per-state objects: it runs once per run, before V8 has optimised anything.
 
 // The automaton for a set of byte strings. Read-only once built.
 export interface MaskAutomaton {
@@ -14,13 +17,14 @@ export interface MaskAutomaton {
   readonly maxLength: number;
   /** Bytes from the root to the state. */
   readonly depth: Int32Array;
+  /** The byte leading to the state from its parent (-1 for the root). */
+  readonly byte: Int16Array;
   /** The state of the longest proper suffix that is also a prefix of some string. */
   readonly fail: Int32Array;
   /** The byte leading to state + 1 (the first child), or -1 for a leaf. */
   readonly firstChild: Int16Array;
-  /** For states with more children: offset in `edges` of [count, byte, state, byte, state...], else -1. */
-  readonly moreChildren: Int32Array;
-  readonly edges: Int32Array;
+  /** The parent's next child after this state, or -1. */
+  readonly sibling: Int32Array;
   /** For the root and states one byte deep: offset in `rows` of 256 complete transitions, else -1. */
   readonly row: Int32Array;
   readonly rows: Int32Array;
@@ -39,44 +43,48 @@ export const hasChildren = 2;
 // Builds the automaton for these strings (duplicates and the empty string are ignored). Pure.
 export function buildMaskAutomaton(strings: readonly Uint8Array[]): MaskAutomaton {
   const sorted = strings.filter((s) => s.length > 0).sort((a, b) => Buffer.compare(a, b));
-  const total = sorted.reduce((sum, s) => sum + s.length, 0) + 1;
-  const parent = new Int32Array(total);
-  const byte = new Int16Array(total).fill(-1);
-  const depth = new Int32Array(total);
-  const firstChild = new Int16Array(total).fill(-1);
-  const terminal = new Uint8Array(total);
-  const more = new Map<number, number[]>();
-  let size = 1;
-  let maxLength = 0;
   // Sorted strings make the trie in depth-first order directly: each string shares its longest
   // common prefix with the one before and adds the rest as new states.
-  const path = [0];
-  let previous: Uint8Array = new Uint8Array(0);
-  for (const string of sorted) {
-    let common = 0;
-    while (common < previous.length && common < string.length && previous[common] === string[common]) common += 1;
-    path.length = common + 1;
-    for (let i = common; i < string.length; i++) {
-      const from = path[i] ?? 0;
-      const state = size++;
-      const b = string[i] ?? 0;
+  let size = 1;
+  let maxLength = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    const string = sorted[k]!;
+    size += string.length - commonPrefix(sorted[k - 1], string);
+    maxLength = Math.max(maxLength, string.length);
+  }
+  const parent = new Int32Array(size);
+  const byte = new Int16Array(size).fill(-1);
+  const depth = new Int32Array(size);
+  const firstChild = new Int16Array(size).fill(-1);
+  const sibling = new Int32Array(size).fill(-1);
+  const lastChild = new Int32Array(size).fill(-1);
+  const terminal = new Uint8Array(size);
+  const path = new Int32Array(maxLength + 1);
+  let next = 1;
+  for (let k = 0; k < sorted.length; k++) {
+    const string = sorted[k]!;
+    for (let i = commonPrefix(sorted[k - 1], string); i < string.length; i++) {
+      const from = path[i]!;
+      const state = next++;
+      const b = string[i]!;
       parent[state] = from;
       byte[state] = b;
       depth[state] = i + 1;
       if (firstChild[from] === -1) firstChild[from] = b;
-      else {
-        const pairs = more.get(from);
-        if (pairs) pairs.push(b, state);
-        else more.set(from, [b, state]);
-      }
-      path.push(state);
+      else sibling[lastChild[from]!] = state;
+      lastChild[from] = state;
+      path[i + 1] = state;
     }
-    terminal[path[string.length] ?? 0] = 1;
-    maxLength = Math.max(maxLength, string.length);
-    previous = string;
+    terminal[path[string.length]!] = 1;
   }
-  // Arrays were sized for a trie sharing no prefixes; the automaton keeps what it uses.
-  return finish({ size, maxLength, parent, byte, depth: depth.slice(0, size), firstChild: firstChild.slice(0, size), terminal: terminal.slice(0, size), more });
+  return finish({ size, maxLength, parent, byte, depth, firstChild, sibling, terminal });
+}
+
+function commonPrefix(a: Uint8Array | undefined, b: Uint8Array): number {
+  if (a === undefined) return 0;
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common += 1;
+  return common;
 }
 
 interface Trie {
@@ -86,76 +94,64 @@ interface Trie {
   byte: Int16Array;
   depth: Int32Array;
   firstChild: Int16Array;
+  sibling: Int32Array;
   terminal: Uint8Array;
-  more: Map<number, number[]>;
 }
 
 // Adds failure links, dense rows and output links to a trie, visiting states by depth.
 function finish(trie: Trie): MaskAutomaton {
-  const { size, depth, firstChild } = trie;
-  const moreChildren = new Int32Array(size).fill(-1);
-  const edgeList: number[] = [];
-  for (const [state, pairs] of trie.more) {
-    moreChildren[state] = edgeList.length;
-    edgeList.push(pairs.length / 2, ...pairs);
-  }
-  const edges = Int32Array.from(edgeList);
+  const { size, depth, firstChild, terminal } = trie;
+  const byDepth = statesByDepth(depth, size, trie.maxLength);
+  let shallow = 0;
+  while (shallow < size && depth[byDepth[shallow]!]! <= 1) shallow += 1;
   const row = new Int32Array(size).fill(-1);
+  const rows = new Int32Array(shallow * 256);
   const fail = new Int32Array(size);
   const nextOutput = new Int32Array(size).fill(-1);
   const flags = new Uint8Array(size);
-  const byDepth = statesByDepth(depth, size, trie.maxLength);
-  const shallow = byDepth.filter((state) => depth[state]! <= 1);
-  const rows = new Int32Array(shallow.length * 256);
   const automaton: MaskAutomaton = {
-    size, maxLength: trie.maxLength, depth, fail, firstChild, moreChildren, edges, row, rows, flags, terminal: trie.terminal, nextOutput,
+    size, maxLength: trie.maxLength, depth, byte: trie.byte, fail, firstChild, sibling: trie.sibling, row, rows, flags, terminal, nextOutput,
   };
-  shallow.forEach((state, index) => {
-    row[state] = index * 256;
+  for (let index = 0; index < shallow; index++) {
+    const state = byDepth[index]!;
+    const offset = index * 256;
+    row[state] = offset;
     // A complete row: the child on a byte that has one, else where the failure (the root) goes.
-    for (let b = 0; b < 256; b++) rows[index * 256 + b] = state === 0 ? 0 : rows[b]!;
-    forEachChild(automaton, state, (b, child) => {
-      rows[index * 256 + b] = child;
-    });
-  });
-  for (const state of byDepth) {
-    if (state === 0) continue;
+    if (state !== 0) rows.copyWithin(offset, 0, 256);
+    for (let child = firstChild[state] === -1 ? -1 : state + 1; child !== -1; child = trie.sibling[child]!) rows[offset + trie.byte[child]!] = child;
+  }
+  for (let index = 1; index < size; index++) {
+    const state = byDepth[index]!;
     const from = trie.parent[state]!;
-    fail[state] = from === 0 ? 0 : step(automaton, fail[from]!, trie.byte[state]!);
-    const f = fail[state]!;
-    nextOutput[state] = trie.terminal[f] === 1 ? f : nextOutput[f]!;
-    flags[state] = (trie.terminal[state] === 1 || nextOutput[state]! >= 0 ? endsHere : 0) | (firstChild[state] === -1 ? 0 : hasChildren);
+    const f = from === 0 ? 0 : step(automaton, fail[from]!, trie.byte[state]!);
+    fail[state] = f;
+    nextOutput[state] = terminal[f] === 1 ? f : nextOutput[f]!;
+    flags[state] = (terminal[state] === 1 || nextOutput[state]! >= 0 ? endsHere : 0) | (firstChild[state] === -1 ? 0 : hasChildren);
   }
   flags[0] = firstChild[0] === -1 ? 0 : hasChildren;
   return automaton;
 }
 
-function statesByDepth(depth: Int32Array, size: number, maxLength: number): number[] {
-  const buckets: number[][] = Array.from({ length: maxLength + 1 }, () => []);
-  for (let state = 0; state < size; state++) buckets[depth[state]!]!.push(state);
-  return buckets.flat();
-}
-
-function forEachChild(automaton: MaskAutomaton, state: number, visit: (b: number, child: number) => void): void {
-  if (automaton.firstChild[state] === -1) return;
-  visit(automaton.firstChild[state]!, state + 1);
-  const at = automaton.moreChildren[state]!;
-  if (at < 0) return;
-  const count = automaton.edges[at]!;
-  for (let i = 0; i < count; i++) visit(automaton.edges[at + 1 + 2 * i]!, automaton.edges[at + 2 + 2 * i]!);
+// States ordered by depth (a counting sort), the root first.
+function statesByDepth(depth: Int32Array, size: number, maxLength: number): Int32Array {
+  const start = new Int32Array(maxLength + 2);
+  for (let state = 0; state < size; state++) start[depth[state]! + 1]! += 1;
+  for (let d = 1; d <= maxLength + 1; d++) start[d]! += start[d - 1]!;
+  const order = new Int32Array(size);
+  for (let state = 0; state < size; state++) order[start[depth[state]!]!++] = state;
+  return order;
 }
 
 // The state after reading byte `b` in `state`. The scanning loop in mask-scan.ts inlines the same steps.
 export function step(automaton: MaskAutomaton, state: number, b: number): number {
-  const { row, rows, firstChild, moreChildren, edges, fail } = automaton;
+  const { row, rows, firstChild, sibling, byte, fail } = automaton;
   let s = state;
   for (;;) {
     const r = row[s]!;
     if (r >= 0) return rows[r + b]!;
     if (firstChild[s] === b) return s + 1;
-    const at = moreChildren[s]!;
-    if (at >= 0) {
-      for (let i = at + 1, end = at + 1 + 2 * edges[at]!; i < end; i += 2) if (edges[i] === b) return edges[i + 1]!;
+    if (firstChild[s] !== -1) {
+      for (let child = sibling[s + 1]!; child !== -1; child = sibling[child]!) if (byte[child] === b) return child;
     }
     s = fail[s]!;
   }

@@ -15,7 +15,7 @@ export interface MaskGrams {
   readonly shift: number;
   /**
    * Open-addressed table of 4 numbers per slot: the gram, its number of candidates (0: empty
-   * slot), the first candidate; then 3 numbers per candidate: the gram's offset in its value,
+   * slot), the first candidate, and scratch for building; then 3 numbers per candidate: the gram's offset in its value,
    * where the value's bytes start in `bytes`, its length. Interleaved, a sample that finds a
    * candidate reads two cache lines of the table rather than six arrays.
    */
@@ -55,44 +55,50 @@ export function buildMaskGrams(values: readonly Uint8Array[]): MaskGrams | undef
   const stride = shortest - gramLength + 1;
   if (stride < minStride) return undefined;
   // About 64 bits per gram keeps false hits near 1 in 64 samples; 2^12 .. 2^23 bits (1 MiB).
-  const log = Math.min(23, Math.max(12, Math.ceil(Math.log2(values.length * stride)) + 6));
+  const count = values.length * stride;
+  const log = Math.min(23, Math.max(12, Math.ceil(Math.log2(count)) + 6));
   const bits = new Int32Array(2 ** (log - 5));
   const shift = 32 - log;
-  const byGram = new Map<number, number[]>();
-  values.forEach((value, index) => {
-    for (let at = 0; at < stride; at++) {
-      const gram = gramAt(value, at);
-      const hash = gramHash(gram, shift);
-      bits[hash >>> 5] = bits[hash >>> 5]! | (1 << (hash & 31));
-      const list = byGram.get(gram);
-      if (list) list.push(index, at);
-      else byGram.set(gram, [index, at]);
-    }
-  });
-  const valueBase: number[] = [];
+  const valueBase = new Int32Array(values.length);
   let total = 0;
-  for (const value of values) {
-    valueBase.push(total);
+  values.forEach((value, index) => {
+    valueBase[index] = total;
     total += value.length;
-  }
+  });
   const bytes = new Uint8Array(total);
   values.forEach((value, index) => bytes.set(value, valueBase[index]));
-  const slotLog = Math.ceil(Math.log2(2 * byGram.size + 1));
+  // Typed arrays and two passes over the grams (count per slot, then place the candidates)
+  // rather than a map of lists: this runs once per run, before V8 has optimised anything.
+  const slotLog = Math.ceil(Math.log2(2 * count + 1));
   const slotMask = 2 ** slotLog - 1;
   const slots = new Int32Array(4 * (slotMask + 1));
-  const candidates = new Int32Array([...byGram.values()].reduce((sum, list) => sum + (3 * list.length) / 2, 0));
-  let next = 0;
-  for (const [gram, list] of byGram) {
-    let slot = gramHash(gram, 32 - slotLog);
-    while (slots[4 * slot + 1] !== 0) slot = (slot + 1) & slotMask;
-    slots[4 * slot] = gram;
-    slots[4 * slot + 1] = list.length / 2;
-    slots[4 * slot + 2] = next;
-    for (let i = 0; i < list.length; i += 2, next += 3) {
-      const value = list[i]!;
-      candidates[next] = list[i + 1]!;
-      candidates[next + 1] = valueBase[value]!;
-      candidates[next + 2] = values[value]!.length;
+  const slotOf = new Int32Array(count);
+  for (let index = 0, k = 0; index < values.length; index++) {
+    for (let at = 0; at < stride; at++, k++) {
+      const gram = gramAt(bytes, valueBase[index]! + at);
+      const hash = gramHash(gram, shift);
+      bits[hash >>> 5] = bits[hash >>> 5]! | (1 << (hash & 31));
+      let slot = gramHash(gram, 32 - slotLog);
+      while (slots[4 * slot + 1] !== 0 && slots[4 * slot] !== gram) slot = (slot + 1) & slotMask;
+      slots[4 * slot] = gram;
+      slots[4 * slot + 1] = slots[4 * slot + 1]! + 1;
+      slotOf[k] = slot;
+    }
+  }
+  let first = 0;
+  for (let slot = 0; slot <= slotMask; slot++) {
+    slots[4 * slot + 2] = first;
+    first += 3 * slots[4 * slot + 1]!;
+  }
+  const candidates = new Int32Array(3 * count);
+  for (let index = 0, k = 0; index < values.length; index++) {
+    for (let at = 0; at < stride; at++, k++) {
+      const place = slots[4 * slotOf[k]! + 3]!;
+      slots[4 * slotOf[k]! + 3] = place + 3;
+      const c = slots[4 * slotOf[k]! + 2]! + place;
+      candidates[c] = at;
+      candidates[c + 1] = valueBase[index]!;
+      candidates[c + 2] = values[index]!.length;
     }
   }
   return { stride, bits, shift, slots, candidates, slotMask, slotShift: 32 - slotLog, bytes };

@@ -87,7 +87,7 @@ function findByGrams(grams: MaskGrams, bytes: Uint8Array, found: Found, budget: 
 // Runs the automaton from the root over bytes[from, to), recording every match; the state at
 // the end is left in found.state.
 function run(automaton: MaskAutomaton, bytes: Uint8Array, from: number, to: number, found: Found): void {
-  const { row, rows, firstChild, moreChildren, edges, fail, flags } = automaton;
+  const { row, rows, firstChild, sibling, byte, fail, flags } = automaton;
   let s = 0;
   for (let i = from; i < to; i++) {
     const b = bytes[i]!;
@@ -101,10 +101,9 @@ function run(automaton: MaskAutomaton, bytes: Uint8Array, from: number, to: numb
         s += 1;
         break;
       }
-      const more = moreChildren[s]!;
-      const next = more < 0 ? -1 : findEdge(edges, more, b);
-      if (next >= 0) {
-        s = next;
+      const other = firstChild[s] === -1 ? -1 : findSibling(sibling, byte, s + 1, b);
+      if (other >= 0) {
+        s = other;
         break;
       }
       s = fail[s]!;
@@ -114,8 +113,9 @@ function run(automaton: MaskAutomaton, bytes: Uint8Array, from: number, to: numb
   found.state = s;
 }
 
-function findEdge(edges: Int32Array, at: number, b: number): number {
-  for (let i = at + 1, end = at + 1 + 2 * edges[at]!; i < end; i += 2) if (edges[i] === b) return edges[i + 1]!;
+// The sibling after `first` reached by byte `b`, or -1.
+function findSibling(sibling: Int32Array, byte: Int16Array, first: number, b: number): number {
+  for (let child = sibling[first]!; child !== -1; child = sibling[child]!) if (byte[child] === b) return child;
   return -1;
 }
 

@@ -53,9 +53,13 @@ export interface Masker {
 
 // A masker for these secret values; one per stream, since it holds state between chunks.
 export function createMasker(values: readonly string[]): Masker {
-  const { automaton, grams } = matcherFor(values);
+  // Built on the first output: a quiet command (or one that exits at once) never pays for it.
+  let matcher: Matcher | undefined;
   let held: Buffer = Buffer.alloc(0);
   const mask = (bytes: Buffer, final: boolean): Buffer => {
+    if (bytes.length === 0) return bytes;
+    matcher ??= matcherFor(values);
+    const { automaton, grams } = matcher;
     if (automaton.size === 1) return bytes;
     const plan = planMasking(automaton, grams, bytes, final);
     held = plan.holdFrom < bytes.length ? Buffer.from(bytes.subarray(plan.holdFrom)) : Buffer.alloc(0);
