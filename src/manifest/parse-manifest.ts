@@ -50,7 +50,7 @@ interface RawManifest {
 function findDuplicateKeys(doc: Document, lineCounter: LineCounter): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
   visit(doc, {
-    Map(_key, map, path) {
+    Map(key, map, path) {
       const seen = new Map<string, Node>();
       const segments: string[] = [];
       for (const step of path) {
@@ -58,8 +58,8 @@ function findDuplicateKeys(doc: Document, lineCounter: LineCounter): ManifestPro
         const key = (step as { key?: unknown }).key;
         if (isScalar(key)) segments.push(String(key.value));
       }
-      const container = path[path.length - 1];
-      if (isSeq(container)) segments.push(String(container.items.indexOf(map)));
+      // In a list the visitor's key is the item's index.
+      if (typeof key === 'number') segments.push(String(key));
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
         const name = String(pair.key.value);

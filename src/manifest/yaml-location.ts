@@ -32,9 +32,22 @@ export function formatDataPath(segments: readonly (string | number)[]): string {
   return out;
 }
 
+// Each map's pairs by key, built on the first lookup: a manifest of n variables looks up each
+// one (and every schema error its key), which scanning the map made n² (bench/runner.mjs, check).
+const pairIndexes = new WeakMap<Node, Map<string, Pair<Node, Node>>>();
+
 function findPair(node: Node | undefined, key: string): Pair<Node, Node> | undefined {
   if (!isMap(node)) return undefined;
-  return (node.items as Pair<Node, Node>[]).find((pair) => isScalar(pair.key) && String(pair.key.value) === key);
+  let index = pairIndexes.get(node);
+  if (index === undefined) {
+    index = new Map();
+    for (const pair of node.items as Pair<Node, Node>[]) {
+      // The first of duplicate keys, as the data and the duplicate-key problem name it.
+      if (isScalar(pair.key) && !index.has(String(pair.key.value))) index.set(String(pair.key.value), pair);
+    }
+    pairIndexes.set(node, index);
+  }
+  return index.get(key);
 }
 
 // Finds the nodes at a data path in the document; missing segments stop at the deepest node found.
