@@ -1,0 +1,160 @@
+// bench/runner (c): output masking throughput. Two measures:
+// - end to end: `secretrun run --once -- cat FILE | wc -c`, masked and unmasked (`mask: false`,
+//   where the child writes straight to the runner's stdout). MB/s over the whole run, as a user
+//   times it, and the steady rate from two output sizes (the difference of their times), which
+//   leaves out start-up;
+// - in process: the masker alone over the same output in 64 KiB chunks (the pipe's chunk size),
+//   beside copying those chunks.
+// Outputs: typical log text; bytes drawn from the secrets' first bytes (the old masker compared
+// values at each); and prefixes of secrets back to back (near matches all the way).
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { median } from './timing.mjs';
+
+const chunkSize = 64 * 1024;
+
+// Deterministic pseudo-random numbers (mulberry32), so every run measures the same output.
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Secrets as they come: API keys, passwords, tokens; 16 to 64 characters.
+export function makeSecrets(count, seed) {
+  const next = random(seed);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=!@#%^&*.';
+  return Array.from({ length: count }, () => Array.from({ length: 16 + Math.floor(next() * 49) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+}
+
+// `bytes` of output of one kind, as a Buffer.
+export function makeOutput(kind, secrets, bytes, seed = 1) {
+  const next = random(seed);
+  const out = Buffer.alloc(bytes);
+  let at = 0;
+  if (kind === 'typical') {
+    const words = 'the request user handled status ok error retry cache miss hit GET POST /api/v1/items duration connection pool worker started stopped id key value'.split(' ');
+    const levels = ['INFO', 'DEBUG', 'WARN', 'ERROR'];
+    for (let line = 0; at < bytes; line++) {
+      const parts = [`2024-05-0${1 + (line % 9)}T10:${String(line % 60).padStart(2, '0')}:${String((line * 7) % 60).padStart(2, '0')}.${String(line % 1000).padStart(3, '0')}Z`, levels[line % 4]];
+      const count = 4 + Math.floor(next() * 8);
+      for (let w = 0; w < count; w++) parts.push(next() < 0.2 ? `${words[Math.floor(next() * words.length)]}=${Math.floor(next() * 100000)}` : words[Math.floor(next() * words.length)]);
+      at += out.write(`${parts.join(' ')}\n`, at);
+    }
+  } else if (kind === 'first-bytes') {
+    const firsts = [...new Set(secrets.map((secret) => secret.charCodeAt(0)))];
+    while (at < bytes) out[at++] = next() < 0.1 ? 0x20 : firsts[Math.floor(next() * firsts.length)];
+  } else {
+    while (at < bytes) {
+      const secret = secrets[Math.floor(next() * secrets.length)];
+      at += out.write(secret.slice(0, 1 + Math.floor(next() * (secret.length - 1))), at);
+    }
+  }
+  return out;
+}
+
+// Writes `size` bytes of output to a file, repeating `sample`.
+function writeOutputFile(file, sample, size) {
+  const fd = openSync(file, 'w');
+  for (let written = 0; written < size; written += sample.length) writeSync(fd, sample, 0, Math.min(sample.length, size - written));
+  closeSync(fd);
+}
+
+// Times the masker alone over `sample` in pipe-sized chunks; MB/s, best of `rounds`.
+export function inProcess(createMasker, values, sample, rounds) {
+  const chunks = [];
+  for (let at = 0; at < sample.length; at += chunkSize) chunks.push(sample.subarray(at, at + chunkSize));
+  const rates = [];
+  for (let round = 0; round < rounds; round++) {
+    const masker = values === undefined ? undefined : createMasker(values);
+    const start = process.hrtime.bigint();
+    let total = 0;
+    for (const chunk of chunks) total += (masker ? masker.write(chunk) : Buffer.from(chunk)).length;
+    if (masker) total += masker.end().length;
+    rates.push(sample.length / 1e6 / (Number(process.hrtime.bigint() - start) / 1e9));
+    if (total === 0) throw new Error('nothing came out');
+  }
+  return Math.max(...rates);
+}
+
+// The masker bundled from source, so that it is measured as the runner runs it.
+export async function loadMasker(root, work) {
+  const { build } = await import('esbuild');
+  const file = join(work, 'masker.mjs');
+  await build({ entryPoints: [join(root, 'src/runner/masker.ts')], bundle: true, format: 'esm', platform: 'node', outfile: file, logLevel: 'error' });
+  return (await import(pathToFileURL(file).href)).createMasker;
+}
+
+// Runs the whole section; `secretrun(...args)` runs the CLI in `work` with `env`.
+export async function benchMasking({ root, cli, work, env, secretrun, runs }) {
+  const createMasker = await loadMasker(root, work);
+  const sizes = [32e6, 160e6];
+  const kinds = ['typical', 'first-bytes', 'near-matches'];
+  // `relay only` masks with no values: the cost of passing output through the runner at all.
+  const cases = [
+    { label: 'unmasked', count: 20, kind: 'typical', mask: false },
+    { label: 'relay only (no values)', count: 0, kind: 'typical', mask: true },
+  ];
+  for (const count of [20, 1000]) for (const kind of kinds) cases.push({ label: `${kind}, ${count} secrets`, count, kind, mask: true });
+  const secretSets = new Map([0, 20, 1000].map((count) => [count, makeSecrets(count, count)]));
+  writeFileSync(join(work, 'mask-0-true.yaml'), 'mask: true\nonce: true\nenv: {}\n');
+  for (const [count, secrets] of secretSets) {
+    if (count === 0) continue;
+    const data = Object.fromEntries(secrets.map((secret, i) => [`s${i}`, secret]));
+    writeFileSync(join(work, `mask-${count}.json`), JSON.stringify(data));
+    secretrun('kv', 'put', `secret/bench/mask${count}`, `@${join(work, `mask-${count}.json`)}`);
+    for (const mask of [true, false]) {
+      writeFileSync(join(work, `mask-${count}-${mask}.yaml`), `mask: ${mask}\nonce: true\nexpand:\n  - path: secret/bench/mask${count}\n    prefix: MASK_\n`);
+    }
+  }
+  const samples = new Map();
+  for (const c of cases) {
+    const key = c.kind === 'typical' ? 'typical' : `${c.kind}-${c.count}`;
+    if (!samples.has(key)) {
+      const sample = makeOutput(c.kind, secretSets.get(c.count), 16e6, c.count);
+      samples.set(key, sample);
+      for (const size of sizes) writeOutputFile(join(work, `${key}-${size}.out`), sample, size);
+    }
+    c.sample = samples.get(key);
+    c.files = sizes.map((size) => join(work, `${key}-${size}.out`));
+  }
+  // End to end, round-robin over cases and sizes so drift hits all alike.
+  const times = cases.map(() => sizes.map(() => []));
+  for (let round = 0; round <= runs; round++) {
+    for (const [ci, c] of cases.entries()) {
+      for (const [si, file] of c.files.entries()) {
+        const manifest = join(work, `mask-${c.count}-${c.mask}.yaml`);
+        const start = process.hrtime.bigint();
+        const result = spawnSync('sh', ['-c', 'exec "$@" | wc -c', 'sh', process.execPath, cli, 'run', '--manifest', manifest, '--', 'cat', file], { env, cwd: work, encoding: 'utf8' });
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        if (result.status !== 0 || result.stdout.trim() === '') throw new Error(`masking run failed: ${result.stderr}`);
+        if (round > 0) times[ci][si].push(ms);
+      }
+    }
+  }
+  const rows = cases.map((c, ci) => {
+    const [small, big] = times[ci].map(median);
+    const wall = sizes[1] / 1e6 / (big / 1000);
+    const steady = (sizes[1] - sizes[0]) / 1e6 / ((big - small) / 1000);
+    const own = inProcess(createMasker, c.mask ? secretSets.get(c.count) : undefined, c.sample, 5);
+    return { label: c.label, wall, steady, own };
+  });
+  const base = rows[0];
+  const width = Math.max(...rows.map((row) => row.label.length));
+  console.log(`\n(c) masking throughput (MB/s; end to end: median of ${runs} runs of \`run --once -- cat FILE | wc -c\`; ratio = unmasked / this)`);
+  console.log(`${''.padEnd(width)}  ${'whole run, 160 MB'.padStart(20)}  ${'steady (160-32 MB)'.padStart(20)}  ${'in process, 64 KiB chunks'.padStart(27)}`);
+  for (const row of rows) {
+    const ratio = (value, baseValue) => (row === base ? '' : ` ${(baseValue / value).toFixed(2)}x`);
+    console.log(`${row.label.padEnd(width)}  ${`${row.wall.toFixed(0)}${ratio(row.wall, base.wall)}`.padStart(20)}  ${`${row.steady.toFixed(0)}${ratio(row.steady, base.steady)}`.padStart(20)}  ${`${row.own.toFixed(0)}${row === base ? ' (copy)' : ratio(row.own, base.own)}`.padStart(27)}`);
+  }
+  const required = rows.filter((row) => !row.label.startsWith('near') && !row.label.startsWith('relay') && row !== base);
+  const worst = (list) => Math.max(...list.map((row) => base.wall / row.wall)).toFixed(2);
+  console.log(`target: masking costs at most 2x unmasked (whole run) -> typical and first-bytes: worst ${worst(required)}x; near-matches: worst ${worst(rows.filter((row) => row.label.startsWith('near')))}x`);
+}
