@@ -1,6 +1,7 @@
 import { runnerCredentials } from '../manifest/manifest.js';
 import type { RunnerCredential } from '../manifest/manifest.js';
 import { matchesAnyGlob } from './name-glob.js';
+import { createEnvRecord } from './env-record.js';
 
 // The layers of a child's environment, lowest first.
 export interface EnvLayers {
@@ -26,7 +27,7 @@ export interface EnvLayers {
 // credentials are removed from the lower layers unless kept; a secret the manifest maps to
 // such a name is set on purpose and stays. Pure.
 export function buildEnvironment(layers: EnvLayers): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env = createEnvRecord();
   if (!layers.pristine) {
     for (const [name, value] of Object.entries(layers.inherited)) {
       if (value === undefined) continue;

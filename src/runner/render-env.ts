@@ -1,3 +1,5 @@
+import { createEnvRecord } from './env-record.js';
+
 // Output formats of `secretrun env`.
 export type EnvFormat = 'dotenv' | 'json' | 'shell';
 
@@ -22,7 +24,7 @@ export function quoteDotenv(value: string): string {
 export function renderEnv(variables: Readonly<Record<string, string>>, format: EnvFormat): string {
   const names = Object.keys(variables).sort();
   if (format === 'json') {
-    const sorted: Record<string, string> = {};
+    const sorted = createEnvRecord();
     for (const name of names) sorted[name] = variables[name] ?? '';
     return `${JSON.stringify(sorted, null, 2)}\n`;
   }

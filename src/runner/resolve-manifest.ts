@@ -3,8 +3,9 @@ import { SecretrunError } from '../errors.js';
 import { sourceCredentialNames, type Manifest } from '../manifest/manifest.js';
 import type { SecretSource } from '../source/source.js';
 import { buildEnvironment } from './build-env.js';
+import { checkEnvValue, createEnvRecord } from './env-record.js';
 import { formatResolveProblem, resolveSecrets } from './resolve-secrets.js';
-import type { SecretLayer } from './resolve-secrets.js';
+import type { ResolveProblem, SecretLayer } from './resolve-secrets.js';
 
 // Everything a run needs: the child's full environment plus what it was built from.
 export interface ResolvedEnv extends SecretLayer {
@@ -20,12 +21,23 @@ export interface ResolveOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+// The dotenv layer, and what in it cannot reach a command.
+interface DotenvFiles {
+  readonly values: Record<string, string>;
+  readonly problems: ResolveProblem[];
+}
+
+// A line of a dotenv file setting `__proto__`: the dotenv parser drops it without a word.
+const protoLine = /^[ \t]*(?:export[ \t]+)?__proto__[ \t]*[=:]/m;
+
 // Reads the manifest's dotenv files in order (later files win). dotenv is imported only
 // when a manifest lists files, to keep it off the start-up path otherwise.
-export async function readDotenvLayer(files: readonly string[]): Promise<Record<string, string>> {
-  if (files.length === 0) return {};
+async function readDotenvFiles(files: readonly string[]): Promise<DotenvFiles> {
+  const values = createEnvRecord();
+  const problems: ResolveProblem[] = [];
+  if (files.length === 0) return { values, problems };
   const { parse } = await import('dotenv');
-  const layer: Record<string, string> = {};
+  const fileOf = new Map<string, string>();
   for (const file of files) {
     let text: string;
     try {
@@ -33,9 +45,24 @@ export async function readDotenvLayer(files: readonly string[]): Promise<Record<
     } catch (cause) {
       throw new SecretrunError('manifest_invalid', `cannot read dotenv file: ${file}`, { cause, hint: 'Create the file or remove it from dotenv:.' });
     }
-    Object.assign(layer, parse(text));
+    if (protoLine.test(text)) problems.push({ name: '__proto__', ref: 'dotenv', kind: 'invalid', reason: 'the dotenv parser cannot read this name; rename the variable', where: file });
+    for (const [name, value] of Object.entries(parse(text))) {
+      values[name] = value;
+      fileOf.set(name, file);
+    }
   }
-  return layer;
+  for (const name of Object.keys(values)) {
+    const invalid = checkEnvValue(values[name] ?? '');
+    if (invalid === undefined) continue;
+    problems.push({ name, ref: 'dotenv', kind: 'invalid', reason: invalid, where: fileOf.get(name) ?? '' });
+    delete values[name];
+  }
+  return { values, problems };
+}
+
+// Reads the manifest's dotenv files in order (later files win) into one layer.
+export async function readDotenvLayer(files: readonly string[]): Promise<Record<string, string>> {
+  return (await readDotenvFiles(files)).values;
 }
 
 // The error for a resolution with problems: every variable and reference, never a value.
@@ -51,7 +78,8 @@ export function unresolvedError(layer: SecretLayer): SecretrunError {
 // Resolves a manifest into the child's environment, keeping problems in the result (for
 // `check` and for re-resolution while a command runs). Throws only when the source does.
 export async function tryResolveManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<ResolvedEnv> {
-  const [layer, dotenv] = await Promise.all([resolveSecrets(manifest, source), readDotenvLayer(manifest.dotenv)]);
+  const [layer, dotenvFiles] = await Promise.all([resolveSecrets(manifest, source), readDotenvFiles(manifest.dotenv)]);
+  const dotenv = dotenvFiles.values;
   const env = buildEnvironment({
     inherited: options.env ?? process.env,
     pristine: manifest.pristine,
@@ -62,7 +90,8 @@ export async function tryResolveManifest(manifest: Manifest, source: SecretSourc
     keepCredentials: manifest.keepCredentials,
     sourceCredentials: sourceCredentialNames(manifest.source),
   });
-  return { ...layer, env, dotenv };
+  const problems = [...layer.problems, ...dotenvFiles.problems.filter((problem) => !Object.hasOwn(layer.values, problem.name))];
+  return { ...layer, problems, env, dotenv };
 }
 
 // Resolves a manifest into the child's environment, or throws 'reference_unresolved'

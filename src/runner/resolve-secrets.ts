@@ -7,6 +7,7 @@ import type { Reference } from '../manifest/reference.js';
 import { renderTemplate } from '../manifest/template.js';
 import { nearestNames } from '../suggest.js';
 import { isValidEnvName, normalizeEnvName } from './env-name.js';
+import { checkEnvValue, createEnvRecord } from './env-record.js';
 
 // Where one resolved variable's value came from (never the value itself).
 export interface VariableOrigin {
@@ -22,7 +23,7 @@ export interface VariableOrigin {
 export interface ResolveProblem {
   readonly name: string;
   readonly ref: string;
-  readonly kind: 'missing' | 'forbidden' | 'unavailable' | 'conflict';
+  readonly kind: 'missing' | 'forbidden' | 'unavailable' | 'conflict' | 'invalid';
   readonly reason: string;
   readonly where: string;
 }
@@ -77,7 +78,7 @@ function readFailure(read: SecretRead | undefined, field: string | undefined): {
 // once). Never throws for missing data: problems are returned so callers can list them all.
 export async function resolveSecrets(manifest: Manifest, source: SecretSource): Promise<SecretLayer> {
   const reads = await source.readSecrets(requestsOf(manifest));
-  const values: Record<string, string> = {};
+  const values = createEnvRecord();
   const origins: VariableOrigin[] = [];
   const problems: ResolveProblem[] = [];
   const secretValues = new Set<string>();
@@ -105,8 +106,12 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
           problems.push({ name: variable.name, ref: formatReference(failure.ref), kind: failure.kind, reason: failure.reason, where: variable.where });
         }
       } else if (variable.kind === 'reference' && variable.default !== undefined) {
-        values[variable.name] = variable.default;
-        origins.push({ name: variable.name, kind: 'default', refs: [formatReference(variable.ref)], where: variable.where });
+        const invalid = checkEnvValue(variable.default);
+        if (invalid) problems.push({ name: variable.name, ref: formatReference(variable.ref), kind: 'invalid', reason: `default ${invalid}`, where: variable.where });
+        else {
+          values[variable.name] = variable.default;
+          origins.push({ name: variable.name, kind: 'default', refs: [formatReference(variable.ref)], where: variable.where });
+        }
       }
       continue;
     }
@@ -114,10 +119,15 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
       const result = lookup(ref);
       return 'value' in result ? result.value : '';
     });
-    fieldValues.forEach((value) => secretValues.add(value));
     let index = 0;
-    values[variable.name] =
-      variable.kind === 'reference' ? (fieldValues[0] ?? '') : (renderTemplate(variable.parts, () => fieldValues[index++]) ?? '');
+    const value = variable.kind === 'reference' ? (fieldValues[0] ?? '') : (renderTemplate(variable.parts, () => fieldValues[index++]) ?? '');
+    const invalid = checkEnvValue(value);
+    if (invalid) {
+      problems.push({ name: variable.name, ref: refs.map(formatReference).join(', '), kind: 'invalid', reason: invalid, where: variable.where });
+      continue;
+    }
+    fieldValues.forEach((fieldValue) => secretValues.add(fieldValue));
+    values[variable.name] = value;
     origins.push({ name: variable.name, kind: variable.kind, refs: refs.map(formatReference), where: variable.where });
   }
 
@@ -141,8 +151,13 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
       } else if (first !== undefined) {
         problems.push({ name, ref, kind: 'conflict', reason: `variable defined twice (also at ${first})`, where: expansion.where });
       } else {
-        definedAt.set(name, `${expansion.where} (${ref})`);
         const value = fieldToString(raw);
+        const invalid = checkEnvValue(value);
+        if (invalid) {
+          problems.push({ name, ref, kind: 'invalid', reason: invalid, where: expansion.where });
+          continue;
+        }
+        definedAt.set(name, `${expansion.where} (${ref})`);
         values[name] = value;
         secretValues.add(value);
         origins.push({ name, kind: 'expand', refs: [ref], where: expansion.where });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
 import { checkManifest, renderCheckReport } from '../../src/runner/check-report.js';
-import { resolveManifest } from '../../src/runner/resolve-manifest.js';
+import { resolveManifest, tryResolveManifest } from '../../src/runner/resolve-manifest.js';
+import type { SecretrunError } from '../../src/errors.js';
 import type { SecretRequest } from '../../src/source/source.js';
 import { createJsonFileSource } from '../fixtures/runner/json-file-source.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -75,6 +76,87 @@ expand: [{ path: secret/app, prefix: APP_ }]
     expect(error.message).not.toMatch(/u1|p4ssw0rd/);
     expect(error.message).toContain("A: secret/db#nope: no field 'nope' in this secret");
     expect(error.message).toContain('B: secret/none#x: no secret at this path');
+  });
+});
+
+describe('values an environment cannot hold', () => {
+  const nul = 'nul\u0000value-7e1f0d-DISTINCT';
+  const withNul = {
+    'secret/bad': { data: { token: nul, ok: 'fine' } },
+    'secret/fields': { data: { GOOD: 'g', BROKEN: nul } },
+  };
+
+  it('are problems naming the variable and reference, never the value, wherever they come from', async () => {
+    const { manifest, source } = setup(
+      [
+        'dotenv: [.env]',
+        'env:',
+        '  TOKEN: secret/bad#token',
+        '  URL: { template: "x{{ secret/bad#ok }}{{ secret/bad#token }}" }',
+        '  DEF: { ref: secret/none#x, default: "a\\0b" }',
+        '  OK: secret/bad#ok',
+        'expand: [{ path: secret/fields, prefix: F_ }]',
+        '',
+      ].join('\n'),
+      withNul,
+      { '.env': `FROM_FILE="a${nul}"\nPLAIN=1\n` },
+    );
+    const error = (await resolveManifest(manifest, source, { env: {} }).catch((caught: unknown) => caught)) as SecretrunError;
+    expect(error.code).toBe('reference_unresolved');
+    const reason = 'value contains a NUL byte, which an environment cannot hold';
+    expect(error.details).toEqual([
+      `TOKEN: secret/bad#token: ${reason} (secretrun.yaml:3:3)`,
+      `URL: secret/bad#ok, secret/bad#token: ${reason} (secretrun.yaml:4:3)`,
+      `DEF: secret/none#x: default ${reason} (secretrun.yaml:5:3)`,
+      `F_BROKEN: secret/fields#BROKEN: ${reason} (secretrun.yaml:7:10)`,
+      `FROM_FILE: dotenv: ${reason} (${join(manifest.dir, '.env')})`,
+    ]);
+    expect(error.message).not.toContain('DISTINCT');
+    expect(error.message).not.toContain('\u0000');
+    const report = await checkManifest(manifest, source, { env: {} });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(error.details);
+    expect(renderCheckReport(report)).not.toContain('DISTINCT');
+  });
+
+  it('are not masked or set, so a bad value never reaches a command', async () => {
+    const { manifest, source } = setup('env:\n  TOKEN: secret/bad#token\n  OK: secret/bad#ok\n', withNul);
+    const resolved = await tryResolveManifest(manifest, source, { env: {} });
+    expect(resolved.values).toEqual({ OK: 'fine' });
+    expect(resolved.secretValues).toEqual(['fine']);
+  });
+});
+
+describe('variable names from users', () => {
+  it('keep __proto__ and constructor as ordinary names, from every layer', async () => {
+    const { manifest, source } = setup(
+      'dotenv: [.env]\nenv:\n  constructor: secret/db#password\nexpand: [{ path: secret/odd, prefix: __proto }]\n',
+      { ...secrets, 'secret/odd': { data: { __: 'from-expand', toString: 'ts' } } },
+      { '.env': 'hasOwnProperty=h\n' },
+    );
+    const resolved = await resolveManifest(manifest, source, { env: { valueOf: 'inherited', __proto__: 'inh' } as Record<string, string> });
+    expect(Object.keys(resolved.env).sort()).toEqual(['__protoTOSTRING', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'].sort());
+    expect(resolved.env['__proto__']).toBe('from-expand');
+    expect(resolved.env['constructor']).toBe('p4ssw0rd');
+    expect(resolved.env['hasOwnProperty']).toBe('h');
+    expect(resolved.env['valueOf']).toBe('inherited');
+  });
+
+  it('keep a manifest variable named __proto__ (it passed check and was dropped)', async () => {
+    const { manifest, source } = setup('env:\n  __proto__: secret/db#user\n', secrets);
+    const report = await checkManifest(manifest, source, { env: {} });
+    expect(report.variables.map((variable) => variable.name)).toEqual(['__proto__']);
+    const resolved = await resolveManifest(manifest, source, { env: {} });
+    expect(Object.keys(resolved.env)).toEqual(['__proto__']);
+    expect(Object.keys(resolved.values)).toEqual(['__proto__']);
+  });
+
+  it('report a dotenv line setting __proto__, which the dotenv parser drops', async () => {
+    const { manifest, source } = setup('dotenv: [.env]\nenv:\n  A: secret/db#user\n', secrets, { '.env': 'export __proto__=x\nB=1\n' });
+    await expect(resolveManifest(manifest, source, { env: {} })).rejects.toMatchObject({
+      code: 'reference_unresolved',
+      details: [`__proto__: dotenv: the dotenv parser cannot read this name; rename the variable (${join(manifest.dir, '.env')})`],
+    });
   });
 });
 
