@@ -10,6 +10,7 @@ import { tryParseReference, tryParseSecretPath } from './reference.js';
 import { parseTemplate } from './template.js';
 import { buildSchemaProblems, formatProblem, sortProblems } from './schema-problems.js';
 import type { ManifestProblem } from './schema-problems.js';
+import { checkAliases, maxAliasValues } from './yaml-aliases.js';
 import { formatDataPath, locateKey, locateNode, nodePosition } from './yaml-location.js';
 
 // Where a manifest's text came from: `file` names it in messages, `dir` anchors relative paths.
@@ -76,6 +77,20 @@ function findDuplicateKeys(doc: Document, lineCounter: LineCounter): ManifestPro
     },
   });
   return problems;
+}
+
+// The document as plain data, or undefined with problems: aliases that multiply or name no
+// anchor, and anything else converting fails on (yaml's own alias limit, nesting deeper than
+// the stack). A hostile manifest is a bad manifest (exit 6), not an internal error.
+function convert(doc: Document, lineCounter: LineCounter, problems: ManifestProblem[]): unknown {
+  try {
+    const aliasProblems = checkAliases(doc, lineCounter);
+    problems.push(...aliasProblems);
+    return aliasProblems.length > 0 ? undefined : (doc.toJS({ maxAliasCount: maxAliasValues }) ?? {});
+  } catch (error) {
+    problems.push({ position: { line: 1, col: 1 }, path: '', problem: `invalid YAML: ${(error as Error).message}` });
+    return undefined;
+  }
 }
 
 function syntaxProblems(doc: Document): ManifestProblem[] {
@@ -155,9 +170,9 @@ export function parseManifest(text: string, origin: ManifestOrigin): Manifest {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   const problems = syntaxProblems(doc);
-  if (problems.length === 0) {
+  const data = problems.length === 0 ? convert(doc, lineCounter, problems) : undefined;
+  if (data !== undefined) {
     problems.push(...findDuplicateKeys(doc, lineCounter));
-    const data: unknown = doc.toJS({ maxAliasCount: 1000 }) ?? {};
     if (!validate(data)) problems.push(...buildSchemaProblems(validate.errors ?? [], doc, lineCounter));
     // Templates are checked even when the schema failed, so one run lists every problem.
     const raw = data as RawManifest;

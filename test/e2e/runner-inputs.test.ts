@@ -41,3 +41,23 @@ describe('a variable named __proto__', () => {
     expect(Object.entries(json)).toEqual([['__proto__', 'proto-user'], ['constructor', 'ctor']]);
   });
 });
+
+describe('a hostile manifest', () => {
+  it('is a bad manifest (exit 6, file:line), not an internal error: alias bombs, dangling aliases', async () => {
+    const sandbox = createSandbox();
+    let bomb = 'x0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n';
+    for (let level = 1; level <= 9; level++) bomb += `x${level}: &a${level} [${Array(9).fill(`*a${level - 1}`).join(', ')}]\n`;
+    writeFileSync(join(sandbox.dir, 'bomb.yaml'), `${bomb}env: {}\n`);
+    writeFileSync(join(sandbox.dir, 'dangling.yaml'), 'env:\n  A: *nowhere\n');
+    const cases = [
+      [['check', '--manifest', 'bomb.yaml'], 'bomb.yaml:5:10: invalid YAML: aliases expand the manifest past 10000 values (at *a3); write the values out'],
+      [['run', '--manifest', 'bomb.yaml', '--', 'true'], 'bomb.yaml:5:10: invalid YAML: aliases expand the manifest past 10000 values'],
+      [['check', '--manifest', 'dangling.yaml'], 'dangling.yaml:2:6: invalid YAML: alias *nowhere has no anchor &nowhere before it'],
+    ] as const;
+    for (const [args, message] of cases) {
+      const result = await sandbox.run(args);
+      expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(6);
+      expect(result.stderr).toContain(message);
+    }
+  });
+});

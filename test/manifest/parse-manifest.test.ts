@@ -12,6 +12,9 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 const manifests = fileURLToPath(new URL('../fixtures/runner/manifests/', import.meta.url));
 
 const expected: Record<string, string> = {
+  'alias-bomb': 'alias-bomb.yaml:6:10: invalid YAML: aliases expand the manifest past 10000 values (at *d); write the values out',
+  'alias-cycle': 'alias-cycle.yaml:2:10: invalid YAML: alias *loop is inside the value it names',
+  'alias-unresolved': 'alias-unresolved.yaml:2:6: invalid YAML: alias *nowhere has no anchor &nowhere before it',
   'bad-auth': "bad-auth.yaml:3:19: source.auth.method: invalid value 'ldap' (allowed: token, approle)",
   'bad-credential': "bad-credential.yaml:1:20: keep_credentials[0]: invalid value 'AWS_SECRET' (allowed: SECRETRUN_KEY, SECRETRUN_KEY_FILE, SECRETRUN_PASSPHRASE, VAULT_TOKEN)",
   'bad-duration': "bad-duration.yaml:1:15: kill_timeout: invalid value '5 seconds' (expected a duration such as 100ms, 5s, 1m30s or 0)",
@@ -49,6 +52,19 @@ function errorOf(name: string): string {
 }
 
 describe('parseManifest', () => {
+  it('accepts aliases that share a value', () => {
+    const manifest = parseManifest(readFileSync(join(manifests, 'valid-aliases.yaml'), 'utf8'), { file: 'valid-aliases.yaml', dir: '/w' });
+    expect(manifest.inherit).toEqual({ allow: ['HOME', 'LANG', 'LC_*'], deny: ['HOME', 'LANG', 'LC_*'] });
+    expect(manifest.variables.map((variable) => variable.name)).toEqual(['DB_PASSWORD', 'DB_PASSWORD_COPY']);
+  });
+
+  it('counts what aliases expand to as YAML resolves them, even when anchors are redefined', () => {
+    // Each level is counted with the anchors as they were when it was written, not as redefined later.
+    let text = 'x0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n';
+    for (let level = 1; level <= 12; level++) text += `x${level}: &a${level} [${Array(9).fill(`*a${level - 1}`).join(', ')}]\nr${level}: &a${level - 1} 0\n`;
+    expect(() => parseManifest(text, { file: 'm.yaml', dir: '/w' })).toThrow(/^m\.yaml:\d+:\d+: invalid YAML: aliases expand the manifest past 10000 values/);
+  });
+
   it('has an expected message for every invalid fixture', () => {
     const fixtures = readdirSync(manifests).map((file) => file.replace(/\.yaml$/, '')).filter((name) => !name.startsWith('valid'));
     expect(fixtures.sort()).toEqual(Object.keys(expected).sort());
