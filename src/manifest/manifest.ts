@@ -17,6 +17,10 @@ export type SignalName =
 export const runnerCredentials = ['SECRETRUN_KEY', 'SECRETRUN_KEY_FILE', 'SECRETRUN_PASSPHRASE', 'VAULT_TOKEN'] as const;
 export type RunnerCredential = (typeof runnerCredentials)[number];
 
+// Secrets of other secretrun commands that no command started by the runner needs, removed
+// always: the passphrase `operator rekey` reads for the new root key.
+export const foreignCredentials = ['SECRETRUN_NEW_PASSPHRASE'] as const;
+
 // One variable set from secrets. `where` locates its definition for messages (`secretrun.yaml:7:3`).
 export type VariableSpec =
   | {
@@ -41,6 +45,8 @@ export interface Expansion {
   readonly version: number | undefined;
   readonly prefix: string;
   readonly optional: boolean;
+  /** Name patterns this expansion may set although they are guarded (PATH, LD_*, ...). */
+  readonly allow: readonly string[];
   readonly where: string;
 }
 

@@ -22,7 +22,7 @@ export interface ManifestOrigin {
 // The YAML shape after schema validation (snake_case, as written).
 interface RawManifest {
   env?: Record<string, string | { ref?: string; optional?: boolean; default?: string; template?: string }>;
-  expand?: { path: string; prefix?: string; optional?: boolean }[];
+  expand?: { path: string; prefix?: string; optional?: boolean; allow?: string[] }[];
   dotenv?: string[];
   pristine?: boolean;
   inherit?: { allow?: string[]; deny?: string[] };
@@ -139,6 +139,7 @@ function buildExpansions(raw: RawManifest, doc: Document, lineCounter: LineCount
       version: parsed.version,
       prefix: entry.prefix ?? '',
       optional: entry.optional === true,
+      allow: entry.allow ?? [],
       where: `${file}:${position.line}:${position.col}`,
     };
   });

@@ -1,4 +1,4 @@
-import { runnerCredentials } from '../manifest/manifest.js';
+import { foreignCredentials, runnerCredentials } from '../manifest/manifest.js';
 import type { RunnerCredential } from '../manifest/manifest.js';
 import { matchesAnyGlob } from './name-glob.js';
 import { createEnvRecord } from './env-record.js';
@@ -24,8 +24,8 @@ export interface EnvLayers {
 }
 
 // Builds the child's environment: inherited (filtered) → dotenv → secrets. The runner's
-// credentials are removed from the lower layers unless kept; a secret the manifest maps to
-// such a name is set on purpose and stays. Pure.
+// credentials are removed from the lower layers unless kept (other commands' always); a secret
+// the manifest maps to such a name is set on purpose and stays. Pure.
 export function buildEnvironment(layers: EnvLayers): Record<string, string> {
   const env = createEnvRecord();
   if (!layers.pristine) {
@@ -40,6 +40,7 @@ export function buildEnvironment(layers: EnvLayers): Record<string, string> {
   for (const credential of runnerCredentials) {
     if (!layers.keepCredentials.includes(credential)) delete env[credential];
   }
+  for (const credential of foreignCredentials) delete env[credential];
   for (const name of layers.sourceCredentials ?? []) {
     if (!(runnerCredentials as readonly string[]).includes(name) || !layers.keepCredentials.includes(name as RunnerCredential)) delete env[name];
   }

@@ -8,6 +8,7 @@ import { renderTemplate } from '../manifest/template.js';
 import { nearestNames } from '../suggest.js';
 import { isValidEnvName, normalizeEnvName } from './env-name.js';
 import { checkEnvValue, createEnvRecord } from './env-record.js';
+import { isGuardedName } from './expand-guard.js';
 
 // Where one resolved variable's value came from (never the value itself).
 export interface VariableOrigin {
@@ -150,6 +151,8 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
         problems.push({ name, ref, kind: 'conflict', reason: 'field does not make a valid variable name; set a prefix', where: expansion.where });
       } else if (first !== undefined) {
         problems.push({ name, ref, kind: 'conflict', reason: `variable defined twice (also at ${first})`, where: expansion.where });
+      } else if (isGuardedName(name, expansion.allow)) {
+        problems.push({ name, ref, kind: 'conflict', reason: `expand does not set ${name}, which changes what programs load or run; add it to this expansion's allow to set it`, where: expansion.where });
       } else {
         const value = fieldToString(raw);
         const invalid = checkEnvValue(value);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,5 +60,41 @@ describe('a hostile manifest', () => {
       expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(6);
       expect(result.stderr).toContain(message);
     }
+  });
+});
+
+describe('what a command is given', () => {
+  it('never the new passphrase of operator rekey, and no loader or interpreter setting from a secret\'s field names', async () => {
+    const sandbox = createSandbox();
+    expectExit(await sandbox.run(['kv', 'put', 'secret/config', 'ld_preload=/tmp/evil-3d8a.so', 'node_options=--require /tmp/evil-3d8a.js', 'port=8080']), 0);
+    writeFileSync(join(sandbox.dir, 'secretrun.yaml'), 'mask: false\nexpand: [{ path: secret/config }]\n');
+    const refused = await sandbox.run(['run', '--once', '--', 'true']);
+    expect(refused.exitCode).toBe(7);
+    expect(refused.stderr).toContain("LD_PRELOAD: secret/config#ld_preload: expand does not set LD_PRELOAD, which changes what programs load or run; add it to this expansion's allow to set it (secretrun.yaml:2:10)");
+    expect(refused.stderr).toContain('NODE_OPTIONS: secret/config#node_options: expand does not set NODE_OPTIONS');
+    expectNoSecrets(refused.stderr, ['/tmp/evil-3d8a'], 'stderr');
+    expect((await sandbox.run(['check'])).exitCode).toBe(7);
+
+    writeFileSync(join(sandbox.dir, 'secretrun.yaml'), 'mask: false\nexpand: [{ path: secret/config, prefix: APP_ }]\n');
+    const run = expectExit(
+      await sandbox.run(['run', '--once', '--', 'sh', '-c', 'env | grep -E "^(APP_|SECRETRUN_|LD_|NODE_)" | sort'], { env: { SECRETRUN_NEW_PASSPHRASE: 'new-pass-51c0', SECRETRUN_PASSPHRASE: 'old-pass-51c0' } }),
+      0,
+    );
+    expect(run.stdout).toBe('APP_LD_PRELOAD=/tmp/evil-3d8a.so\nAPP_NODE_OPTIONS=--require /tmp/evil-3d8a.js\nAPP_PORT=8080\n');
+  });
+
+  it('as dotenv, refuses a value no quoting carries safely, in one line naming the variable', async () => {
+    const sandbox = createSandbox();
+    expectExit(await sandbox.run(['kv', 'put', 'secret/q', `mixed=it's $(touch pwned-6e1b)`, 'plain=$(touch pwned-6e1b)']), 0);
+    writeFileSync(join(sandbox.dir, 'secretrun.yaml'), 'env:\n  MIXED: secret/q#mixed\n  PLAIN: secret/q#plain\n');
+    const refused = await sandbox.run(['env']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr.split('\n')[0]).toBe('cannot write MIXED as dotenv: its value has a \' and one of $ ` \\ " (no dotenv quoting keeps that both exact and inert when sourced by sh)');
+    expectNoSecrets(refused.stdout + refused.stderr, ['pwned-6e1b'], 'output');
+    writeFileSync(join(sandbox.dir, 'secretrun.yaml'), 'env:\n  PLAIN: secret/q#plain\n');
+    const dotenv = expectExit(await sandbox.run(['env']), 0);
+    writeFileSync(join(sandbox.dir, '.env'), dotenv.stdout);
+    expect(execFileSync('/bin/sh', ['-c', '. ./.env; printf %s "$PLAIN"'], { cwd: sandbox.dir, encoding: 'utf8' })).toBe('$(touch pwned-6e1b)');
+    expect(existsSync(join(sandbox.dir, 'pwned-6e1b'))).toBe(false);
   });
 });

@@ -114,8 +114,8 @@ describe('parseManifest', () => {
       },
     ]);
     expect(manifest.expand).toEqual([
-      { path: 'secret/myapp/config', version: undefined, prefix: 'APP_', optional: false, where: 'valid-full.yaml:9:5' },
-      { path: 'secret/shared', version: 2, prefix: '', optional: true, where: 'valid-full.yaml:10:5' },
+      { path: 'secret/myapp/config', version: undefined, prefix: 'APP_', optional: false, allow: [], where: 'valid-full.yaml:9:5' },
+      { path: 'secret/shared', version: 2, prefix: '', optional: true, allow: ['PATH', 'LD_*'], where: 'valid-full.yaml:10:5' },
     ]);
     const { variables: _variables, expand: _expand, ...rest } = manifest;
     expect(rest).toEqual({

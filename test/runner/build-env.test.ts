@@ -27,6 +27,13 @@ describe('buildEnvironment', () => {
     expect(buildEnvironment({ ...base, inherited: {}, dotenv: { VAULT_TOKEN: 'd' }, secrets: { SECRETRUN_KEY: 's' } })).toEqual({ SECRETRUN_KEY: 's' });
   });
 
+  it('always strips the passphrase of operator rekey, which no command needs', () => {
+    const inherited = { SECRETRUN_NEW_PASSPHRASE: 'new', OK: '1' };
+    expect(buildEnvironment({ ...base, inherited })).toEqual({ OK: '1' });
+    expect(buildEnvironment({ ...base, inherited: {}, dotenv: { SECRETRUN_NEW_PASSPHRASE: 'new' } })).toEqual({});
+    expect(buildEnvironment({ ...base, inherited, keepCredentials: ['SECRETRUN_PASSPHRASE', 'SECRETRUN_KEY', 'VAULT_TOKEN', 'SECRETRUN_KEY_FILE'] })).toEqual({ OK: '1' });
+  });
+
   it("strips the remote source's own credentials (token_env, secret_id_env) as well", () => {
     const inherited = { CI_TOKEN: 't', CI_SECRET_ID: 's', CI_ROLE_ID: 'r', OK: '1' };
     expect(buildEnvironment({ ...base, inherited, sourceCredentials: ['CI_TOKEN', 'CI_SECRET_ID'] })).toEqual({ CI_ROLE_ID: 'r', OK: '1' });

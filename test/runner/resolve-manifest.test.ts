@@ -160,6 +160,35 @@ describe('variable names from users', () => {
   });
 });
 
+describe('expand', () => {
+  const config = { 'secret/config': { data: { PATH: '/tmp/evil', ld_preload: '/tmp/evil.so', 'node-options': '--require /tmp/evil.js', git_ssh_command: 'x', port: '80' } } };
+
+  it('does not let a secret field set a name that changes what programs load or run', async () => {
+    const { manifest, source } = setup('expand: [{ path: secret/config }]\n', config);
+    const report = await checkManifest(manifest, source, { env: {} });
+    const reason = (name: string): string => `expand does not set ${name}, which changes what programs load or run; add it to this expansion's allow to set it`;
+    expect(report.problems).toEqual([
+      `PATH: secret/config#PATH: ${reason('PATH')} (secretrun.yaml:1:10)`,
+      `LD_PRELOAD: secret/config#ld_preload: ${reason('LD_PRELOAD')} (secretrun.yaml:1:10)`,
+      `NODE_OPTIONS: secret/config#node-options: ${reason('NODE_OPTIONS')} (secretrun.yaml:1:10)`,
+      `GIT_SSH_COMMAND: secret/config#git_ssh_command: ${reason('GIT_SSH_COMMAND')} (secretrun.yaml:1:10)`,
+    ]);
+    await expect(resolveManifest(manifest, source, { env: {} })).rejects.toMatchObject({ code: 'reference_unresolved' });
+  });
+
+  it('sets guarded names listed in the expansion\'s allow, and any name behind a prefix', async () => {
+    const allowed = setup('expand: [{ path: secret/config, allow: [PATH, "LD_*", NODE_OPTIONS, "GIT_*"] }]\n', config);
+    const resolved = await resolveManifest(allowed.manifest, allowed.source, { env: { PATH: '/usr/bin' } });
+    expect(resolved.env['PATH']).toBe('/tmp/evil');
+    expect(resolved.env['LD_PRELOAD']).toBe('/tmp/evil.so');
+    const prefixed = setup('expand: [{ path: secret/config, prefix: APP_ }]\n', config);
+    expect(Object.keys((await resolveManifest(prefixed.manifest, prefixed.source, { env: {} })).values).sort()).toEqual(['APP_GIT_SSH_COMMAND', 'APP_LD_PRELOAD', 'APP_NODE_OPTIONS', 'APP_PATH', 'APP_PORT']);
+    // env: entries are the manifest author's own choice.
+    const explicit = setup('env:\n  PATH: secret/config#PATH\n', config);
+    expect((await resolveManifest(explicit.manifest, explicit.source, { env: {} })).env['PATH']).toBe('/tmp/evil');
+  });
+});
+
 describe('checkManifest', () => {
   it('reports names and sources, never values, and every problem', async () => {
     const { manifest, source } = setup(

@@ -3,17 +3,17 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default}`, or an object `{template}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `sh -c` (the arguments joined by spaces) instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default}`, or an object `{template}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional.","type":"string"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default}`, or an object `{template}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `sh -c` (the arguments joined by spaces) instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default}`, or an object `{template}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional.","type":"string"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
 const schema32 = {"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema40 = {"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"};
-const schema48 = {"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}};
-const schema49 = {"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]};
-const schema47 = {"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"};
+const schema49 = {"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}};
+const schema50 = {"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]};
+const schema48 = {"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"};
 const func1 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern9 = new RegExp("^.+$", "u");
-const pattern10 = new RegExp("^[A-Za-z0-9_*]+$", "u");
-const pattern16 = new RegExp("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$", "u");
+const pattern10 = new RegExp("^.+$", "u");
+const pattern9 = new RegExp("^[A-Za-z0-9_*]+$", "u");
+const pattern17 = new RegExp("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$", "u");
 const schema33 = {"description":"A reference string `path#field[@version]`, an object `{ref, optional, default}`, or an object `{template}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}};
 const schema34 = {"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"};
 const schema35 = {"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"}}};
@@ -336,7 +336,7 @@ return errors === 0;
 }
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema38 = {"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"}}};
+const schema38 = {"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}};
 const schema39 = {"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"};
 const pattern7 = new RegExp("^[^#@\\s]+(@[1-9][0-9]*)?$", "u");
 const pattern8 = new RegExp("^[A-Za-z0-9_]*$", "u");
@@ -363,7 +363,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((key0 === "path") || (key0 === "prefix")) || (key0 === "optional"))){
+if(!((((key0 === "path") || (key0 === "prefix")) || (key0 === "optional")) || (key0 === "allow"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -437,9 +437,15 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+if(data.allow !== undefined){
+let data3 = data.allow;
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 === "string"){
+if(!pattern9.test(data4)){
+const err7 = {instancePath:instancePath+"/allow/" + i0,schemaPath:"#/$defs/namePattern/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_*]+$"},message:"must match pattern \""+"^[A-Za-z0-9_*]+$"+"\"",schema:"^[A-Za-z0-9_*]+$",parentSchema:schema40,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -448,14 +454,49 @@ vErrors.push(err7);
 }
 errors++;
 }
+}
+else {
+const err8 = {instancePath:instancePath+"/allow/" + i0,schemaPath:"#/$defs/namePattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/allow",schemaPath:"#/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.allow.type,parentSchema:schema38.properties.allow,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
 validate25.errors = vErrors;
 return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema42 = {"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}};
-const pattern12 = new RegExp("^https?://[^\\s]+$", "u");
-const schema44 = {"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}};
+const schema43 = {"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}};
+const pattern13 = new RegExp("^https?://[^\\s]+$", "u");
+const schema45 = {"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -469,7 +510,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.method === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema44.required,parentSchema:schema44,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "method"},message:"must have required property '"+"method"+"'",schema:schema45.required,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -480,7 +521,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "method") || (key0 === "role_id_env")) || (key0 === "secret_id_env")) || (key0 === "mount"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -493,7 +534,7 @@ errors++;
 if(data.method !== undefined){
 let data0 = data.method;
 if(!((data0 === "token") || (data0 === "approle"))){
-const err2 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema44.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.method.enum,parentSchema:schema44.properties.method,data:data0};
+const err2 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema45.properties.method.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.method.enum,parentSchema:schema45.properties.method,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -556,7 +597,7 @@ errors++;
 if(data.mount !== undefined){
 let data3 = data.mount;
 if(typeof data3 !== "string"){
-const err7 = {instancePath:instancePath+"/mount",schemaPath:"#/properties/mount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.mount.type,parentSchema:schema44.properties.mount,data:data3};
+const err7 = {instancePath:instancePath+"/mount",schemaPath:"#/properties/mount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.mount.type,parentSchema:schema45.properties.mount,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -568,7 +609,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -595,7 +636,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.address === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema42.required,parentSchema:schema42,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema43.required,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -606,7 +647,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "address") || (key0 === "token_env")) || (key0 === "auth")) || (key0 === "poll_interval"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -619,8 +660,8 @@ errors++;
 if(data.address !== undefined){
 let data0 = data.address;
 if(typeof data0 === "string"){
-if(!pattern12.test(data0)){
-const err2 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema42.properties.address,data:data0};
+if(!pattern13.test(data0)){
+const err2 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema43.properties.address,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -631,7 +672,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.address.type,parentSchema:schema42.properties.address,data:data0};
+const err3 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.address.type,parentSchema:schema43.properties.address,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -675,8 +716,8 @@ errors = vErrors.length;
 if(data.poll_interval !== undefined){
 let data3 = data.poll_interval;
 if(typeof data3 === "string"){
-if(!pattern16.test(data3)){
-const err6 = {instancePath:instancePath+"/poll_interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema47,data:data3};
+if(!pattern17.test(data3)){
+const err6 = {instancePath:instancePath+"/poll_interval",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -687,7 +728,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/poll_interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data3};
+const err7 = {instancePath:instancePath+"/poll_interval",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -699,7 +740,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -824,7 +865,7 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(typeof data5 === "string"){
-if(!pattern9.test(data5)){
+if(!pattern10.test(data5)){
 const err6 = {instancePath:instancePath+"/dotenv/" + i1,schemaPath:"#/properties/dotenv/items/pattern",keyword:"pattern",params:{pattern: "^.+$"},message:"must match pattern \""+"^.+$"+"\"",schema:"^.+$",parentSchema:schema31.properties.dotenv.items,data:data5};
 if(vErrors === null){
 vErrors = [err6];
@@ -893,7 +934,7 @@ const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
 let data9 = data8[i2];
 if(typeof data9 === "string"){
-if(!pattern10.test(data9)){
+if(!pattern9.test(data9)){
 const err11 = {instancePath:instancePath+"/inherit/allow/" + i2,schemaPath:"#/$defs/namePattern/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_*]+$"},message:"must match pattern \""+"^[A-Za-z0-9_*]+$"+"\"",schema:"^[A-Za-z0-9_*]+$",parentSchema:schema40,data:data9};
 if(vErrors === null){
 vErrors = [err11];
@@ -934,7 +975,7 @@ const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
 let data11 = data10[i3];
 if(typeof data11 === "string"){
-if(!pattern10.test(data11)){
+if(!pattern9.test(data11)){
 const err14 = {instancePath:instancePath+"/inherit/deny/" + i3,schemaPath:"#/$defs/namePattern/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_*]+$"},message:"must match pattern \""+"^[A-Za-z0-9_*]+$"+"\"",schema:"^[A-Za-z0-9_*]+$",parentSchema:schema40,data:data11};
 if(vErrors === null){
 vErrors = [err14];
@@ -1037,7 +1078,7 @@ const _errs36 = errors;
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 for(const key4 in data12){
 if(!(key4 === "store")){
-const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/storeSource/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data:data12};
+const err20 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/storeSource/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data:data12};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1050,7 +1091,7 @@ errors++;
 if(data12.store !== undefined){
 let data13 = data12.store;
 if(typeof data13 !== "string"){
-const err21 = {instancePath:instancePath+"/source/store",schemaPath:"#/$defs/storeSource/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.store.type,parentSchema:schema48.properties.store,data:data13};
+const err21 = {instancePath:instancePath+"/source/store",schemaPath:"#/$defs/storeSource/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.store.type,parentSchema:schema49.properties.store,data:data13};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1062,7 +1103,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/storeSource/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data:data12};
+const err22 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/storeSource/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data:data12};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1107,7 +1148,7 @@ errors++;
 if(data.reload_signal !== undefined){
 let data15 = data.reload_signal;
 if(typeof data15 !== "string"){
-const err25 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data15};
+const err25 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data15};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1117,7 +1158,7 @@ vErrors.push(err25);
 errors++;
 }
 if(!((((((((((data15 === "SIGHUP") || (data15 === "SIGINT")) || (data15 === "SIGQUIT")) || (data15 === "SIGTERM")) || (data15 === "SIGUSR1")) || (data15 === "SIGUSR2")) || (data15 === "SIGWINCH")) || (data15 === "SIGCONT")) || (data15 === "SIGALRM")) || (data15 === "SIGKILL"))){
-const err26 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema49.enum},message:"must be equal to one of the allowed values",schema:schema49.enum,parentSchema:schema49,data:data15};
+const err26 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema50.enum},message:"must be equal to one of the allowed values",schema:schema50.enum,parentSchema:schema50,data:data15};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1130,7 +1171,7 @@ errors++;
 if(data.stop_signal !== undefined){
 let data16 = data.stop_signal;
 if(typeof data16 !== "string"){
-const err27 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data16};
+const err27 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1140,7 +1181,7 @@ vErrors.push(err27);
 errors++;
 }
 if(!((((((((((data16 === "SIGHUP") || (data16 === "SIGINT")) || (data16 === "SIGQUIT")) || (data16 === "SIGTERM")) || (data16 === "SIGUSR1")) || (data16 === "SIGUSR2")) || (data16 === "SIGWINCH")) || (data16 === "SIGCONT")) || (data16 === "SIGALRM")) || (data16 === "SIGKILL"))){
-const err28 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema49.enum},message:"must be equal to one of the allowed values",schema:schema49.enum,parentSchema:schema49,data:data16};
+const err28 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema50.enum},message:"must be equal to one of the allowed values",schema:schema50.enum,parentSchema:schema50,data:data16};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1153,8 +1194,8 @@ errors++;
 if(data.kill_timeout !== undefined){
 let data17 = data.kill_timeout;
 if(typeof data17 === "string"){
-if(!pattern16.test(data17)){
-const err29 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema47,data:data17};
+if(!pattern17.test(data17)){
+const err29 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data17};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1165,7 +1206,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data17};
+const err30 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data17};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1178,8 +1219,8 @@ errors++;
 if(data.debounce !== undefined){
 let data18 = data.debounce;
 if(typeof data18 === "string"){
-if(!pattern16.test(data18)){
-const err31 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema47,data:data18};
+if(!pattern17.test(data18)){
+const err31 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1190,7 +1231,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data18};
+const err32 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data18};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1203,8 +1244,8 @@ errors++;
 if(data.splay !== undefined){
 let data19 = data.splay;
 if(typeof data19 === "string"){
-if(!pattern16.test(data19)){
-const err33 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema47,data:data19};
+if(!pattern17.test(data19)){
+const err33 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data19};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1215,7 +1256,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data19};
+const err34 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data19};
 if(vErrors === null){
 vErrors = [err34];
 }
