@@ -45,7 +45,8 @@ export function formatMultiError(messages: readonly string[]): string {
 // (booleans as 1/0). `dropNulls` is for PATCH, where null means "remove this key".
 export function parseCustomMetadata(raw: unknown, { dropNulls = false } = {}): CustomMetadata {
   const map = decodeMap(raw, 'custom_metadata');
-  const result: CustomMetadata = {};
+  // Keys are the client's: without a prototype, `__proto__` is kept like any other key.
+  const result = Object.create(null) as CustomMetadata;
   for (const [key, value] of Object.entries(map)) {
     if (value === null && dropNulls) continue;
     if (value === null) result[key] = '';

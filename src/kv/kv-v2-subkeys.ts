@@ -28,7 +28,8 @@ const maxDepth = 100;
 export function buildSubkeys(data: JsonObject, depth: number): Subkeys {
   const limit = depth > 0 ? depth : maxDepth;
   const walk = (object: JsonObject, level: number): Subkeys => {
-    const result: Subkeys = {};
+    // Keys are the secret's: without a prototype, `__proto__` is kept like any other key.
+    const result = Object.create(null) as Subkeys;
     for (const [name, value] of Object.entries(object)) {
       const nested: JsonValue = value;
       result[name] =

@@ -8,7 +8,8 @@ export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue)
   const result: { [key: string]: JsonValue } = isJsonObject(target) ? structuredClone(target) : {};
   for (const [name, value] of Object.entries(patch)) {
     if (value === null) delete result[name];
-    else result[name] = applyMergePatch(result[name], value);
+    // Defined, not assigned: assigning `__proto__` would set the prototype instead of a member.
+    else Object.defineProperty(result, name, { value: applyMergePatch(Object.hasOwn(result, name) ? result[name] : undefined, value), enumerable: true, writable: true, configurable: true });
   }
   return result;
 }

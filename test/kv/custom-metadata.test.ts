@@ -12,6 +12,12 @@ describe('parseCustomMetadata', () => {
     expect(parseCustomMetadata({ a: 'x', n: 3, t: true, f: false })).toEqual({ a: 'x', n: '3', t: '1', f: '0' });
   });
 
+  it('keeps a key named __proto__ (it was dropped)', () => {
+    const parsed = parseCustomMetadata(JSON.parse('{"__proto__": "x", "constructor": "y"}'));
+    expect(Object.entries(parsed)).toEqual([['__proto__', 'x'], ['constructor', 'y']]);
+    expect(JSON.stringify(parsed)).toBe('{"__proto__":"x","constructor":"y"}');
+  });
+
   it('drops nulls only for patch', () => {
     expect(parseCustomMetadata({ a: null, b: 'x' }, { dropNulls: true })).toEqual({ b: 'x' });
     expect(parseCustomMetadata({ a: null })).toEqual({ a: '' });

@@ -10,6 +10,10 @@ describe('buildSubkeys', () => {
     expect(buildSubkeys(secret, 0)).toEqual({ foo: null, bar: { baz: null, deep: { deeper: { deepest: null } } }, empty: null, list: null });
   });
 
+  it('keeps a key named __proto__ (it was dropped)', () => {
+    expect(JSON.stringify(buildSubkeys(JSON.parse('{"__proto__": {"a": 1}, "b": 2}'), 0))).toBe('{"__proto__":{"a":null},"b":null}');
+  });
+
   it.each([
     [1, { foo: null, bar: null, empty: null, list: null }],
     [2, { foo: null, bar: { baz: null, deep: null }, empty: null, list: null }],

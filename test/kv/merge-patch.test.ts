@@ -23,6 +23,13 @@ describe('applyMergePatch (RFC 7396)', () => {
     expect(applyMergePatch(target, patch)).toEqual(expected);
   });
 
+  it('patches a member named __proto__ as a member, never the prototype (it was lost)', () => {
+    const patched = applyMergePatch({ a: 1 }, JSON.parse('{"__proto__": {"polluted": true}, "b": 2}') as JsonValue) as Record<string, unknown>;
+    expect(JSON.stringify(patched)).toBe('{"a":1,"__proto__":{"polluted":true},"b":2}');
+    expect(Object.getPrototypeOf(patched)).toBe(Object.prototype);
+    expect(JSON.stringify(applyMergePatch(patched as JsonValue, JSON.parse('{"__proto__": {"x": 1}}') as JsonValue))).toBe('{"a":1,"__proto__":{"polluted":true,"x":1},"b":2}');
+  });
+
   it('does not modify its inputs', () => {
     const target = { a: { b: 1 } };
     const patch = { a: { c: 2 } };
