@@ -1,7 +1,7 @@
 // An index of the values by 4-byte grams, for finding occurrences without reading every byte.
 // Every value is at least `shortest` bytes long, so an occurrence starting at p covers
-// p .. p+shortest-1, and exactly one position in every `stride` = shortest - 3 is sampled: the
-// sample inside p .. p+stride-1 reads a gram lying within the value's first `shortest` bytes.
+// p .. p+shortest-1, and exactly one position in every `stride` (at most shortest - 3) is
+// sampled: the sample inside p .. p+stride-1 reads a gram lying within the value's first bytes.
 // Those grams are kept twice: in a hashed bit set, which nearly all ordinary output misses, and
 // in an exact table listing each gram's (value, offset) pairs, the candidates to compare.
 
@@ -35,6 +35,9 @@ export const gramLength = 4;
 // (bench/runner.mjs), so there is no index.
 const minStride = 4;
 
+// Longer strides save little more reading, and each value indexes one gram per position of a stride.
+const maxStride = 32;
+
 // Multiplicative hashing (Knuth): the high bits of gram × 2^32/φ.
 const golden = 0x9e3779b1;
 
@@ -52,7 +55,7 @@ export function gramHash(gram: number, shift: number): number {
 export function buildMaskGrams(values: readonly Uint8Array[]): MaskGrams | undefined {
   if (values.length === 0) return undefined;
   const shortest = Math.min(...values.map((value) => value.length));
-  const stride = shortest - gramLength + 1;
+  const stride = Math.min(maxStride, shortest - gramLength + 1);
   if (stride < minStride) return undefined;
   // About 64 bits per gram keeps false hits near 1 in 64 samples; 2^12 .. 2^23 bits (1 MiB).
   const count = values.length * stride;
