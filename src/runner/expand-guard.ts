@@ -23,7 +23,11 @@ export const guardedNames = [
   'SECRETRUN_*', 'VAULT_*',
 ] as const;
 
+// The guarded names as one expression, compiled on first use (an expansion may have many fields).
+let guarded: RegExp | undefined;
+
 // Should `expand` refuse to set this name, given the expansion's `allow` patterns? Pure.
 export function isGuardedName(name: string, allow: readonly string[]): boolean {
-  return matchesAnyGlob(name, guardedNames) && !matchesAnyGlob(name, allow);
+  guarded ??= new RegExp(`^(?:${guardedNames.map((pattern) => pattern.replace(/\*/g, '.*')).join('|')})$`);
+  return guarded.test(name) && !matchesAnyGlob(name, allow);
 }
