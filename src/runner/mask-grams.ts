@@ -106,10 +106,3 @@ export function buildMaskGrams(values: readonly Uint8Array[]): MaskGrams | undef
   }
   return { stride, bits, shift, slots, candidates, slotMask, slotShift: 32 - slotLog, bytes };
 }
-
-// The table slot holding `gram`, or the empty slot where it would be.
-export function findGram(grams: MaskGrams, gram: number): number {
-  let slot = gramHash(gram, grams.slotShift);
-  while (grams.slots[4 * slot + 1] !== 0 && grams.slots[4 * slot] !== gram) slot = (slot + 1) & grams.slotMask;
-  return slot;
-}
