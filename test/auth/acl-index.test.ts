@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileAcl } from '../../src/auth/acl.js';
 import { hasSegmentWildcards } from '../../src/auth/acl-index.js';
 import { parsePolicy } from '../../src/auth/policy-parse.js';
+import { seededRandom as random } from '../helpers/seeded-random.js';
 
 // The indexed lookup (maps by prefix length, wildcard groups by head, early stop) must pick the
 // same governing rule as the plain reading of Vault's rules: try every rule, rank every match.
@@ -57,17 +58,6 @@ function reference(patterns: string[], path: string, list: boolean): string | un
     }
   }
   return referenceGlob(patterns, path);
-}
-
-// A small deterministic generator (mulberry32), so a failure can be replayed.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const words = ['secret', 'data', 'a', 'ab', 'abc', 'b'];

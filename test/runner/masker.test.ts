@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildMaskNeedles, createMasker, maskReplacement } from '../../src/runner/masker.js';
 import { renderGithubMasks } from '../../src/runner/github-mask.js';
 import { createReferenceMasker } from './mask-reference.js';
+import { seededRandom as random } from '../helpers/seeded-random.js';
 
 const M = maskReplacement;
 
@@ -66,18 +67,6 @@ function splits(bytes: Buffer): Buffer[][] {
     for (let b = a; b <= bytes.length; b++) ways.push([bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)]);
   }
   return ways;
-}
-
-// A small deterministic generator (mulberry32), so a failing case can be replayed from its seed.
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('createMasker against the reference masker', () => {

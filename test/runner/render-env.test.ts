@@ -5,18 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quoteDotenv, renderEnv } from '../../src/runner/render-env.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-
-// A small deterministic generator (mulberry32), so a failing case can be replayed from its seed.
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../helpers/seeded-random.js';
 
 // Characters that quoting has to get right, and ordinary ones.
 const hostile = ['\'', '"', '`', '$', '(', ')', '\\', '#', '\n', '\r', ' ', '\t', '=', ';', '&', '|', '!', '*', 'x', 'y', 'é', '✓', '\u2028', '{', '}', 'n', 'r'];

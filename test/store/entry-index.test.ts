@@ -3,20 +3,10 @@ import { SecretrunError } from '../../src/errors.js';
 import { createEntryIndex } from '../../src/store/entry-index.js';
 import { renderEntryLine } from '../../src/store/store-format.js';
 import { compareGoStrings } from '../../src/go/string-order.js';
+import { seededRandom as random } from '../helpers/seeded-random.js';
 
 // A header line stand-in: the index only needs to know where the entry lines begin.
 const header = '{"secretrun_store":1}\n';
-
-// Deterministic randomness (mulberry32), so a failure names a case that can be rerun.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Entry lines for `keys` as the writer renders them, sorted, with envelopes of varied length
 // so that byte midpoints land at all sorts of places within lines.
