@@ -5,7 +5,7 @@ import { parseLogicalRequest } from './logical-request.js';
 import type { LogicalRequest } from './logical.js';
 import { renderFailure, renderResponse } from './render-response.js';
 import { routeRequest, type RoutedResponse } from './router.js';
-import type { WireHandler } from './wire.js';
+import type { WireHandler, WireHead, WireRequest, WireResponse } from './wire.js';
 
 // Decides who is asking. Runs inside the request's own read or transaction, so the token and
 // the data are seen at the same moment; throws permission_denied to refuse the request.
@@ -44,7 +44,7 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
     writes = result.catch(() => undefined);
     return result;
   };
-  return async (wire) => {
+  const handle = async (wire: WireRequest): Promise<WireResponse> => {
     try {
       const request = parseLogicalRequest(wire);
       const at = now();
@@ -62,4 +62,22 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
       return renderFailure(error);
     }
   };
+
+  // Before the transport reads a large body: the token is checked on the head alone, so an
+  // unauthenticated client is refused without the server ever holding its body.
+  const admit = async (head: WireHead): Promise<WireResponse | undefined> => {
+    const authenticate = options.authenticate;
+    if (authenticate === undefined) return undefined;
+    try {
+      const request = parseLogicalRequest({ ...head, body: Buffer.alloc(0) });
+      const at = now();
+      await options.store.read((storage) => authenticate(request, storage, at));
+      return undefined;
+    } catch (error) {
+      if (options.rethrow?.(error)) throw error;
+      return renderFailure(error);
+    }
+  };
+
+  return Object.assign(handle, { admit });
 }

@@ -4,8 +4,11 @@ import { createSecureContext, TLSSocket } from 'node:tls';
 import type { SecureContext } from 'node:tls';
 import { SecretrunError } from '../errors.js';
 import type { WireHandler } from './wire.js';
+import { createBodyBudget } from './transport/body-budget.js';
 import { serveConnection } from './transport/connection.js';
-import type { Connection } from './transport/connection.js';
+import { createConnectionPool } from './transport/connection-pool.js';
+import { readOpenFileLimit } from './transport/open-file-limit.js';
+import { buildErrorResponse, encodeResponse } from './transport/response-encoding.js';
 
 // The transport of `secretrun server`: sockets, HTTP/1.1, limits, TLS and shutdown around a
 // WireHandler. It parses HTTP itself (src/http/transport/) because Node's parser rejects the
@@ -31,6 +34,19 @@ export interface VaultServerOptions {
   requestTimeoutMs?: number;
   /** How long an idle keep-alive connection is kept; default 5 min. */
   keepAliveTimeoutMs?: number;
+  /**
+   * Request bytes held in memory at once across all connections beyond a small allowance each
+   * (bodies being read or handled); default 64 MiB, never less than one largest request.
+   * A request that would pass it waits, its socket paused, until bytes are freed or its
+   * request timeout ends it with 503.
+   */
+  maxHeldRequestBytes?: number;
+  /**
+   * Connections served at once; default the open-file limit less 64 (kept for the store and
+   * the process), at most 1024. At the cap a new connection closes the longest-idle one, or
+   * is refused with 503 when none is idle.
+   */
+  maxConnections?: number;
   /** Where internal errors are reported; default stderr. Request bodies are never passed. */
   logError?: (line: string) => void;
 }
@@ -53,6 +69,13 @@ export interface VaultServer {
 }
 
 const MiB = 1024 * 1024;
+// What a connection may hold without reserving from the budget: any ordinary request.
+const freeBytesPerConnection = 64 * 1024;
+// Descriptors kept for the process itself: the store file, its lock and temp files, stdio.
+const reservedDescriptors = 64;
+// Refused sockets kept open (to answer 503 and drain) at once; beyond this they are dropped.
+const maxRefusing = 16;
+const busyResponse = buildErrorResponse(503, 'server busy: too many connections; try again later');
 
 // Creates (but does not start) a server for `options.handler`.
 export function createVaultServer(options: VaultServerOptions): VaultServer {
@@ -65,12 +88,17 @@ export function createVaultServer(options: VaultServerOptions): VaultServer {
   const headersTimeoutMs = checkInteger('headersTimeoutMs', options.headersTimeoutMs ?? 10_000, 1, 2 ** 31 - 1);
   const requestTimeoutMs = checkInteger('requestTimeoutMs', options.requestTimeoutMs ?? 30_000, 1, 2 ** 31 - 1);
   const keepAliveTimeoutMs = checkInteger('keepAliveTimeoutMs', options.keepAliveTimeoutMs ?? 300_000, 1, 2 ** 31 - 1);
+  const heldBytes = checkInteger('maxHeldRequestBytes', options.maxHeldRequestBytes ?? 64 * MiB, 1, Number.MAX_SAFE_INTEGER);
+  // One largest request (head and body) must always fit, or it could wait forever.
+  const budget = createBodyBudget(Math.max(heldBytes, limits.maxBodyBytes + limits.maxHeaderBytes));
+  const maxConnections = checkInteger('maxConnections', options.maxConnections ?? defaultMaxConnections(), 1, 2 ** 31 - 1);
   const logError = options.logError ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const secureContext: SecureContext | undefined =
     options.tls === undefined ? undefined : createSecureContext({ cert: options.tls.cert, key: options.tls.key });
 
-  const connections = new Set<Connection>();
+  const connections = createConnectionPool(maxConnections);
   const handshaking = new Set<Socket>();
+  const refusing = new Set<Socket>();
   let server: Server | undefined;
   let address: VaultServerAddress | undefined;
   let closing: Promise<void> | undefined;
@@ -82,19 +110,41 @@ export function createVaultServer(options: VaultServerOptions): VaultServer {
       headersTimeoutMs,
       requestTimeoutMs,
       keepAliveTimeoutMs,
+      budget,
+      freeBytes: freeBytesPerConnection,
       isClosing: () => closing !== undefined,
       logError,
       peer,
     });
     connections.add(connection);
-    void connection.closed.then(() => connections.delete(connection));
+  };
+
+  // A connection over the cap with none idle to close: a plain-HTTP client is told 503 (its
+  // request drained briefly so the answer is not lost to a reset); a TLS one is dropped.
+  const refuse = (raw: Socket): void => {
+    if (secureContext !== undefined || refusing.size >= maxRefusing) {
+      raw.destroy();
+      return;
+    }
+    refusing.add(raw);
+    const timer = setTimeout(() => raw.destroy(), 1000);
+    raw.once('close', () => {
+      clearTimeout(timer);
+      refusing.delete(raw);
+    });
+    raw.resume();
+    raw.end(encodeResponse(busyResponse, { keepAlive: false, http10: false, headRequest: false, now: new Date() }));
   };
 
   const accept = (raw: Socket): void => {
     const peer = { address: raw.remoteAddress ?? '', port: raw.remotePort ?? 0 };
-    raw.setNoDelay(true);
     // Resets surface here too under TLS; they end this connection only ('close' follows).
     raw.on('error', () => undefined);
+    if (!connections.makeRoom()) {
+      refuse(raw);
+      return;
+    }
+    raw.setNoDelay(true);
     if (secureContext === undefined) {
       serve(raw, peer);
       return;
@@ -143,14 +193,22 @@ export function createVaultServer(options: VaultServerOptions): VaultServer {
           else server.close(() => resolve());
         });
         for (const socket of handshaking) socket.destroy();
-        for (const connection of connections) connection.closeIfIdle();
-        await Promise.all([...connections].map((connection) => connection.closed));
+        for (const socket of refusing) socket.destroy();
+        for (const connection of connections.values()) connection.closeIfIdle();
+        await Promise.all([...connections.values()].map((connection) => connection.closed));
         await stopped;
         address = undefined;
       })();
       return closing;
     },
   };
+}
+
+// Below the open-file limit, so that accepting never fails for want of a descriptor.
+function defaultMaxConnections(): number {
+  const limit = readOpenFileLimit();
+  if (limit === undefined) return 1024;
+  return Math.min(1024, Math.max(8, limit - reservedDescriptors));
 }
 
 // Validates a numeric option, naming it, the bad value and its type.

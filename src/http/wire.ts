@@ -15,6 +15,9 @@ export interface WireRequest {
   remotePort: number;
 }
 
+// A request as known once its head is read, before any of its body.
+export type WireHead = Omit<WireRequest, 'body'>;
+
 export interface WireResponse {
   status: number;
   /** Must include `content-type` exactly as Vault sends it. */
@@ -23,4 +26,10 @@ export interface WireResponse {
   body: string;
 }
 
-export type WireHandler = (request: WireRequest) => Promise<WireResponse>;
+// Answers one whole request. `admit`, when present, is asked before the transport reads a
+// large body: a response refuses the request there (a 403 for a missing or bad token), so an
+// unauthenticated client never makes the server hold a large body; undefined lets it go on.
+// It must be cheap and must not depend on the body.
+export type WireHandler = ((request: WireRequest) => Promise<WireResponse>) & {
+  admit?: (head: WireHead) => Promise<WireResponse | undefined>;
+};

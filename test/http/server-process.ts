@@ -28,8 +28,16 @@ afterAll(() => {
 
 // Runs `secretrun server ...args` with exactly `env` and waits until it listens. Port 0 is
 // asked for unless `args` names an address; the port is read from the "listening on" line.
-export async function startServerProcess(args: readonly string[], env: Readonly<Record<string, string>>, cwd?: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [cliEntry(), 'server', ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+// `wrapper` runs the server through a program that execs it in the same process, such as
+// `['prlimit', '--nofile=256:256', '--']`, so `child.pid` is still the server's.
+export async function startServerProcess(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  cwd?: string,
+  wrapper: readonly string[] = [],
+): Promise<ServerProcess> {
+  const command = [...wrapper, process.execPath, cliEntry(), 'server', ...args];
+  const child = spawn(command[0] as string, command.slice(1), { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   const output = captureOutput(child);
   const { exited } = output;

@@ -9,7 +9,7 @@ import vault from 'node-vault';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVaultServer } from '../../src/http/server.js';
 import type { VaultServer, VaultServerOptions } from '../../src/http/server.js';
-import type { WireHandler } from '../../src/http/wire.js';
+import type { WireHandler, WireHead, WireResponse } from '../../src/http/wire.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { openRawClient } from './transport/raw-client.js';
@@ -423,5 +423,95 @@ describe('createVaultServer', () => {
     } finally {
       agent.destroy();
     }
+  });
+});
+
+describe('createVaultServer memory and connection limits', () => {
+  const refusal: WireResponse = { status: 403, headers: { 'content-type': 'application/json' }, body: '{"errors":["permission denied"]}\n' };
+
+  it('asks admit about a large body before reading it, and answers a refusal at once', async () => {
+    const echo = createEchoHandler();
+    const admitted: string[] = [];
+    const handler = Object.assign(echo.handler, {
+      admit: async (head: WireHead) => {
+        admitted.push(head.path);
+        return head.headers['x-vault-token'] === 'ok' ? undefined : refusal;
+      },
+    });
+    const { address } = await start({ handler });
+    // A body within a connection's free allowance is read without asking.
+    const small = 'x'.repeat(1000);
+    expect((await send(address.url, { method: 'PUT', path: '/v1/small', headers: { 'content-length': small.length }, body: small })).status).toBe(200);
+    expect(admitted).toEqual([]);
+
+    // Refused on the head alone: no 100 Continue, no body read, the connection closed.
+    const refused = await raw(address.port);
+    await refused.write(`PUT /v1/big HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: ${1024 * 1024}\r\n\r\n`);
+    const [answer] = await refused.read();
+    expect(answer?.status).toBe(403);
+    expect(answer?.headers.connection).toBe('close');
+    await refused.closed;
+
+    // Admitted: 100 Continue, then the body is read and handled.
+    const body = 'y'.repeat(200 * 1024);
+    const ok = await raw(address.port);
+    await ok.write(`PUT /v1/big HTTP/1.1\r\nHost: x\r\nX-Vault-Token: ok\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`);
+    const [go] = await ok.read();
+    expect(go?.status).toBe(100);
+    await ok.write(body);
+    const [done] = await ok.read();
+    expect(done?.status).toBe(200);
+    expect(dataOf(done?.body ?? '').body).toBe(body);
+    // Chunked bodies have no announced size, so they are always admitted first.
+    await send(address.url, { method: 'POST', path: '/v1/chunked', headers: { 'transfer-encoding': 'chunked', 'x-vault-token': 'ok' }, body: [Buffer.from('ab')] });
+    expect(admitted).toEqual(['/v1/big', '/v1/big', '/v1/chunked']);
+  });
+
+  it('makes a large body wait for the budget, answers 503 at its deadline, and frees the budget after handling', async () => {
+    // Budget 150 KiB: one 90 KiB body fits, two do not.
+    const { address, echo } = await start({ maxHeldRequestBytes: 150 * 1024, maxRequestBytes: 100 * 1024, maxHeaderBytes: 1024, requestTimeoutMs: 1500 });
+    const body = 'z'.repeat(90 * 1024);
+    const sized = { 'content-length': body.length };
+    const holding = send(address.url, { method: 'PUT', path: '/v1/wait', headers: sized, body });
+    await waitFor('first body in its handler', () => echo.waitingCount() === 1);
+
+    const waiting = await raw(address.port);
+    await waiting.write(`PUT /v1/second HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    const [busy] = await waiting.read();
+    expect(busy?.status).toBe(503);
+    expect(JSON.parse(busy?.body ?? '')).toEqual({ errors: ['server busy: too many request bodies in flight; try again later'] });
+
+    echo.openGate();
+    expect((await holding).status).toBe(200);
+    // The first body's bytes went back to the budget: another one fits again.
+    const third = await send(address.url, { method: 'PUT', path: '/v1/third', headers: sized, body });
+    expect(dataOf(third.body).body).toBe(body);
+  });
+
+  it('closes the longest-idle connection to make room, and refuses with 503 when none is idle', async () => {
+    const { address, echo } = await start({ maxConnections: 2 });
+    const first = await raw(address.port);
+    await first.write('GET /v1/a HTTP/1.1\r\nHost: x\r\n\r\n');
+    await first.read();
+    const second = await raw(address.port);
+    await second.write('GET /v1/wait HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor('second connection in its handler', () => echo.waitingCount() === 1);
+
+    // Full: the idle first connection makes room for a third.
+    const third = await raw(address.port);
+    await first.closed;
+    await third.write('GET /v1/wait HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor('third connection in its handler', () => echo.waitingCount() === 2);
+
+    // Full of connections doing work: the fourth is told so.
+    const fourth = await raw(address.port);
+    const [refused] = await fourth.read();
+    expect(refused?.status).toBe(503);
+    expect(JSON.parse(refused?.body ?? '')).toEqual({ errors: ['server busy: too many connections; try again later'] });
+    await fourth.closed;
+
+    echo.openGate();
+    expect((await second.read())[0]?.status).toBe(200);
+    expect((await third.read())[0]?.status).toBe(200);
   });
 });

@@ -30,10 +30,13 @@ export interface ParseError {
   message: string;
 }
 
+// How the body of a request is framed: none, a Content-Length, or chunks of unknown total.
+export type BodyFraming = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' };
+
 // One step of progress: nothing yet, headers done (body follows), a whole request, or an error.
 export type ParseStep =
   | { kind: 'incomplete' }
-  | { kind: 'head'; head: RequestHead }
+  | { kind: 'head'; head: RequestHead; body: BodyFraming }
   | { kind: 'request'; head: RequestHead; body: Buffer }
   | ParseError;
 
@@ -50,19 +53,19 @@ export interface RequestParser {
   next(): ParseStep;
   /** True between requests when no byte of the next request has arrived. */
   readonly idle: boolean;
+  /** Bytes received and held: not yet consumed, plus the body read so far of this request. */
+  readonly heldBytes: number;
 }
 
 type Phase =
   | { name: 'head'; scanFrom: number; lineStart: number }
-  | { name: 'body-pending'; head: RequestHead; framing: Framing }
+  | { name: 'body-pending'; head: RequestHead; framing: BodyFraming }
   | { name: 'length'; head: RequestHead; remaining: number }
   | { name: 'chunk-size'; head: RequestHead }
   | { name: 'chunk-data'; head: RequestHead; remaining: number }
   | { name: 'chunk-end'; head: RequestHead }
   | { name: 'trailer'; head: RequestHead; bytes: number }
   | { name: 'failed'; error: ParseError };
-
-type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' };
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -129,7 +132,7 @@ export function createRequestParser(limits: ParserLimits): RequestParser {
             const parsed = parseHead(text, limits);
             if (parsed.kind === 'error') return failWith(parsed);
             phase = { name: 'body-pending', head: parsed.head, framing: parsed.framing };
-            return { kind: 'head', head: parsed.head };
+            return { kind: 'head', head: parsed.head, body: parsed.framing };
           }
           phase.lineStart = end + 1;
           phase.scanFrom = end + 1;
@@ -202,6 +205,9 @@ export function createRequestParser(limits: ParserLimits): RequestParser {
     get idle() {
       return phase.name === 'head' && queue.length === 0;
     },
+    get heldBytes() {
+      return queue.length + bodyBytes;
+    },
   };
 }
 
@@ -219,7 +225,7 @@ const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
 // Parses the request line and header fields (the text up to and including the empty line).
 // It walks the text line by line with indexOf instead of splitting it, and trims values by
 // hand: this runs once per request and was a visible share of the server's CPU time.
-function parseHead(text: string, limits: ParserLimits): { kind: 'head'; head: RequestHead; framing: Framing } | ParseError {
+function parseHead(text: string, limits: ParserLimits): { kind: 'head'; head: RequestHead; framing: BodyFraming } | ParseError {
   const firstEnd = text.indexOf('\n');
   const requestLine = stripCr(text.slice(0, firstEnd === -1 ? text.length : firstEnd));
   const match = requestLinePattern.exec(requestLine);
@@ -265,7 +271,7 @@ function parseHead(text: string, limits: ParserLimits): { kind: 'head'; head: Re
   }
   if (version === '1.1' && headers.host === undefined) return fail(400, 'missing required Host header');
 
-  let framing: Framing = { kind: 'none' };
+  let framing: BodyFraming = { kind: 'none' };
   const transferEncoding = headers['transfer-encoding'];
   if (transferEncoding !== undefined) {
     if (contentLengths.length > 0) return fail(400, 'both Transfer-Encoding and Content-Length are set');
