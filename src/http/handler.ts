@@ -1,10 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/token-record.js';
 import type { Storage, Store } from '../store/storage.js';
+import { renderFailureLine } from './failure-line.js';
 import { parseLogicalRequest } from './logical-request.js';
 import type { LogicalRequest } from './logical.js';
 import { renderFailure, renderResponse } from './render-response.js';
 import { routeRequest, type RoutedResponse } from './router.js';
+import { renderHealth, renderSealStatus } from './routes/sys-health.js';
+import { createStoreHealth } from './store-health.js';
 import type { WireHandler, WireHead, WireRequest, WireResponse } from './wire.js';
 
 // Decides who is asking. Runs inside the request's own read or transaction, so the token and
@@ -23,6 +26,11 @@ export interface ApiHandlerOptions {
    * store failures (wrong key, tampered file) through so they keep their own exit codes.
    */
   rethrow?: (error: unknown) => boolean;
+  /**
+   * Where a server-side failure (a 5xx answer) is reported, one line with the request id; the
+   * answer itself only says `internal error`. Without it nothing is logged.
+   */
+  logError?: (line: string) => void;
 }
 
 // Reads and lists run on a snapshot; everything else is one transaction under the store lock.
@@ -34,7 +42,11 @@ function isWrite(request: LogicalRequest): boolean {
 // local CLI calls it in-process, so both see exactly the same behaviour.
 export function createApiHandler(options: ApiHandlerOptions): WireHandler {
   const now = options.now ?? Date.now;
-  const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)), clusterId: options.clusterId ?? 'secretrun-local' };
+  const clusterId = options.clusterId ?? 'secretrun-local';
+  const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)) };
+  const health = createStoreHealth(options.store, {
+    onFailure: (error) => options.logError?.(renderFailureLine('-', 'GET', '/v1/sys/health', error)),
+  });
   // Writes from this process queue here instead of competing for the store's file lock,
   // which would make them poll and starve each other under load (the lock still orders this
   // process against other processes).
@@ -44,9 +56,31 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
     writes = result.catch(() => undefined);
     return result;
   };
+
+  // A failure as an answer; a server-side one is logged with the request's id.
+  const fail = (error: unknown, wire: WireHead, requestId: string | undefined): WireResponse => {
+    if (options.rethrow?.(error)) throw error;
+    const response = renderFailure(error);
+    if (response.status >= 500) options.logError?.(renderFailureLine(requestId ?? randomUUID(), wire.method, wire.path, error));
+    return response;
+  };
+
+  // `sys/health` and `sys/seal-status` answer without a token and without going through the
+  // store, so that they still answer (as a sealed node would) when the store fails its checks.
+  const answerHealth = async (request: LogicalRequest): Promise<WireResponse | undefined> => {
+    if (request.operation !== 'read' || (request.path !== 'sys/health' && request.path !== 'sys/seal-status')) return undefined;
+    const condition = await health.check();
+    const response = request.path === 'sys/health' ? renderHealth(condition, now(), clusterId) : renderSealStatus(condition, clusterId);
+    return renderResponse(request, response);
+  };
+
   const handle = async (wire: WireRequest): Promise<WireResponse> => {
+    let requestId: string | undefined;
     try {
       const request = parseLogicalRequest(wire);
+      requestId = request.id;
+      const healthResponse = await answerHealth(request);
+      if (healthResponse !== undefined) return healthResponse;
       const at = now();
       const run = (storage: Storage): RoutedResponse => {
         const caller = options.authenticate?.(request, storage, at);
@@ -58,8 +92,7 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
       if (request.namespace === undefined) return response;
       return { ...response, headers: { ...response.headers, 'x-vault-namespace': request.namespace } };
     } catch (error) {
-      if (options.rethrow?.(error)) throw error;
-      return renderFailure(error);
+      return fail(error, wire, requestId);
     }
   };
 
@@ -68,14 +101,15 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
   const admit = async (head: WireHead): Promise<WireResponse | undefined> => {
     const authenticate = options.authenticate;
     if (authenticate === undefined) return undefined;
+    let requestId: string | undefined;
     try {
       const request = parseLogicalRequest({ ...head, body: Buffer.alloc(0) });
+      requestId = request.id;
       const at = now();
       await options.store.read((storage) => authenticate(request, storage, at));
       return undefined;
     } catch (error) {
-      if (options.rethrow?.(error)) throw error;
-      return renderFailure(error);
+      return fail(error, head, requestId);
     }
   };
 

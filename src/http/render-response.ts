@@ -38,10 +38,18 @@ export function renderError(error: SecretrunError): WireResponse {
   return reply(httpStatusByCode[error.code], `${renderGoJson({ errors })}\n`);
 }
 
-// Any failure as an HTTP answer: ours by their code, anything else as a 500 that leaks nothing.
+const internalErrorBody = `${renderGoJson({ errors: ['internal error'] })}\n`;
+const storeBusyBody = `${renderGoJson({ errors: ['the store is locked by another process; try again later'] })}\n`;
+
+// Any failure as an HTTP answer. A client's mistake (a status below 500) says what was wrong;
+// a failure of the server itself says only `internal error` (or that the store is busy): its
+// message may name the store's path or a file, which a client has no business seeing. The
+// caller logs what it was (failure-line.ts).
 export function renderFailure(error: unknown): WireResponse {
-  if (isSecretrunError(error)) return renderError(error);
-  return reply(500, `${renderGoJson({ errors: ['internal error'] })}\n`);
+  if (!isSecretrunError(error)) return reply(500, internalErrorBody);
+  const status = httpStatusByCode[error.code];
+  if (status < 500) return renderError(error);
+  return status === 503 ? reply(503, storeBusyBody) : reply(500, internalErrorBody);
 }
 
 // A route's answer as HTTP, following Vault's rules for nil responses (404 for reads and

@@ -6,7 +6,6 @@ import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
 import type { RouteContext } from './routes/route-context.js';
-import { readHealth, readSealStatus } from './routes/sys-health.js';
 import { readUiMount, routeSysMounts } from './routes/sys-mounts.js';
 
 // A route's answer plus the mount type Vault reports beside it (`mount_type`).
@@ -17,20 +16,19 @@ export interface RoutedResponse {
 
 export interface RouterOptions {
   random: RandomBytes;
-  clusterId: string;
 }
 
 function noRoute(path: string): never {
   throw new SecretrunError('unsupported_path', `no handler for route "${path}". route entry not found.`);
 }
 
+// `sys/health` and `sys/seal-status` are answered by the handler before the store is touched
+// (handler.ts), so that they answer even when the store fails its checks.
 function routeSys(rest: string, context: RouteContext, options: RouterOptions): LogicalResponse {
   if (rest === 'mounts' || rest.startsWith('mounts/')) return routeSysMounts(rest.slice('mounts'.length), context, options.random);
   if (rest.startsWith('internal/ui/mounts/') && context.request.operation === 'read') {
     return readUiMount(rest.slice('internal/ui/mounts/'.length), context);
   }
-  if (rest === 'health' && context.request.operation === 'read') return readHealth(context, options.clusterId);
-  if (rest === 'seal-status' && context.request.operation === 'read') return readSealStatus(options.clusterId);
   return noRoute(`sys/${rest}`);
 }
 

@@ -60,7 +60,8 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
       ...(settings.onStoreCreated === undefined ? {} : { onCreated: settings.onStoreCreated }),
     });
   }
-  const handler = createApiHandler({ store, now, authenticate: authenticateRequest });
+  // A failed request's line (with its request id, never values) goes to stderr like the transport's.
+  const handler = createApiHandler({ store, now, authenticate: authenticateRequest, logError: (line) => void process.stderr.write(`${line}\n`) });
   const server = createVaultServer({
     handler,
     host: settings.host,
