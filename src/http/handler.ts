@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/token-record.js';
 import type { Storage, Store } from '../store/storage.js';
 import { renderFailureLine } from './failure-line.js';
+import { addIgnoredParametersWarning } from './ignored-parameters.js';
 import { parseLogicalRequest } from './logical-request.js';
 import type { LogicalRequest } from './logical.js';
 import { renderFailure, renderResponse } from './render-response.js';
@@ -87,7 +88,8 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
         return routeRequest({ storage, request, now: at, caller }, routerOptions);
       };
       const routed = isWrite(request) ? await update(run) : await options.store.read(run);
-      const response = renderResponse(request, routed.response, routed.mountType);
+      const answered = addIgnoredParametersWarning(routed.response, request.data, routed.fields);
+      const response = renderResponse(request, answered, routed.mountType);
       // Vault CE ignores namespaces for routing but echoes the header back.
       if (request.namespace === undefined) return response;
       return { ...response, headers: { ...response.headers, 'x-vault-namespace': request.namespace } };

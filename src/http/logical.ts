@@ -41,6 +41,17 @@ export type LogicalResponse =
       bare?: boolean;
     };
 
+// The fields a path defines (Vault's framework.Path Fields), or 'any' for a path that takes
+// arbitrary input (a KV v1 secret). Other fields in a request are processed as if absent and
+// named in Vault's "ignored these unrecognized parameters" warning (ignored-parameters.ts).
+export type AcceptedFields = readonly string[] | 'any';
+
+// A route's answer together with the fields of the path that gave it.
+export interface Served {
+  response: LogicalResponse;
+  fields: AcceptedFields;
+}
+
 // Shorthands for the common answers.
 export const none: LogicalResponse = { kind: 'none' };
 export function dataResponse(data: JsonObject | null, warnings?: string[]): LogicalResponse {

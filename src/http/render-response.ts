@@ -68,7 +68,7 @@ export function renderResponse(request: LogicalRequest, response: LogicalRespons
       // The engine serialises these itself, so they carry no mount_type and no newline.
       return reply(response.status, renderGoJson(buildEnvelope(request.id, response.data, { warnings: response.warnings })));
     case 'data': {
-      if (request.operation === 'list' && isEmptyList(response.data) && !response.warnings?.length) {
+      if (request.operation === 'list' && isEmptyList(response.data, response.warnings)) {
         return reply(404, `${renderGoJson({ errors: [] })}\n`);
       }
       const envelope = buildEnvelope(request.id, response.data, {
@@ -91,7 +91,10 @@ function withLegacySysKeys(data: JsonObject, envelope: JsonObject): JsonObject {
   return goStruct(Object.assign(body, envelope));
 }
 
-function isEmptyList(data: JsonObject | null): boolean {
-  const keys = data?.['keys'];
-  return data === null || (Array.isArray(keys) && keys.length === 0);
+// Vault's 404 for a list (RespondErrorCommon): no data and no warnings, or an empty `keys`
+// whatever the warnings.
+function isEmptyList(data: JsonObject | null, warnings: readonly string[] | undefined): boolean {
+  if (data === null || Object.keys(data).length === 0) return warnings === undefined || warnings.length === 0;
+  const keys = data['keys'];
+  return Array.isArray(keys) && keys.length === 0;
 }

@@ -1,16 +1,18 @@
 import { SecretrunError } from '../errors.js';
 import { readMounts, type RandomBytes } from '../sys/mounts.js';
 import { resolveKvPath } from '../sys/mount-resolver.js';
-import type { LogicalResponse } from './logical.js';
+import type { AcceptedFields, LogicalResponse, Served } from './logical.js';
 import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
 import type { RouteContext } from './routes/route-context.js';
 import { readUiMount, routeSysMounts } from './routes/sys-mounts.js';
 
-// A route's answer plus the mount type Vault reports beside it (`mount_type`).
+// A route's answer, the fields its path defines, and the mount type Vault reports beside it
+// (`mount_type`).
 export interface RoutedResponse {
   response: LogicalResponse;
+  fields: AcceptedFields;
   mountType: string | undefined;
 }
 
@@ -24,7 +26,7 @@ function noRoute(path: string): never {
 
 // `sys/health` and `sys/seal-status` are answered by the handler before the store is touched
 // (handler.ts), so that they answer even when the store fails its checks.
-function routeSys(rest: string, context: RouteContext, options: RouterOptions): LogicalResponse {
+function routeSys(rest: string, context: RouteContext, options: RouterOptions): Served {
   if (rest === 'mounts' || rest.startsWith('mounts/')) return routeSysMounts(rest.slice('mounts'.length), context, options.random);
   if (rest.startsWith('internal/ui/mounts/') && context.request.operation === 'read') {
     return readUiMount(rest.slice('internal/ui/mounts/'.length), context);
@@ -35,10 +37,11 @@ function routeSys(rest: string, context: RouteContext, options: RouterOptions): 
 // Finds what serves a logical path — a system endpoint or the mount holding it — and runs it.
 export function routeRequest(context: RouteContext, options: RouterOptions): RoutedResponse {
   const { path } = context.request;
-  if (path.startsWith('sys/')) return { response: routeSys(path.slice('sys/'.length), context, options), mountType: 'system' };
-  if (path.startsWith('auth/token/')) return { response: routeAuthToken(path.slice('auth/token/'.length), context, options.random), mountType: 'token' };
+  if (path.startsWith('sys/')) return { ...routeSys(path.slice('sys/'.length), context, options), mountType: 'system' };
+  if (path.startsWith('auth/token/')) return { ...routeAuthToken(path.slice('auth/token/'.length), context, options.random), mountType: 'token' };
   const target = resolveKvPath(context.storage, readMounts(context.storage), path);
   if (target === undefined) return noRoute(path);
-  const response = target.version === 2 ? routeKvV2(target.scope, target.rest, context) : routeKvV1(target.scope, target.rest, context);
-  return { response, mountType: 'kv' };
+  // A KV v1 secret is whatever fields the request carries.
+  const served: Served = target.version === 2 ? routeKvV2(target.scope, target.rest, context) : { response: routeKvV1(target.scope, target.rest, context), fields: 'any' };
+  return { ...served, mountType: 'kv' };
 }

@@ -273,6 +273,33 @@ export const kvV2Contract: readonly ContractCase[] = [
     },
   },
   {
+    name: 'names unrecognized parameters in a warning, sorted, where the path answers with a body',
+    async run(send, m) {
+      const warning = (names: string) => `Endpoint ignored these unrecognized parameters: [${names}]`;
+      const written = await call(send, put(`${m}/data/w`, { data: { a: 'b' }, junk: 1, Zeta: 2, alpha: { x: 3 } }), 200);
+      expect(written.json.warnings).toEqual([warning('Zeta alpha junk')]);
+      expect(written.json.data.version).toBe(1);
+      // Ignored means ignored: the stored secret is only `data`.
+      const read = await call(send, get(`${m}/data/w`, { junk: 'x' }), 200);
+      expect(read.json.data.data).toEqual({ a: 'b' });
+      expect(read.json.warnings).toEqual([warning('junk')]);
+      expect((await call(send, get(`${m}/data/w`, { version: '1' }), 200)).json.warnings).toBeNull();
+      const patched = await call(send, { ...patch(`${m}/data/w`, { data: { c: 'd' }, junk: true }) }, 200);
+      expect(patched.json.warnings).toEqual([warning('junk')]);
+      expect((await call(send, get(`${m}/metadata/w`, { junk: 'x' }), 200)).json.warnings).toEqual([warning('junk')]);
+      expect((await call(send, get(`${m}/subkeys/w`, { junk: 'x' }), 200)).json.warnings).toEqual([warning('junk')]);
+      expect((await call(send, { method: 'LIST', path: `${m}/metadata/`, query: { junk: 'x' } }, 200)).json.warnings).toEqual([warning('junk')]);
+      // Nil answers (204) carry no warning; an empty list is still a 404.
+      const metadata = await call(send, put(`${m}/metadata/w`, { max_versions: 3, junk: 1 }), 204);
+      expect(metadata.text).toBe('');
+      await call(send, put(`${m}/config`, { max_versions: 3, junk: 1 }), 204);
+      await call(send, { method: 'POST', path: `${m}/delete/w`, body: { versions: [1], junk: 1 } }, 204);
+      await expectErrors(send, { method: 'LIST', path: `${m}/metadata/none/`, query: { junk: 'x' } }, 404, []);
+      // Known fields draw no warning.
+      expect((await call(send, put(`${m}/data/w`, { data: { a: 'b' }, options: {} }), 200)).json.warnings).toBeNull();
+    },
+  },
+  {
     name: 'sys/internal/ui/mounts tells clients the KV version of a path',
     async run(send, m) {
       const found = await call(send, get(`sys/internal/ui/mounts/${m}/some/key`), 200);

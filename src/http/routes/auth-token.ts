@@ -4,11 +4,20 @@ import { SecretrunError, invalidRequest } from '../../errors.js';
 import { decodeDurationSeconds } from '../../kv/field-decode.js';
 import { decodeBool, decodeMap, given } from '../../kv/field-decode.js';
 import type { JsonValue } from '../../json.js';
-import { dataResponse, none, type LogicalResponse } from '../logical.js';
+import { dataResponse, none, type LogicalResponse, type Served } from '../logical.js';
 import type { RouteContext } from './route-context.js';
 
 // `auth/token/*`: the token backend's self-service paths and `create`. Only root-policy
 // tokens can create tokens until ACL policies exist (see src/auth/token-auth.ts).
+
+// The fields each path defines (vault/token_store.go), in one place. `meta` is what Vault's
+// create handler reads although its field list says `metadata`; both are taken here.
+const pathFields = {
+  'lookup-self': ['token'],
+  create: ['display_name', 'explicit_max_ttl', 'entity_alias', 'num_uses', 'period', 'renewable', 'ttl', 'type', 'no_default_policy', 'id', 'meta', 'metadata', 'no_parent', 'policies', 'format'],
+  'renew-self': ['token', 'increment'],
+  'revoke-self': [],
+} as const;
 
 // Vault's default token TTL (768h, the system `default_lease_ttl`).
 const defaultTtlSeconds = 768 * 3600;
@@ -71,15 +80,17 @@ function renewSelf(context: RouteContext): LogicalResponse {
 }
 
 // Routes `rest`, the path after `auth/token/`.
-export function routeAuthToken(rest: string, context: RouteContext, random: RandomBytes): LogicalResponse {
+export function routeAuthToken(rest: string, context: RouteContext, random: RandomBytes): Served {
   const { operation } = context.request;
   const writing = operation === 'update' || operation === 'create';
-  if (rest === 'lookup-self' && operation === 'read') return dataResponse(renderTokenLookup(requireCaller(context), context.now));
-  if (rest === 'create' && writing) return createChild(context, random);
-  if (rest === 'renew-self' && writing) return renewSelf(context);
+  if (rest === 'lookup-self' && operation === 'read') {
+    return { response: dataResponse(renderTokenLookup(requireCaller(context), context.now)), fields: pathFields['lookup-self'] };
+  }
+  if (rest === 'create' && writing) return { response: createChild(context, random), fields: pathFields.create };
+  if (rest === 'renew-self' && writing) return { response: renewSelf(context), fields: pathFields['renew-self'] };
   if (rest === 'revoke-self' && writing) {
     deleteTokenRecord(context.storage, requireCaller(context).record);
-    return none;
+    return { response: none, fields: pathFields['revoke-self'] };
   }
   return noRoute(`auth/token/${rest}`);
 }

@@ -7,8 +7,18 @@ import { deleteVersions, destroyVersions, undeleteVersions } from '../../kv/kv-v
 import { decodeInt } from '../../kv/field-decode.js';
 import type { KvScope } from '../../kv/kv-scope.js';
 import type { JsonObject, JsonValue } from '../../json.js';
-import { dataResponse, none, type LogicalResponse, type Operation } from '../logical.js';
+import { dataResponse, none, type LogicalResponse, type Operation, type Served } from '../logical.js';
 import type { RouteContext } from './route-context.js';
+
+// The fields each KV v2 path defines (the plugin's path_*.go), in one place: other fields in a
+// request are ignored with Vault's warning.
+const pathFields = {
+  config: ['max_versions', 'cas_required', 'delete_version_after'],
+  data: ['path', 'version', 'options', 'data'],
+  metadata: ['path', 'exclude_deleted', 'cas_required', 'max_versions', 'delete_version_after', 'custom_metadata'],
+  versions: ['path', 'versions'],
+  subkeys: ['path', 'depth', 'version'],
+} as const;
 
 const rootWarning = 'Non-listing operations on the root of a K/V v2 mount are not supported.';
 const verbs: Record<Operation, string> = { create: 'put', update: 'put', patch: 'patch', read: 'get', list: 'list', delete: 'delete' };
@@ -118,25 +128,28 @@ function configRoute(scope: KvScope, context: RouteContext): LogicalResponse {
 }
 
 // Serves one request on a KV v2 mount; `rest` is the path after the mount (`data/foo`).
-export function routeKvV2(scope: KvScope, rest: string, context: RouteContext): LogicalResponse {
+export function routeKvV2(scope: KvScope, rest: string, context: RouteContext): Served {
   const slash = rest.indexOf('/');
   const head = slash === -1 ? rest : rest.slice(0, slash);
   const key = slash === -1 ? '' : rest.slice(slash + 1);
   const isList = context.request.operation === 'list';
-  if (rest === 'config') return configRoute(scope, context);
-  if (head === 'metadata' && (key !== '' || isList) && (isList || !key.endsWith('/'))) return metadataRoute(scope, key, context);
-  if (isList) return invalidPath(context.request.operation, rest);
-  if (key === '' || key.endsWith('/')) return invalidPath(context.request.operation, rest);
+  const invalid = (): Served => ({ response: invalidPath(context.request.operation, rest), fields: 'any' });
+  if (rest === 'config') return { response: configRoute(scope, context), fields: pathFields.config };
+  if (head === 'metadata' && (key !== '' || isList) && (isList || !key.endsWith('/'))) {
+    return { response: metadataRoute(scope, key, context), fields: pathFields.metadata };
+  }
+  if (isList) return invalid();
+  if (key === '' || key.endsWith('/')) return invalid();
   switch (head) {
     case 'data':
-      return dataRoute(scope, key, context);
+      return { response: dataRoute(scope, key, context), fields: pathFields.data };
     case 'delete':
     case 'undelete':
     case 'destroy':
-      return versionsRoute(scope, head, key, context);
+      return { response: versionsRoute(scope, head, key, context), fields: pathFields.versions };
     case 'subkeys':
-      return subkeysRoute(scope, key, context);
+      return { response: subkeysRoute(scope, key, context), fields: pathFields.subkeys };
     default:
-      return invalidPath(context.request.operation, rest);
+      return invalid();
   }
 }

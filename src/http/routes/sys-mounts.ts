@@ -2,8 +2,29 @@ import { SecretrunError } from '../../errors.js';
 import { disableMount, enableMount, normalizeMountPath, readMounts, tuneMount, type Mount, type RandomBytes } from '../../sys/mounts.js';
 import { findMount } from '../../sys/mount-resolver.js';
 import type { JsonObject } from '../../json.js';
-import { dataResponse, none, type LogicalResponse } from '../logical.js';
+import { dataResponse, none, type AcceptedFields, type LogicalResponse, type Served } from '../logical.js';
 import type { RouteContext } from './route-context.js';
+
+// The fields each path defines (vault/logical_system_paths.go), in one place.
+const pathFields = {
+  mounts: [],
+  mount: ['path', 'type', 'description', 'config', 'local', 'seal_wrap', 'external_entropy_access', 'plugin_name', 'plugin_version', 'options'],
+  tune: [
+    'path',
+    'default_lease_ttl',
+    'max_lease_ttl',
+    'description',
+    'audit_non_hmac_request_keys',
+    'audit_non_hmac_response_keys',
+    'options',
+    'listing_visibility',
+    'passthrough_request_headers',
+    'allowed_response_headers',
+    'token_type',
+    'plugin_version',
+  ],
+  uiMount: ['path'],
+} as const satisfies Record<string, AcceptedFields>;
 
 function unsupported(): never {
   throw new SecretrunError('unsupported_operation', 'unsupported operation');
@@ -21,9 +42,14 @@ function tuneView(mount: Mount): JsonObject {
 
 // `sys/mounts` (list), `sys/mounts/<path>` (enable, disable, read) and
 // `sys/mounts/<path>/tune`; `rest` is the part after `sys/mounts`.
-export function routeSysMounts(rest: string, context: RouteContext, random: RandomBytes): LogicalResponse {
-  const { request, storage } = context;
+export function routeSysMounts(rest: string, context: RouteContext, random: RandomBytes): Served {
   const path = rest.replace(/^\/+/, '');
+  const fields = path === '' ? pathFields.mounts : path.endsWith('/tune') ? pathFields.tune : pathFields.mount;
+  return { response: serveSysMounts(path, context, random), fields };
+}
+
+function serveSysMounts(path: string, context: RouteContext, random: RandomBytes): LogicalResponse {
+  const { request, storage } = context;
   if (path === '') {
     if (request.operation !== 'read') return unsupported();
     return { kind: 'data', data: readMounts(storage) as unknown as JsonObject, legacySys: true };
@@ -59,7 +85,11 @@ export function routeSysMounts(rest: string, context: RouteContext, random: Rand
 
 // `sys/internal/ui/mounts/<path>`: which mount holds a path, as the vault CLI asks before every
 // `kv` command. A path no mount holds is refused exactly as a path the caller may not see.
-export function readUiMount(rest: string, context: RouteContext): LogicalResponse {
+export function readUiMount(rest: string, context: RouteContext): Served {
+  return { response: findUiMount(rest, context), fields: pathFields.uiMount };
+}
+
+function findUiMount(rest: string, context: RouteContext): LogicalResponse {
   const path = rest.replace(/^\/+/, '');
   const match = findMount(readMounts(context.storage), path);
   if (match === undefined || path === '') {
