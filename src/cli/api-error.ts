@@ -38,7 +38,8 @@ export function apiError(
     `URL: ${client.describe(request.method, request.path, request.query)}`,
     `Code: ${response.status}. ${label}:`,
     '',
-    ...errors.map((e) => `* ${e}`),
+    // Go ends the text after the blank line when there is nothing to list.
+    ...(errors.length === 0 ? [''] : errors.map((e) => `* ${e}`)),
   ];
   return new SecretrunError(code, lines.join('\n'));
 }

@@ -94,6 +94,53 @@ describe('the CLI against secretrun server', () => {
     expect(await server.stop()).toBe(0);
   });
 
+  it('prints Vault\'s API error for a patch of a missing key, as the vault CLI does', async () => {
+    const sandbox = createSandbox();
+    const server = await startServerProcess(['-dev', '-dev-listen-address=127.0.0.1:0', '-dev-root-token-id=patch-root'], { ...sandbox.env, HOME: makeTempDir() });
+    const env = { VAULT_ADDR: server.url, VAULT_TOKEN: 'patch-root' };
+    const patched = await sandbox.run(['kv', 'patch', 'secret/ghost', 'a=b'], { env });
+    expect(patched.exitCode).toBe(2);
+    expect(patched.stdout).toBe('');
+    expect(patched.stderr).toBe(
+      `Error writing data to secret/data/ghost: Error making API request.\n\nURL: PATCH ${server.url}/v1/secret/data/ghost\nCode: 404. Raw Message:\n\n\n`,
+    );
+    const metadata = await sandbox.run(['kv', 'metadata', 'patch', '-max-versions=3', 'secret/ghost'], { env });
+    expect(metadata.exitCode).toBe(2);
+    expect(metadata.stderr).toBe(
+      `Error writing data to secret/metadata/ghost: Error making API request.\n\nURL: PATCH ${server.url}/v1/secret/metadata/ghost\nCode: 404. Raw Message:\n\n\n`,
+    );
+    // A latest version that is deleted: the 404 carries its metadata, still an API error.
+    expectExit(await sandbox.run(['kv', 'put', 'secret/gone', 'a=b'], { env }), 0);
+    expectExit(await sandbox.run(['kv', 'delete', 'secret/gone'], { env }), 0);
+    const gone = await sandbox.run(['kv', 'patch', 'secret/gone', 'a=c'], { env });
+    expect(gone.exitCode).toBe(2);
+    expect(gone.stderr).toContain(`Error writing data to secret/data/gone: Error making API request.\n\nURL: PATCH ${server.url}/v1/secret/data/gone\nCode: 404. Errors:\n`);
+    // Over the local store there is no request to show: the message says what is missing.
+    const local = createSandbox();
+    const missing = await local.run(['kv', 'patch', 'secret/ghost', 'a=b']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('No value found at secret/data/ghost');
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('prints Vault\'s warning for unrecognized parameters of a write, locally and against the server', async () => {
+    const local = createSandbox();
+    const remote = createSandbox();
+    const server = await startServerProcess(['-dev', '-dev-listen-address=127.0.0.1:0', '-dev-root-token-id=warn-root'], { ...remote.env, HOME: makeTempDir() });
+    const input = JSON.stringify({ data: { a: 'b' }, junk: 1, alpha: 2 });
+    const expected = 'WARNING! The following warnings were returned from Vault:\n\n  * Endpoint ignored these unrecognized parameters: [alpha junk]\n\n';
+    const here = expectExit(await local.run(['write', 'secret/data/w', '-'], { input }), 0);
+    const there = expectExit(await remote.run(['write', 'secret/data/w', '-'], { input, env: { VAULT_ADDR: server.url, VAULT_TOKEN: 'warn-root' } }), 0);
+    for (const result of [here, there]) {
+      expect(result.stderr.replace(/^secretrun: created store .*\n/, '')).toBe(expected);
+      expect(result.stdout).toMatch(/^Key\s+Value\n/);
+    }
+    expect(maskTimes(there.stdout)).toBe(maskTimes(here.stdout));
+    const json = JSON.parse(expectExit(await remote.run(['write', '-format=json', 'secret/data/w', '-'], { input, env: { VAULT_ADDR: server.url, VAULT_TOKEN: 'warn-root' } }), 0).stdout);
+    expect(json.warnings).toEqual(['Endpoint ignored these unrecognized parameters: [alpha junk]']);
+    expect(await server.stop()).toBe(0);
+  });
+
   it('sends VAULT_NAMESPACE and keeps one connection alive across a command\'s requests', async () => {
     const seen: Array<{ url: string; headers: IncomingHttpHeaders; socket: number }> = [];
     const sockets = new Map<object, number>();

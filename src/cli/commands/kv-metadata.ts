@@ -114,7 +114,9 @@ async function sendMetadata(
     body,
     ...(method === 'PATCH' ? { contentType: 'application/merge-patch+json' } : {}),
   });
-  if (response.status === 404 && method === 'PATCH' && secretOf(response) === undefined) {
+  // Against a server a missing key is the vault CLI's API error (Code: 404), as for any
+  // failed write; in-process there is no request to show, so it says what is missing.
+  if (response.status === 404 && method === 'PATCH' && client.mode === 'local' && secretOf(response) === undefined) {
     throw new SecretrunError('not_found', `No value found at ${path}`);
   }
   if (response.status !== 200 && response.status !== 204) throw apiError(client, `Error writing data to ${path}`, { method, path }, response);

@@ -77,7 +77,9 @@ export const kvPatchCommand: Command = {
       );
       return readThenWrite(client, context, path, patch, values.field);
     }
-    if (response.status === 404) {
+    // Against a server this is the vault CLI's API error (Code: 404), as for any failed write;
+    // in-process there is no request to show, so it says what is missing.
+    if (response.status === 404 && client.mode === 'local') {
       if (secretOf(response) === undefined) throw new SecretrunError('not_found', `No value found at ${path}`);
       throw new SecretrunError('not_found', `Error writing data to ${path}: its latest version is deleted or destroyed (undelete it, or write a new version with "kv put")`);
     }
