@@ -1,6 +1,10 @@
+import { maxJsonDepth } from '../json.js';
+
 // Finds where the first JSON value in a text ends, or where and why the text stops being
 // JSON. Go's json.Decoder reads one value and ignores what follows, and `@file.json` input
 // must report a syntax error by position only: messages from JSON.parse quote the content.
+// Nesting deeper than `maxDepth` is a problem too (see src/json.ts): the scanner
+// itself recurses, and so does everything that would handle the value afterwards.
 
 // Where a JSON syntax error is, without any of the text itself.
 export interface JsonSyntaxProblem {
@@ -8,13 +12,13 @@ export interface JsonSyntaxProblem {
   offset: number;
   line: number;
   column: number;
-  reason: 'unexpected character' | 'unexpected end of input';
+  reason: 'unexpected character' | 'unexpected end of input' | `nested deeper than ${number} levels`;
 }
 
 // The offset just past the first JSON value at or after `start` (leading white space
 // allowed), or the problem found.
-export function findJsonValueEnd(text: string, start = 0): { end: number } | { problem: JsonSyntaxProblem } {
-  const scanner = new Scanner(text);
+export function findJsonValueEnd(text: string, start = 0, maxDepth = maxJsonDepth): { end: number } | { problem: JsonSyntaxProblem } {
+  const scanner = new Scanner(text, maxDepth);
   try {
     scanner.position = start;
     scanner.skipSpace();
@@ -40,7 +44,17 @@ class ScanError extends Error {
 
 class Scanner {
   position = 0;
-  constructor(private readonly text: string) {}
+  private depth = 0;
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  // Enters an object or array, failing at the bracket that goes one level too deep.
+  private enter(): void {
+    this.depth += 1;
+    if (this.depth > this.maxDepth) throw new ScanError(this.position, `nested deeper than ${this.maxDepth} levels`);
+  }
 
   private fail(): never {
     const end = this.position >= this.text.length;
@@ -111,10 +125,12 @@ class Scanner {
   }
 
   private array(): void {
+    this.enter();
     this.position += 1;
     this.skipSpace();
     if (this.text[this.position] === ']') {
       this.position += 1;
+      this.depth -= 1;
       return;
     }
     for (;;) {
@@ -123,7 +139,10 @@ class Scanner {
       this.skipSpace();
       const char = this.text[this.position];
       this.position += 1;
-      if (char === ']') return;
+      if (char === ']') {
+        this.depth -= 1;
+        return;
+      }
       if (char !== ',') {
         this.position -= 1;
         this.fail();
@@ -132,10 +151,12 @@ class Scanner {
   }
 
   private object(): void {
+    this.enter();
     this.position += 1;
     this.skipSpace();
     if (this.text[this.position] === '}') {
       this.position += 1;
+      this.depth -= 1;
       return;
     }
     for (;;) {
@@ -150,7 +171,10 @@ class Scanner {
       this.skipSpace();
       const char = this.text[this.position];
       this.position += 1;
-      if (char === '}') return;
+      if (char === '}') {
+        this.depth -= 1;
+        return;
+      }
       if (char !== ',') {
         this.position -= 1;
         this.fail();

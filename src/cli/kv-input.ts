@@ -1,5 +1,5 @@
 import { SecretrunError, isSecretrunError } from '../errors.js';
-import { isJsonObject } from '../json.js';
+import { isJsonObject, maxJsonDepth } from '../json.js';
 import type { JsonValue } from '../json.js';
 import { findJsonValueEnd } from './json-extent.js';
 import { quoteGo } from '../go/strconv.js';
@@ -97,7 +97,8 @@ function readOrExplain(sources: KvInputSources, path: string, verb: string): str
 // Merges the first JSON value of `text` (which must be an object) into the result, like
 // json.Decoder.Decode into the builder's map: later keys replace earlier ones.
 function mergeJson(result: Map<string, JsonValue>, text: string, source: string): void {
-  const extent = findJsonValueEnd(text);
+  // The object read here is sent one level down, as a request's `data`.
+  const extent = findJsonValueEnd(text, 0, maxJsonDepth - 1);
   if ('problem' in extent) {
     const { line, column, reason } = extent.problem;
     throw new Problem(`invalid JSON in ${source}: ${reason} at line ${line}, column ${column}`);

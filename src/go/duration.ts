@@ -7,6 +7,9 @@ export const nanosPerSecond = 1_000_000_000n;
 
 const maxInt64 = 2n ** 63n - 1n;
 
+// The longest duration in whole seconds (2562047h47m16s), for what counts in seconds.
+export const maxDurationSeconds = Number(maxInt64 / nanosPerSecond);
+
 // time.ParseDuration's units, in nanoseconds. Both micro signs are accepted, as in Go.
 const unitNanos: Readonly<Record<string, bigint>> = {
   ns: 1n,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SecretrunError } from '../errors.js';
-import type { JsonObject, JsonValue } from '../json.js';
+import { exceedsJsonDepth, type JsonObject, type JsonValue } from '../json.js';
 import type { LogicalRequest, Operation } from './logical.js';
 import type { WireRequest } from './wire.js';
 
@@ -56,6 +56,8 @@ function checkSegments(path: string): string {
 
 function parseJsonBody(body: Buffer): JsonObject {
   if (body.length === 0) return {};
+  // Refused before parsing: what walks the parsed value recursively would run out of stack.
+  if (exceedsJsonDepth(body)) throw new SecretrunError('invalid_request', 'error parsing JSON');
   let parsed: unknown;
   try {
     parsed = JSON.parse(utf8.decode(body));

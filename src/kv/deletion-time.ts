@@ -1,3 +1,5 @@
+import { maxDurationSeconds } from '../go/duration.js';
+
 // Seconds that means "delete_version_after disabled" in the mount config (Go's -1s).
 export const deleteVersionAfterDisabled = -1;
 
@@ -11,7 +13,9 @@ export function effectiveDeleteVersionAfter(mountSeconds: number, keySeconds: nu
 }
 
 // The deletion_time (ms) a version created or undeleted at `now` gets, or null when none applies.
+// A setting stored before durations were bounded is read as Go's longest duration, so that a
+// key holding one stays writable.
 export function computeDeletionTime(now: number, mountSeconds: number, keySeconds: number): number | null {
-  const seconds = effectiveDeleteVersionAfter(mountSeconds, keySeconds);
+  const seconds = Math.min(effectiveDeleteVersionAfter(mountSeconds, keySeconds), maxDurationSeconds);
   return seconds === 0 ? null : now + seconds * 1000;
 }

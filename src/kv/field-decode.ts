@@ -1,7 +1,7 @@
 import { SecretrunError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { renderGoValue } from '../go/value.js';
-import { nanosPerSecond, parseGoDuration } from '../go/duration.js';
+import { maxDurationSeconds, nanosPerSecond, parseGoDuration } from '../go/duration.js';
 import { quoteGo } from '../go/strconv.js';
 
 // The Go kind mapstructure names when a value has the wrong type.
@@ -73,17 +73,24 @@ export function decodeDurationSeconds(value: unknown, field: string, { signed = 
 }
 
 // Whole seconds of a duration field, or Go's error text.
+// Whole seconds, or why they are refused: past Go's longest duration Go would silently wrap
+// them, and a time that far off can be neither stored nor shown.
+function secondsInRange(seconds: number, text: string): number | string {
+  if (Math.abs(seconds) <= maxDurationSeconds) return seconds;
+  return `duration ${quoteGo(text)} out of range: at most ${maxDurationSeconds} seconds (2562047h47m16s)`;
+}
+
 function durationSecondsOf(value: unknown): number | string {
   if (value === undefined || value === null) return 0;
   // Vault decodes JSON numbers as json.Number, i.e. text, so 1.5 fails exactly like "1.5".
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string') return 'could not parse duration from input';
   if (text === '') return 0;
-  if (/^[+-]?\d+$/.test(text)) return Number(text);
+  if (/^[+-]?\d+$/.test(text)) return secondsInRange(Number(text), text);
   if (text.endsWith('d')) {
     const days = text.slice(0, -1);
     if (!/^[+-]?\d+$/.test(days)) return `strconv.ParseInt: parsing ${quoteGo(days)}: invalid syntax`;
-    return Number(days) * 86_400;
+    return secondsInRange(Number(days) * 86_400, text);
   }
   const parsed = parseGoDuration(text);
   // Whole seconds, truncated toward zero, as Vault stores `int(dur.Seconds())`.

@@ -300,6 +300,42 @@ export const kvV2Contract: readonly ContractCase[] = [
     },
   },
   {
+    name: 'refuses JSON nested deeper than 1000 levels with 400, and serves what is within',
+    async run(send, m) {
+      const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      // The body {"data":{"a":…}} is two levels more than the value of "a".
+      await call(send, { method: 'PUT', path: `${m}/data/deep`, rawBody: `{"data":{"a":${nested(998)}}}` }, 200);
+      const read = await call(send, get(`${m}/data/deep`), 200);
+      expect(read.text).toContain(nested(998));
+      const patched = await call(send, { method: 'PATCH', path: `${m}/data/deep`, rawBody: `{"data":{"b":${nested(998)}}}`, contentType: 'application/merge-patch+json' }, 200);
+      expect(patched.json.data.version).toBe(2);
+      expect((await call(send, get(`${m}/subkeys/deep`), 200)).json.data.subkeys).toEqual({ a: null, b: null });
+      for (const depth of [999, 2500, 10_001]) {
+        await expectErrors(send, { method: 'PUT', path: `${m}/data/deep`, rawBody: `{"data":{"a":${nested(depth)}}}` }, 400, ['error parsing JSON']);
+        await expectErrors(send, { method: 'PATCH', path: `${m}/data/deep`, rawBody: `{"data":{"a":${nested(depth)}}}`, contentType: 'application/merge-patch+json' }, 400, ['error parsing JSON']);
+      }
+      await expectErrors(send, { method: 'PUT', path: `${m}/metadata/deep`, rawBody: `{"custom_metadata":{"a":${nested(2500)}}}` }, 400, ['error parsing JSON']);
+      expect((await call(send, get(`${m}/data/deep`), 200)).json.data.metadata.version).toBe(2);
+    },
+  },
+  {
+    name: 'refuses a delete_version_after longer than Go can hold, and keeps the key writable',
+    async run(send, m) {
+      const invalid = (value: string) => `Field validation failed: error converting input ${value} for field "delete_version_after": time: invalid duration "${value}"`;
+      await expectErrors(send, put(`${m}/metadata/dva`, { delete_version_after: '99999999999999h' }), 400, [invalid('99999999999999h')]);
+      await expectErrors(send, put(`${m}/config`, { delete_version_after: '2562048h' }), 400, [invalid('2562048h')]);
+      await expectErrors(send, patch(`${m}/metadata/dva`, { delete_version_after: '99999999999999h' }), 400, [invalid('99999999999999h')]);
+      const seconds = await call(send, put(`${m}/metadata/dva`, { delete_version_after: 99_999_999_999 }), 400);
+      expect(seconds.json.errors[0]).toContain('out of range: at most 9223372036 seconds (2562047h47m16s)');
+      // The longest Go duration is accepted, and writes go on.
+      await call(send, put(`${m}/metadata/dva`, { delete_version_after: '2562047h' }), 204);
+      expect((await call(send, get(`${m}/metadata/dva`), 200)).json.data.delete_version_after).toBe('2562047h0m0s');
+      const written = await call(send, put(`${m}/data/dva`, { data: { a: 'b' } }), 200);
+      expect(written.json.data.deletion_time).toMatch(timestamp);
+      await call(send, put(`${m}/data/dva`, { data: { a: 'c' } }), 200);
+    },
+  },
+  {
     name: 'sys/internal/ui/mounts tells clients the KV version of a path',
     async run(send, m) {
       const found = await call(send, get(`sys/internal/ui/mounts/${m}/some/key`), 200);

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startServerProcess } from '../http/server-process.js';
 import { createSandbox, expectExit, expectNoSecrets } from './run-cli.js';
 
 // `kv put` data arguments through the real binary: files, stdin, JSON, arrays, escapes, errors.
@@ -90,5 +91,44 @@ describe('kv put data arguments', () => {
     // Nothing was written by any of them.
     expectExit(await sandbox.run(['kv', 'get', 'secret/bad']), 2);
     expectNoSecrets(readFileSync(sandbox.storePath, 'utf8'), secrets, 'the store file');
+  });
+
+  it('refuses JSON nested deeper than the server takes with exit 1 naming the file, locally and against a server', async () => {
+    const local = createSandbox();
+    const remote = createSandbox();
+    const server = await startServerProcess(['-dev', '-dev-listen-address=127.0.0.1:0', '-dev-root-token-id=deep-root'], remote.env);
+    const deep = `{"a":${'['.repeat(2500)}${']'.repeat(2500)}}`;
+    const within = `{"a":${'['.repeat(998)}${']'.repeat(998)}}`;
+    for (const sandbox of [local, remote]) {
+      const env = sandbox === remote ? { VAULT_ADDR: server.url, VAULT_TOKEN: 'deep-root' } : {};
+      writeFileSync(join(sandbox.dir, 'deep.json'), deep);
+      writeFileSync(join(sandbox.dir, 'within.json'), within);
+      const file = expectExit(await sandbox.run(['kv', 'put', 'secret/deep', '@deep.json'], { env }), 1);
+      expect(file.stderr.split('\n')[0]).toBe(
+        'Failed to parse K=V data: invalid key/value pair "@deep.json": invalid JSON in deep.json: nested deeper than 999 levels at line 1, column 1004',
+      );
+      const stdin = expectExit(await sandbox.run(['write', 'secret/data/deep', '-'], { env, input: deep }), 1);
+      expect(stdin.stderr).toContain('nested deeper than 999 levels');
+      expectExit(await sandbox.run(['kv', 'put', 'secret/deep', '@within.json'], { env }), 0);
+      expect(expectExit(await sandbox.run(['kv', 'get', '-field=a', 'secret/deep'], { env }), 0).stdout.length).toBe(2 * 998);
+    }
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('refuses a -delete-version-after longer than Go can hold, and the server refuses it over HTTP', async () => {
+    const local = createSandbox();
+    const flag = expectExit(await local.run(['kv', 'metadata', 'put', '-delete-version-after=99999999999999h', 'secret/dva']), 1);
+    expect(flag.stderr.split('\n')[0]).toBe('invalid value "99999999999999h" for flag -delete-version-after: time: invalid duration "99999999999999h"');
+    expectExit(await local.run(['kv', 'put', 'secret/dva', 'a=b']), 0);
+
+    const remote = createSandbox();
+    const server = await startServerProcess(['-dev', '-dev-listen-address=127.0.0.1:0', '-dev-root-token-id=dva-root'], remote.env);
+    const env = { VAULT_ADDR: server.url, VAULT_TOKEN: 'dva-root' };
+    const refused = expectExit(await remote.run(['write', 'secret/metadata/dva', 'delete_version_after=99999999999999h'], { env }), 2);
+    expect(refused.stderr).toContain(
+      'Code: 400. Errors:\n\n* Field validation failed: error converting input 99999999999999h for field "delete_version_after": time: invalid duration "99999999999999h"',
+    );
+    expectExit(await remote.run(['kv', 'put', 'secret/dva', 'a=b'], { env }), 0);
+    expect(await server.stop()).toBe(0);
   });
 });

@@ -21,4 +21,10 @@ describe('computeDeletionTime', () => {
     expect(computeDeletionTime(1000, 0, 0)).toBeNull();
     expect(computeDeletionTime(1000, -1, 10)).toBeNull();
   });
+
+  it('reads a setting past Go\'s longest duration (stored before they were bounded) as the longest', () => {
+    const longest = computeDeletionTime(0, 0, 9_223_372_036);
+    expect(computeDeletionTime(0, 0, 360_000_000_000_000_000)).toBe(longest);
+    expect(new Date(longest as number).toISOString()).toBe('2262-04-11T23:47:16.000Z');
+  });
 });
