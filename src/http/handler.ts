@@ -68,8 +68,9 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
 
   // `sys/health` and `sys/seal-status` answer without a token and without going through the
   // store, so that they still answer (as a sealed node would) when the store fails its checks.
-  const answerHealth = async (request: LogicalRequest): Promise<WireResponse | undefined> => {
-    if (request.operation !== 'read' || (request.path !== 'sys/health' && request.path !== 'sys/seal-status')) return undefined;
+  const isHealth = (request: LogicalRequest): boolean =>
+    request.operation === 'read' && (request.path === 'sys/health' || request.path === 'sys/seal-status');
+  const answerHealth = async (request: LogicalRequest): Promise<WireResponse> => {
     const condition = await health.check();
     const response = request.path === 'sys/health' ? renderHealth(condition, now(), clusterId) : renderSealStatus(condition, clusterId);
     return renderResponse(request, response);
@@ -80,8 +81,8 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
     try {
       const request = parseLogicalRequest(wire);
       requestId = request.id;
-      const healthResponse = await answerHealth(request);
-      if (healthResponse !== undefined) return healthResponse;
+      // Checked before awaiting anything: an extra await on every request showed in bench/server.
+      if (isHealth(request)) return await answerHealth(request);
       const at = now();
       const run = (storage: Storage): RoutedResponse => {
         const caller = options.authenticate?.(request, storage, at);

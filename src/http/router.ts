@@ -37,11 +37,16 @@ function routeSys(rest: string, context: RouteContext, options: RouterOptions): 
 // Finds what serves a logical path — a system endpoint or the mount holding it — and runs it.
 export function routeRequest(context: RouteContext, options: RouterOptions): RoutedResponse {
   const { path } = context.request;
-  if (path.startsWith('sys/')) return { ...routeSys(path.slice('sys/'.length), context, options), mountType: 'system' };
-  if (path.startsWith('auth/token/')) return { ...routeAuthToken(path.slice('auth/token/'.length), context, options.random), mountType: 'token' };
+  if (path.startsWith('sys/')) return routed(routeSys(path.slice('sys/'.length), context, options), 'system');
+  if (path.startsWith('auth/token/')) return routed(routeAuthToken(path.slice('auth/token/'.length), context, options.random), 'token');
   const target = resolveKvPath(context.storage, readMounts(context.storage), path);
   if (target === undefined) return noRoute(path);
+  if (target.version === 2) return routed(routeKvV2(target.scope, target.rest, context), 'kv');
   // A KV v1 secret is whatever fields the request carries.
-  const served: Served = target.version === 2 ? routeKvV2(target.scope, target.rest, context) : { response: routeKvV1(target.scope, target.rest, context), fields: 'any' };
-  return { ...served, mountType: 'kv' };
+  return { response: routeKvV1(target.scope, target.rest, context), fields: 'any', mountType: 'kv' };
+}
+
+// Built field by field rather than spread: this runs on every request (see bench/server).
+function routed(served: Served, mountType: string): RoutedResponse {
+  return { response: served.response, fields: served.fields, mountType };
 }

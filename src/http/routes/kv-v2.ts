@@ -133,13 +133,11 @@ export function routeKvV2(scope: KvScope, rest: string, context: RouteContext): 
   const head = slash === -1 ? rest : rest.slice(0, slash);
   const key = slash === -1 ? '' : rest.slice(slash + 1);
   const isList = context.request.operation === 'list';
-  const invalid = (): Served => ({ response: invalidPath(context.request.operation, rest), fields: 'any' });
   if (rest === 'config') return { response: configRoute(scope, context), fields: pathFields.config };
   if (head === 'metadata' && (key !== '' || isList) && (isList || !key.endsWith('/'))) {
     return { response: metadataRoute(scope, key, context), fields: pathFields.metadata };
   }
-  if (isList) return invalid();
-  if (key === '' || key.endsWith('/')) return invalid();
+  if (isList || key === '' || key.endsWith('/')) return { response: invalidPath(context.request.operation, rest), fields: 'any' };
   switch (head) {
     case 'data':
       return { response: dataRoute(scope, key, context), fields: pathFields.data };
@@ -150,6 +148,6 @@ export function routeKvV2(scope: KvScope, rest: string, context: RouteContext): 
     case 'subkeys':
       return { response: subkeysRoute(scope, key, context), fields: pathFields.subkeys };
     default:
-      return invalid();
+      return { response: invalidPath(context.request.operation, rest), fields: 'any' };
   }
 }
