@@ -4,16 +4,49 @@ import type { Storage, Store } from '../store/storage.js';
 import { renderFailureLine } from './failure-line.js';
 import { addIgnoredParametersWarning } from './ignored-parameters.js';
 import { parseLogicalRequest } from './logical-request.js';
-import type { LogicalRequest } from './logical.js';
+import type { LogicalRequest, LogicalResponse } from './logical.js';
 import { renderFailure, renderResponse } from './render-response.js';
-import { routeRequest, type RoutedResponse } from './router.js';
+import { existenceOf, routeRequest, type RoutedResponse } from './router.js';
 import { renderHealth, renderSealStatus } from './routes/sys-health.js';
 import { createStoreHealth } from './store-health.js';
 import type { WireHandler, WireHead, WireRequest, WireResponse } from './wire.js';
 
 // Decides who is asking. Runs inside the request's own read or transaction, so the token and
 // the data are seen at the same moment; throws permission_denied to refuse the request.
+// Undefined for a path served without a token (unauthenticated-paths.ts).
 export type Authenticate = (request: LogicalRequest, storage: Storage, now: number) => Caller | undefined;
+
+// Decides whether `caller` may do what `request` asks (the ACL of its policies), after
+// authentication, in the same read or transaction; throws permission_denied to refuse.
+// `existing` is the route's existence check (router.ts existenceOf): undefined for paths
+// without one, else whether the target exists (a write to a missing one is a `create`).
+export type Authorize = (request: LogicalRequest, caller: Caller | undefined, storage: Storage, existing: boolean | undefined) => void;
+
+// Records requests and responses (audit devices). `begin` runs in the request's read or
+// transaction before the route, so it sees the device table of that moment; it throws to
+// refuse a request no device could record (Vault fails closed) and returns what records the
+// response, or undefined when no device is enabled.
+export interface Audit {
+  begin(storage: Storage, event: AuditEvent): AuditResponse | undefined;
+}
+
+// The request as audit devices record it: the decoded request, who asked, and from where.
+// Audit devices hash every secret in it themselves (SPEC.md §8); nothing here is pre-hashed.
+export interface AuditEvent {
+  request: LogicalRequest;
+  caller: Caller | undefined;
+  remoteAddress: string;
+  /** Milliseconds since the epoch. */
+  now: number;
+  /** Set when the request was refused before it was served (a bad token, a policy). */
+  error?: unknown;
+}
+
+// Records the response of one begun request (after it was served or failed); throws when no
+// device could record it, which turns the answer into a 500 as in Vault.
+export interface AuditResponse {
+  end(response: LogicalResponse | undefined, error: unknown, mountType: string | undefined): void;
+}
 
 export interface ApiHandlerOptions {
   store: Store;
@@ -21,6 +54,10 @@ export interface ApiHandlerOptions {
   now?: () => number;
   /** Token checking; without it every request is allowed (the in-process local CLI). */
   authenticate?: Authenticate;
+  /** Policy checking after authentication; without it an authenticated caller may do anything. */
+  authorize?: Authorize;
+  /** Audit devices; without it nothing is recorded. */
+  audit?: Audit;
   clusterId?: string;
   /**
    * Errors the caller reports itself instead of as an HTTP answer: the in-process CLI lets
@@ -84,12 +121,35 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
       // Checked before awaiting anything: an extra await on every request showed in bench/server.
       if (isHealth(request)) return await answerHealth(request);
       const at = now();
+      let caller: Caller | undefined;
+      let recorder: AuditResponse | undefined;
       const run = (storage: Storage): RoutedResponse => {
-        const caller = options.authenticate?.(request, storage, at);
+        const event = { request, caller: undefined as Caller | undefined, remoteAddress: wire.remoteAddress, now: at };
+        try {
+          caller = options.authenticate?.(request, storage, at);
+          event.caller = caller;
+          options.authorize?.(request, caller, storage, options.authorize === undefined ? undefined : existenceOf(storage, request));
+        } catch (error) {
+          // A refused request is recorded too, with why (Vault audits failed requests).
+          options.audit?.begin(storage, { ...event, error })?.end(undefined, error, undefined);
+          throw error;
+        }
+        recorder = options.audit?.begin(storage, event);
         return routeRequest({ storage, request, now: at, caller }, routerOptions);
       };
-      const routed = isWrite(request) ? await update(run) : await options.store.read(run);
+      let routed: RoutedResponse;
+      try {
+        routed = isWrite(request) ? await update(run) : await options.store.read(run);
+        if (routed.response.kind === 'deferred') {
+          const context = { request, now: at, caller, read: options.store.read.bind(options.store), update };
+          routed = { ...routed, response: await routed.response.run(context) };
+        }
+      } catch (error) {
+        recorder?.end(undefined, error, undefined);
+        throw error;
+      }
       const answered = addIgnoredParametersWarning(routed.response, request.data, routed.fields);
+      recorder?.end(answered, undefined, routed.mountType);
       const response = renderResponse(request, answered, routed.mountType);
       // Vault CE ignores namespaces for routing but echoes the header back.
       if (request.namespace === undefined) return response;

@@ -9,7 +9,7 @@ import type { AcceptedFields, LogicalResponse } from './logical.js';
 
 // `response` with the warning added when `data` holds fields outside `fields`.
 export function addIgnoredParametersWarning(response: LogicalResponse, data: JsonObject, fields: AcceptedFields): LogicalResponse {
-  if (fields === 'any' || response.kind === 'raw') return response;
+  if (fields === 'any' || response.kind === 'raw' || response.kind === 'deferred') return response;
   if (response.kind === 'none' && (response.warnings === undefined || response.warnings.length === 0)) return response;
   const ignored = sortGoStrings(Object.keys(data).filter((name) => !fields.includes(name)));
   if (ignored.length === 0) return response;

@@ -1,5 +1,6 @@
-import type { TokenAuthBlock } from '../auth/token-record.js';
+import type { Caller, TokenAuthBlock } from '../auth/token-record.js';
 import type { JsonObject, JsonValue } from '../json.js';
+import type { Storage } from '../store/storage.js';
 
 // Vault's logical operations: what a request asks of a path, independent of HTTP.
 export type Operation = 'read' | 'list' | 'create' | 'update' | 'patch' | 'delete';
@@ -39,7 +40,26 @@ export type LogicalResponse =
       emptyBody?: boolean;
       /** Send `data` itself as the body, not inside the envelope (sys/health). */
       bare?: boolean;
+    }
+  | {
+      kind: 'deferred';
+      /**
+       * Work that must not run inside the request's store transaction: a password hash to
+       * verify (login), a database to call (dynamic credentials). The handler runs it after the
+       * transaction, with its own short reads and transactions around the slow part.
+       */
+      run(context: DeferredContext): Promise<LogicalResponse>;
     };
+
+// What deferred work may use: the request, its clock and caller, and the store, one short
+// read or transaction at a time (never held across the slow part).
+export interface DeferredContext {
+  request: LogicalRequest;
+  now: number;
+  caller: Caller | undefined;
+  read<T>(fn: (storage: Storage) => T): Promise<T>;
+  update<T>(fn: (storage: Storage) => T): Promise<T>;
+}
 
 // The fields a path defines (Vault's framework.Path Fields), or 'any' for a path that takes
 // arbitrary input (a KV v1 secret). Other fields in a request are processed as if absent and

@@ -1,4 +1,4 @@
-import { isSecretrunError, type SecretrunError } from '../errors.js';
+import { isSecretrunError, SecretrunError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { httpStatusByCode } from './error-status.js';
 import { goStruct, renderGoJson } from '../go/json.js';
@@ -80,6 +80,8 @@ export function renderResponse(request: LogicalRequest, response: LogicalRespons
       const body = response.legacySys && response.data ? withLegacySysKeys(response.data, envelope) : envelope;
       return reply(200, `${renderGoJson(body)}\n`);
     }
+    case 'deferred':
+      throw new SecretrunError('internal', 'a deferred response reached rendering before it ran');
   }
 }
 

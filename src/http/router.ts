@@ -1,7 +1,10 @@
 import { SecretrunError } from '../errors.js';
+import { readV1 } from '../kv/kv-v1.js';
+import { loadKeyMetadata } from '../kv/kv-v2-storage.js';
+import type { Storage } from '../store/storage.js';
 import { readMounts, type RandomBytes } from '../sys/mounts.js';
 import { resolveKvPath } from '../sys/mount-resolver.js';
-import type { AcceptedFields, LogicalResponse, Served } from './logical.js';
+import type { AcceptedFields, LogicalRequest, LogicalResponse, Served } from './logical.js';
 import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
@@ -44,6 +47,22 @@ export function routeRequest(context: RouteContext, options: RouterOptions): Rou
   if (target.version === 2) return routed(routeKvV2(target.scope, target.rest, context), 'kv');
   // A KV v1 secret is whatever fields the request carries.
   return { response: routeKvV1(target.scope, target.rest, context), fields: 'any', mountType: 'kv' };
+}
+
+// Vault's existence check for a write (vault/request_handling.go): whether the target of an
+// update exists, so that the ACL asks for `update` when it does and `create` when it does not.
+// Undefined for every other request and for paths without a check (config, delete/, undelete/,
+// destroy/ and the system paths are always updates). KV v2 `data/` and `metadata/` exist with
+// the key's metadata; a KV v1 key exists when stored.
+export function existenceOf(storage: Storage, request: LogicalRequest): boolean | undefined {
+  if (request.operation !== 'update' || request.path.startsWith('sys/') || request.path.startsWith('auth/')) return undefined;
+  const target = resolveKvPath(storage, readMounts(storage), request.path);
+  if (target === undefined) return undefined;
+  if (target.version === 1) return readV1(target.scope, target.rest) !== undefined;
+  const slash = target.rest.indexOf('/');
+  const head = slash === -1 ? target.rest : target.rest.slice(0, slash);
+  if (head !== 'data' && head !== 'metadata') return undefined;
+  return loadKeyMetadata(target.scope, target.rest.slice(slash + 1)) !== undefined;
 }
 
 // Built field by field rather than spread: this runs on every request (see bench/server).
