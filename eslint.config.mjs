@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 // The layers under src/, and what each must not import. A layer below never reaches up.
-const folders = ['go', 'store', 'kv', 'sys', 'auth', 'database', 'manifest', 'client', 'source', 'http', 'runner', 'library', 'cli'];
+const folders = ['go', 'store', 'kv', 'sys', 'auth', 'database', 'team', 'manifest', 'client', 'source', 'http', 'runner', 'library', 'cli'];
 const except = (...allowed) => folders.filter((folder) => !allowed.includes(folder));
 const forbidden = {
   go: except(),
@@ -13,6 +13,8 @@ const forbidden = {
   auth: except('go', 'store', 'kv', 'sys'),
   // The database secrets engine: its rules over storage, and its plugins (the drivers' edge).
   database: except('go', 'store'),
+  // A store shared in git: merging stores, rendering them for diffs, setting git up.
+  team: except('go', 'store', 'kv', 'sys'),
   manifest: except('go'),
   client: except('go'),
   // Where values come from: never the server, the runner or the CLI above it.

@@ -20,6 +20,8 @@ describe('the architecture, as lint rules', () => {
     ['src/database/probe.ts', "import { createApiHandler } from '../http/handler.js';\nexport const x = createApiHandler;\n"],
     ['src/kv/probe.ts', "import { parseStatements } from '../database/statement-list.js';\nexport const x = parseStatements;\n"],
     ['src/fs/probe.ts', "import { openFileStore } from '../store/file-store.js';\nexport const x = openFileStore;\n"],
+    ['src/team/probe.ts', "import { createApiHandler } from '../http/handler.js';\nexport const x = createApiHandler;\n"],
+    ['src/store/probe.ts', "import { mergeStoreContents } from '../team/store-merge.js';\nexport const x = mergeStoreContents;\n"],
   ])('%s may not import upwards', async (file, text) => {
     expect(await problems(file, text)).toEqual([expect.stringMatching(/^no-restricted-imports: .*must not import from a layer above it/)]);
   });
