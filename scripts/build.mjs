@@ -50,6 +50,12 @@ const lazy = {
   server: 'src/cli/commands/server.ts',
   'remote-client': 'src/cli/remote-client.ts',
   'remote-source': 'src/source/remote-source.ts',
+  // Keys and git (issue 14): no secret read or run needs them.
+  'key-new': 'src/cli/commands/key-new.ts',
+  'key-show': 'src/cli/commands/key-show.ts',
+  'git-setup': 'src/cli/commands/git-setup.ts',
+  'git-textconv': 'src/cli/commands/git-textconv.ts',
+  'merge-driver': 'src/cli/commands/merge-driver.ts',
   // The database plugins, loaded by src/database/plugin-loader.ts when a connection is used.
   'mysql-plugin': 'src/database/mysql-plugin.ts',
   'postgresql-plugin': 'src/database/postgresql-plugin.ts',

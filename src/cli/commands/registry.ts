@@ -16,7 +16,8 @@ import { secretsDisableCommand, secretsEnableCommand, secretsListCommand, secret
 
 // Every command, with the one-line synopsis `secretrun --help` shows. Commands are in the main
 // bundle (compiling one file is cheaper than resolving many); only `server`, whose transport
-// no other command needs, is loaded on demand.
+// no other command needs, and the commands of keys and git, which no secret read needs, are
+// loaded on demand.
 export interface CommandEntry {
   name: string;
   synopsis: string;
@@ -53,6 +54,11 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'operator rotate', synopsis: 'Start a new data-key term for new writes', load: async () => operatorRotateCommand },
   { name: 'operator rekey', synopsis: 'Change the root key (only the keyring is rewritten)', load: async () => operatorRekeyCommand },
   { name: 'operator generate-root', synopsis: 'Create a new root token for whoever holds the store key', load: async () => operatorGenerateRootCommand },
+  { name: 'key new', synopsis: 'Make a key pair for a person or a machine (X25519, as age)', load: async () => (await import('./key-new.js')).keyNewCommand },
+  { name: 'key show', synopsis: "Print the public keys of this machine's private keys", load: async () => (await import('./key-show.js')).keyShowCommand },
+  { name: 'git setup', synopsis: 'Set git up to merge the store secret by secret and diff it without values', load: async () => (await import('./git-setup.js')).gitSetupCommand },
+  { name: 'git textconv', synopsis: 'Print a store as git diff shows it: paths, versions, recipients, never a value', load: async () => (await import('./git-textconv.js')).gitTextconvCommand },
+  { name: 'merge-driver', synopsis: "git's merge driver for stores (set up by `secretrun git setup`)", load: async () => (await import('./merge-driver.js')).mergeDriverCommand },
   { name: 'completion', synopsis: 'Print a shell completion script (bash, zsh or fish)', load: async () => (await import('./completion.js')).completionCommand },
   { name: 'server', synopsis: 'Serve Vault\'s HTTP API over the store (or in memory with -dev)', load: async () => (await import('./server.js')).serverCommand },
 ];

@@ -1,0 +1,34 @@
+import { renderGoJsonIndented } from '../../go/json.js';
+import { readIdentitySources } from '../../store/recipients/identity-sources.js';
+import type { Command } from '../command.js';
+import { parseCommandLine } from '../command-args.js';
+import type { FlagSpec } from '../flags.js';
+import { buildKeyListingJson, renderKeyListing } from '../key-listing.js';
+import type { KeyListingEntry, KeyListingProblem } from '../key-listing.js';
+
+const flags = [{ name: 'format', kind: 'string', default: 'table', usage: 'Print the keys as "table" or "json".' }] as const satisfies readonly FlagSpec[];
+
+// `key show`: this machine's public keys.
+export const keyShowCommand: Command = {
+  name: 'key show',
+  usage: 'secretrun key show [options]',
+  description:
+    "Prints the public key and fingerprint of every private key this machine has: $SECRETRUN_KEY and $SECRETRUN_KEY_FILE when they hold one, and the keys in $XDG_CONFIG_HOME/secretrun/identities. Give a public key to someone who can open a store to be added as its recipient. Private keys are never printed; protected keys are shown without their passphrase.\n\n  $ secretrun key show\n  $ secretrun key show -format=json",
+  flags,
+  async run(argv, context) {
+    parseCommandLine('key show', flags, argv, context, { min: 0, max: 0 });
+    const { io } = context;
+    const entries: KeyListingEntry[] = [];
+    const problems: KeyListingProblem[] = [];
+    for (const source of readIdentitySources(io.env)) {
+      const where = { source: source.source, ...(source.path === undefined ? {} : { path: source.path }), exposed: source.exposed };
+      if (source.content.kind === 'identities') for (const entry of source.content.entries) entries.push({ ...where, entry });
+      else if (source.content.kind === 'problem') problems.push({ source: source.source, problem: source.content.problem });
+      else io.stderr.write(`secretrun: ${source.source} holds a shared root key (base64), not a key pair: it has no public key\n`);
+    }
+    if (context.global.format === 'json') io.stdout.write(`${renderGoJsonIndented(buildKeyListingJson(entries))}\n`);
+    else io.stdout.write(renderKeyListing(entries, problems));
+    if (context.global.format === 'json') for (const p of problems) io.stderr.write(`secretrun: ${p.source} holds no usable key: ${p.problem}\n`);
+    return 0;
+  },
+};
