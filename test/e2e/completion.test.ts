@@ -22,7 +22,7 @@ async function bashComplete(file: string, words: string[]): Promise<string[]> {
 describe('secretrun completion', () => {
   it('bash completes commands, subcommands and each command\'s own flags', async () => {
     const file = await script('bash');
-    expect(await bashComplete(file, ['secretrun', 'k'])).toEqual(['kv']);
+    expect(await bashComplete(file, ['secretrun', 'k'])).toEqual(['kv', 'key']);
     expect(await bashComplete(file, ['secretrun', 'kv', 'metadata', ''])).toEqual(['get', 'put', 'patch', 'delete']);
     expect(await bashComplete(file, ['secretrun', 'kv', 'get', '-f'])).toEqual(['-format', '-field']);
     expect(await bashComplete(file, ['secretrun', 'kv', 'put', '-mount=secret', 'app', '-c'])).toEqual(['-cas']);
