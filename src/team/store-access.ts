@@ -49,11 +49,12 @@ function readHeader(path: string): Record<string, unknown> | undefined {
   }
 }
 
-function accessOf(header: Record<string, unknown> | undefined): { access: StoreAccessSummary; keyTerm?: number } {
+function accessOf(header: Record<string, unknown> | undefined): { access: StoreAccessSummary; keyTerm?: number; keyCheck?: string } {
   const keyring = header?.['keyring'];
   const active = typeof keyring === 'object' && keyring !== null ? (keyring as Record<string, unknown>)['active'] : undefined;
+  const check = header?.['check'];
   const access: StoreAccessSummary = { kind: 'shared-key', passphrase: typeof header?.['kdf'] === 'object' && header['kdf'] !== null };
-  return typeof active === 'number' ? { access, keyTerm: active } : { access };
+  return { access, ...(typeof active === 'number' ? { keyTerm: active } : {}), ...(typeof check === 'string' ? { keyCheck: check } : {}) };
 }
 
 // Store access over files, finding keys as every command does (SECRETRUN_KEY, key files, a

@@ -33,6 +33,8 @@ export interface StoreListingInput {
   access: StoreAccessSummary;
   /** The active data-key term, when known. */
   keyTerm?: number;
+  /** The header's key check: it changes exactly when the root key does. */
+  keyCheck?: string;
   keys: readonly string[];
   read(storageKey: string): JsonValue | undefined;
   /** The moment deletion times are compared with ("deleted" vs "live"). */
@@ -79,6 +81,8 @@ export function renderStoreListing(input: StoreListingInput): string {
   const table: MountTable = isJsonObject(stored) ? (stored as unknown as MountTable) : defaultMounts();
   const mountByUuid = new Map(Object.entries(table).map(([path, mount]) => [mount.uuid, { path, mount }]));
   const lines = [`secretrun store ${input.id}`, ...renderAccess(input.access)];
+  // A new root key (a rekey, a removed recipient, or a store replaced wholesale) shows here.
+  if (input.keyCheck !== undefined) lines.push(`root key check: ${input.keyCheck}`);
   if (input.keyTerm !== undefined) lines.push(`data key term: ${input.keyTerm}`);
   lines.push('');
   const byMount = new Map<string, string[]>();

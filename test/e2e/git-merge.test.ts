@@ -112,7 +112,7 @@ describe('a store in git', () => {
     await commitAll(repo, 'base');
     await repo.kv('put', 'secret/app/db', 'v=diff-secret-2');
     await repo.kv('put', 'secret/app/new', 'v=diff-secret-3');
-    const diff = await repo.git('diff');
+    const diff = await repo.git('diff', '-U20');
     expect(diff.exitCode).toBe(0);
     const changed = diff.stdout.split('\n').filter((line) => /^[-+][^-+]/.test(line));
     expect(changed).toEqual(['-secret/app/db v1 live current', '+secret/app/db v1 live', '+secret/app/db v2 live current', '+secret/app/new v1 live current']);

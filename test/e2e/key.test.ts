@@ -38,6 +38,7 @@ describe('secretrun key new and key show', () => {
   it('print the private key to standard output only with -output=-, for a CI secret', async () => {
     const sandbox = createSandbox({ key: false });
     const made = expectExit(await sandbox.run(['key', 'new', '-output=-']), 0);
+    expect(made.stdout).toMatch(/^AGE-SECRET-KEY-1[0-9A-Z]{58}\n$/);
     const parsed = parseIdentityFile(made.stdout);
     if (!parsed.ok || parsed.entries[0]?.kind !== 'plain') throw new Error('no key on stdout');
     expect(made.stderr).toContain(`public key ${renderPublicKey(parsed.entries[0].identity.publicKey)}`);

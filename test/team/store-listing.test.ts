@@ -17,6 +17,7 @@ function listing(contents: ReadonlyMap<string, JsonValue>, access: StoreAccessSu
     id: 'store-listing-01',
     access,
     keyTerm: 2,
+    keyCheck: 'q1w2e3r4t5y6u7i8o9p0aa==',
     keys: [...contents.keys()],
     read: (key) => {
       read?.push(key);
@@ -49,6 +50,7 @@ describe('the git diff listing of a store', () => {
       [
         'secretrun store store-listing-01',
         'opens with: one shared root key (a key file, SECRETRUN_KEY or SECRETRUN_KEY_FILE)',
+        'root key check: q1w2e3r4t5y6u7i8o9p0aa==',
         'data key term: 2',
         '',
         'mount legacy/ kv v1',

@@ -18,7 +18,7 @@ const flags = [
   {
     name: 'output',
     kind: 'string',
-    usage: 'Write the private key to this file instead (never overwritten), or to standard output with "-" (to pipe it into a CI secret without a copy on disk).',
+    usage: 'Write the private key to this file instead (never overwritten), or its one line to standard output with "-" (to pipe it into a CI secret without a copy on disk).',
   },
 ] as const satisfies readonly FlagSpec[];
 
@@ -41,7 +41,8 @@ export const keyNewCommand: Command = {
     const text = passphrase === undefined ? renderIdentityFile(identity, created) : renderProtectedIdentityFile(identity, created, passphrase, randomBytes);
     const publicKey = renderPublicKey(identity.publicKey);
     if (path === undefined) {
-      io.stdout.write(text);
+      // The key line alone: one line is what CI secret stores mask in logs.
+      io.stdout.write(`${text.trimEnd().split('\n').at(-1) ?? ''}\n`);
       io.stderr.write(`secretrun: public key ${publicKey} (fingerprint ${buildFingerprint(identity.publicKey)}); the private key went to standard output only\n`);
       return 0;
     }
