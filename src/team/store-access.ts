@@ -11,7 +11,7 @@ import type { StoreAccessSummary, StoreListingInput } from './store-listing.js';
 // goes through the Store contract (openFileStore) of today's single-root-key stores: the
 // merged store keeps ours' header (its keyring and MAC key), and every entry is sealed as any
 // write seals it. For recipient stores (issue 14) the header itself is merged too: see
-// docs/keys.md ("How it plugs into the store"); only this module changes.
+// docs/recipients-integration.md; only this module changes.
 
 // A store's decrypted contents.
 export interface OpenedStore {
