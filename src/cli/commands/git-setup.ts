@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { SecretrunError } from '../../errors.js';
-import { writeFileAtomic } from '../../store/atomic-write.js';
+import { writeFileAtomic } from '../../fs/atomic-write.js';
+import { makePrivateDir } from '../../fs/private-file.js';
 import { resolveStorePath } from '../../store/store-paths.js';
 import { addStoreAttributes, driverName, renderStoreAttributes } from '../../team/git-attributes.js';
 import { renderDriverConfig } from '../../team/git-config.js';
@@ -48,7 +49,7 @@ export const gitSetupCommand: Command = {
       throw new SecretrunError('usage', `cannot set git up for ${store}: its name needs quoting in .gitattributes (use letters, digits, ".", "_" and "-"), or add \`/<name> -text merge=secretrun diff=secretrun\` by hand`);
     }
     // The store's directory may not exist yet; like the store's own, it is its owner's only.
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await makePrivateDir(dir);
     const git = { cwd: dir, env: io.env };
     const root = await readRepoRoot(git);
     const attributesFile = join(dir, '.gitattributes');

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SecretrunError } from '../../errors.js';
+import { formatSize, isTooLarge, readOpenFileBounded } from '../../fs/bounded-read.js';
+import { describeFsError, renderFsFailure } from '../../fs/fs-error.js';
+import { makePrivateDir } from '../../fs/private-file.js';
 import { resolveKeyDir } from '../store-paths.js';
 import type { Env } from '../store-paths.js';
 import { parseIdentityFile } from './identity-file.js';
@@ -42,15 +45,19 @@ export function identityFilePath(env: Env, name: string): string {
   return join(resolveIdentityDir(env), `${name}${suffix}`);
 }
 
-// Reads one private key file (a bounded read: SECRETRUN_KEY_FILE may name anything).
+// Reads one private key file, bounded: SECRETRUN_KEY_FILE may name anything (/dev/zero, a FIFO).
 export function readIdentityText(path: string): { text: string; exposed: boolean } {
   const fd = openSync(path, 'r');
   try {
     const info = fstatSync(fd);
-    if (!info.isFile() || info.size > maxIdentityFileBytes) {
-      throw new SecretrunError('store_key', `cannot use ${path}: it is not a private key file (a regular file of a few lines)`);
+    if (info.isDirectory()) throw new SecretrunError('store_key', `cannot use ${path}: it is a directory, not a private key file`);
+    const text = readOpenFileBounded(fd, path, maxIdentityFileBytes, info.isFile() && info.size > 0 ? info.size : undefined).toString('utf8');
+    return { text, exposed: (info.mode & 0o077) !== 0 };
+  } catch (error) {
+    if (isTooLarge(error)) {
+      throw new SecretrunError('store_key', `cannot use ${path}: it is larger than ${formatSize(maxIdentityFileBytes)} (a private key file holds a few lines)`);
     }
-    return { text: readFileSync(fd, 'utf8'), exposed: (info.mode & 0o077) !== 0 };
+    throw error;
   } finally {
     closeSync(fd);
   }
@@ -66,7 +73,7 @@ export function readIdentityFiles(env: Env): IdentityFile[] {
     names = readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new SecretrunError('store_key', `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? 'error'} (check its permissions)`, { cause: error });
+    throw new SecretrunError('store_key', `cannot read ${dir}: ${renderFsFailure(describeFsError(error))}`, { cause: error });
   }
   return names
     .filter((name) => name.endsWith(suffix) && namePattern.test(name.slice(0, -suffix.length)))
@@ -85,7 +92,7 @@ export async function writeNewIdentityFile(path: string, text: string): Promise<
   const dir = dirname(path);
   const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await makePrivateDir(dir);
     const handle = await fs.open(temp, 'wx', 0o600);
     try {
       await handle.chmod(0o600);
@@ -102,7 +109,7 @@ export async function writeNewIdentityFile(path: string, text: string): Promise<
     if (code === 'EEXIST') {
       throw new SecretrunError('usage', `${path} already exists: a private key is never overwritten (choose another -name, or move the old key away first)`);
     }
-    throw new SecretrunError('store_io', `cannot write private key file ${path}: ${code} (check that ${dir} is writable)`, { cause: error });
+    throw new SecretrunError('store_io', `cannot write private key file ${path}: ${renderFsFailure(describeFsError(error))}`, { cause: error });
   } finally {
     await fs.unlink(temp).catch(() => undefined);
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SecretrunError } from '../../../src/errors.js';
 import { createIdentity } from '../../../src/store/recipients/identity.js';
-import { identityFilePath, readIdentityFiles, resolveIdentityDir, writeNewIdentityFile } from '../../../src/store/recipients/identity-dir.js';
+import { identityFilePath, readIdentityFiles, readIdentityText, resolveIdentityDir, writeNewIdentityFile } from '../../../src/store/recipients/identity-dir.js';
 import { renderIdentityFile } from '../../../src/store/recipients/identity-file.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { seededRandom } from './seeded-random.js';
@@ -55,11 +55,15 @@ describe('the identities directory', () => {
     expect(files[1]?.parsed).toEqual({ ok: true, entries: [{ kind: 'plain', identity: b }] });
   });
 
-  it('refuses to read what is not a small regular file', () => {
+  it('refuses to read a directory, or more than a key file can hold', () => {
     const home = makeTempDir();
     const env = { XDG_CONFIG_HOME: home };
     mkdirSync(join(resolveIdentityDir(env), 'dir.key'), { recursive: true });
-    expect(() => readIdentityFiles(env)).toThrow(/not a private key file/);
+    expect(() => readIdentityFiles(env)).toThrow(/it is a directory, not a private key file/);
     expect(existsSync(join(resolveIdentityDir(env), 'dir.key'))).toBe(true);
+    expect(() => readIdentityText('/dev/zero')).toThrow(/larger than 64 KiB/);
+    const big = join(home, 'big.key');
+    writeFileSync(big, `# ${'x'.repeat(70 * 1024)}\n`);
+    expect(() => readIdentityText(big)).toThrow(/larger than 64 KiB/);
   });
 });
