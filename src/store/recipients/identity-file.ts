@@ -11,7 +11,7 @@ import { x25519KeyLength } from './x25519.js';
 //
 //   SECRETRUN-PROTECTED-KEY-1 <age1 public key> scrypt <log2 N> <salt> <body>
 //
-// where body = ChaCha20-Poly1305(key = scrypt(passphrase, salt, N, r = 8, p = 1), nonce = 12
+// where body = AES-256-GCM(key = scrypt(passphrase, salt, N, r = 8, p = 1), nonce = 12
 // zero bytes (the salt is fresh, so the key is), secret, aad = label || public key). The public
 // key stays readable, so `key show` and the choice of identity for a store need no passphrase;
 // it is bound as associated data and checked against the secret once opened. Pure.
@@ -62,8 +62,8 @@ export function renderIdentityFile(identity: Identity, created: Date): string {
 // A private key file whose key opens only with `passphrase`.
 export function renderProtectedIdentityFile(identity: Identity, created: Date, passphrase: string, random: RandomBytes, logN = defaultLogN): string {
   const salt = random(saltLength);
-  const cipher = createCipheriv('chacha20-poly1305', passphraseKey(passphrase, logN, salt), zeroNonce, { authTagLength: tagLength });
-  cipher.setAAD(aad(identity.publicKey), { plaintextLength: x25519KeyLength });
+  const cipher = createCipheriv('aes-256-gcm', passphraseKey(passphrase, logN, salt), zeroNonce);
+  cipher.setAAD(aad(identity.publicKey));
   const body = Buffer.concat([cipher.update(identity.secret), cipher.final(), cipher.getAuthTag()]);
   const line = [protectedKeyMark, renderPublicKey(identity.publicKey), 'scrypt', String(logN), salt.toString('base64'), body.toString('base64')];
   return `${header(identity, created, ', protected by a passphrase')}\n${line.join(' ')}\n`;
@@ -119,8 +119,8 @@ export function openProtectedIdentity(entry: Extract<IdentityEntry, { kind: 'pro
   const { logN, salt, body } = entry.sealed;
   let secret: Buffer;
   try {
-    const decipher = createDecipheriv('chacha20-poly1305', passphraseKey(passphrase, logN, salt), zeroNonce, { authTagLength: tagLength });
-    decipher.setAAD(aad(entry.publicKey), { plaintextLength: x25519KeyLength });
+    const decipher = createDecipheriv('aes-256-gcm', passphraseKey(passphrase, logN, salt), zeroNonce, { authTagLength: tagLength });
+    decipher.setAAD(aad(entry.publicKey));
     decipher.setAuthTag(body.subarray(x25519KeyLength));
     secret = Buffer.concat([decipher.update(body.subarray(0, x25519KeyLength)), decipher.final()]);
   } catch {

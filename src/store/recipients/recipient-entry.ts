@@ -1,20 +1,20 @@
 import type { RandomBytes } from '../keyring.js';
-import { buildFingerprint, parsePublicKey, renderPublicKey } from './identity.js';
+import { parsePublicKey, renderPublicKey } from './identity.js';
 import { parseStanza, wrapRootKey } from './stanza.js';
 import type { Stanza } from './stanza.js';
 
 // One recipient of a store, as its header will list it: who (a name people chose, the public
-// key, its fingerprint), who added it and when, and the root key wrapped for it. Everything but
-// the stanza is for people (`recipients list`, `git diff`); the public key is kept so that a
-// removal can wrap a new root key for everyone who stays. Pure.
+// key), who added it and when, and the root key wrapped for it. Everything but the stanza is for
+// people (`recipients list`, `git diff`); the public key is also how this machine finds its
+// stanza, and what a removal wraps a new root key for. The fingerprint is not stored: it is
+// computed from the public key where it is shown, so the two can never disagree, and opening a
+// store hashes nothing. Pure.
 
 // A recipient in the header (JSON field names as stored).
 export interface RecipientEntry {
   name: string;
-  /** `age1…` */
+  /** `age1…`, canonical (lower case, as renderPublicKey writes it). */
   public_key: string;
-  /** buildFingerprint of the public key; checked when read. */
-  fp: string;
   /** The name of the recipient whose key added this one, or "shared key" for a conversion. */
   added_by: string;
   /** RFC 3339, UTC, seconds. */
@@ -51,7 +51,6 @@ export function buildRecipientEntry(recipient: NewRecipient, rootKey: Buffer, st
   return {
     name: recipient.name,
     public_key: renderPublicKey(recipient.publicKey),
-    fp: buildFingerprint(recipient.publicKey),
     added_by: recipient.addedBy,
     added_at: renderTime(recipient.now),
     stanza,
@@ -65,7 +64,7 @@ export function rewrapRecipients(entries: readonly RecipientEntry[], rootKey: Bu
     const publicKey = parsePublicKey(entry.public_key);
     const stanza = publicKey.ok ? wrapRootKey(rootKey, publicKey.key, storeId, random) : undefined;
     // Entries come from a parsed header, whose keys were checked; a failure here is a bug.
-    if (stanza === undefined) throw new RangeError(`recipient ${entry.fp} has an unusable public key`);
+    if (stanza === undefined) throw new RangeError(`recipient ${entry.public_key} has an unusable public key`);
     return { ...entry, stanza };
   });
 }
@@ -73,28 +72,27 @@ export function rewrapRecipients(entries: readonly RecipientEntry[], rootKey: Bu
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // Reads the header's `recipients` field: the entries, or what is wrong (for an integrity error).
-// Fingerprints must match the public keys, and names and keys must be unique, so a list cannot
-// show one person's name over another's key.
+// Names and keys must be unique, so a list cannot show one key under two names or two keys
+// under one.
 export function parseRecipientEntries(value: unknown): { ok: true; entries: RecipientEntry[] } | { ok: false; problem: string } {
   if (!Array.isArray(value) || value.length === 0) return { ok: false, problem: 'its recipients are not a non-empty list' };
   const entries: RecipientEntry[] = [];
   const names = new Set<string>();
-  const fingerprints = new Set<string>();
+  const keys = new Set<string>();
   for (const [index, item] of value.entries()) {
     const where = `recipient ${index + 1}`;
     if (!isRecord(item)) return { ok: false, problem: `${where} is not an object` };
-    const { name, public_key: publicText, fp, added_by: addedBy, added_at: addedAt } = item;
+    const { name, public_key: publicText, added_by: addedBy, added_at: addedAt } = item;
     if (typeof name !== 'string' || checkRecipientName(name) !== undefined) return { ok: false, problem: `${where} has no valid name` };
     const publicKey = typeof publicText === 'string' ? parsePublicKey(publicText) : undefined;
     if (publicKey === undefined || !publicKey.ok || publicText !== renderPublicKey(publicKey.key)) return { ok: false, problem: `${where} has no valid public key` };
-    if (fp !== buildFingerprint(publicKey.key)) return { ok: false, problem: `${where}'s fingerprint does not match its public key` };
     if (typeof addedBy !== 'string' || typeof addedAt !== 'string' || Number.isNaN(Date.parse(addedAt))) return { ok: false, problem: `${where} has no valid added_by or added_at` };
     const stanza = parseStanza(item['stanza']);
     if (stanza === undefined) return { ok: false, problem: `${where} has a malformed stanza` };
-    if (names.has(name) || fingerprints.has(fp)) return { ok: false, problem: `${where} repeats a name or a key` };
+    if (names.has(name) || keys.has(publicText as string)) return { ok: false, problem: `${where} repeats a name or a key` };
     names.add(name);
-    fingerprints.add(fp);
-    entries.push({ name, public_key: publicText as string, fp, added_by: addedBy, added_at: addedAt, stanza });
+    keys.add(publicText as string);
+    entries.push({ name, public_key: publicText as string, added_by: addedBy, added_at: addedAt, stanza });
   }
   return { ok: true, entries };
 }

@@ -45,7 +45,7 @@ describe('choosing the key that opens a recipient store', () => {
     const error = noIdentityError('.secretrun/store.json', recipients, tried);
     expect(error.code).toBe('store_key');
     expect(error.message).toBe(
-      `cannot open .secretrun/store.json: it opens with the keys of alice (${recipients[0]?.fp}), bob (${recipients[1]?.fp}), and none of this machine's keys is one of them (${buildFingerprint(people['carol']?.publicKey as Buffer)} from SECRETRUN_KEY)`,
+      `cannot open .secretrun/store.json: it opens with the keys of alice (${buildFingerprint(people['alice']?.publicKey as Buffer)}), bob (${buildFingerprint(people['bob']?.publicKey as Buffer)}), and none of this machine's keys is one of them (${buildFingerprint(people['carol']?.publicKey as Buffer)} from SECRETRUN_KEY)`,
     );
     expect(error.hint).toContain('secretrun recipients add');
     expect(error.message).not.toContain(renderSecretKey((people['carol'] as ReturnType<typeof createIdentity>).secret));
