@@ -12,13 +12,18 @@ export interface CheckReport {
   readonly variables: readonly VariableOrigin[];
   readonly dotenvNames: readonly string[];
   readonly problems: readonly string[];
+  /** Optional variables that did not resolve, one line each (names and references only). */
+  readonly unset: readonly string[];
+  /** The manifest defines nothing to inject (no env, expand or dotenv). */
+  readonly empty: boolean;
 }
 
 // Resolves a (validated) manifest without running anything and collects the report.
 export async function checkManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<CheckReport> {
   const resolved = await tryResolveManifest(manifest, source, options);
   const problems = resolved.problems.map(formatResolveProblem);
-  return { ok: problems.length === 0, variables: resolved.origins, dotenvNames: Object.keys(resolved.dotenv).sort(), problems };
+  const empty = manifest.variables.length === 0 && manifest.expand.length === 0 && manifest.dotenv.length === 0;
+  return { ok: problems.length === 0, variables: resolved.origins, dotenvNames: Object.keys(resolved.dotenv).sort(), problems, unset: resolved.unset.map(formatResolveProblem), empty };
 }
 
 // Renders a check report as text for the terminal. Pure; the CLI prints it.
@@ -30,6 +35,11 @@ export function renderCheckReport(report: CheckReport): string {
     lines.push(`${variable.name.padEnd(width)}  ${variable.kind.padEnd(9)}  ${from}`);
   }
   if (report.dotenvNames.length > 0) lines.push(`dotenv: ${report.dotenvNames.join(', ')}`);
+  if (report.unset.length > 0) {
+    lines.push(`${report.unset.length} optional variable${report.unset.length === 1 ? '' : 's'} not set:`);
+    for (const line of report.unset) lines.push(`  ${line}`);
+  }
+  if (report.empty) lines.push('warning: the manifest defines no variables (add env:, expand: or dotenv:); the command would get only the inherited environment');
   if (report.problems.length > 0) {
     lines.push(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}:`);
     for (const problem of report.problems) lines.push(`  ${problem}`);

@@ -34,6 +34,8 @@ export interface SecretLayer {
   readonly values: Readonly<Record<string, string>>;
   readonly origins: readonly VariableOrigin[];
   readonly problems: readonly ResolveProblem[];
+  /** Optional variables left unset because their reference found nothing (check lists them). */
+  readonly unset: readonly ResolveProblem[];
   /** Every secret value used, for masking (defaults and literal template text excluded). */
   readonly secretValues: readonly string[];
 }
@@ -82,6 +84,7 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
   const values = createEnvRecord();
   const origins: VariableOrigin[] = [];
   const problems: ResolveProblem[] = [];
+  const unset: ResolveProblem[] = [];
   const secretValues = new Set<string>();
   const definedAt = new Map<string, string>();
 
@@ -113,6 +116,8 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
           values[variable.name] = variable.default;
           origins.push({ name: variable.name, kind: 'default', refs: [formatReference(variable.ref)], where: variable.where });
         }
+      } else {
+        for (const failure of failures) unset.push({ name: variable.name, ref: formatReference(failure.ref), kind: failure.kind, reason: failure.reason, where: variable.where });
       }
       continue;
     }
@@ -138,9 +143,7 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
     const failure = readFailure(read, undefined);
     if (failure || read?.status !== 'found') {
       const problem = failure ?? { kind: 'missing' as const, reason: 'no secret at this path' };
-      if (problem.kind !== 'missing' || !expansion.optional) {
-        problems.push({ name: `${expansion.prefix}*`, ref: pathRef, ...problem, where: expansion.where });
-      }
+      (problem.kind !== 'missing' || !expansion.optional ? problems : unset).push({ name: `${expansion.prefix}*`, ref: pathRef, ...problem, where: expansion.where });
       continue;
     }
     for (const [field, raw] of Object.entries(read.secret.data)) {
@@ -167,7 +170,7 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
       }
     }
   }
-  return { values, origins, problems, secretValues: [...secretValues] };
+  return { values, origins, problems, unset, secretValues: [...secretValues] };
 }
 
 // One line per problem, naming the variable and the reference, never a value.

@@ -48,4 +48,24 @@ describe('errors that say what to do', () => {
     expect(check.stderr).toContain('D: secrets/myapp/database#password: no secrets engine is mounted at this path (KV mounts: secret/)');
     expect(check.stdout + check.stderr).not.toContain('hunter2-9d1c');
   });
+
+  it('check lists optional variables that did not resolve, and warns on an empty manifest', async () => {
+    const sandbox = createSandbox();
+    expectExit(await sandbox.run(['kv', 'put', 'secret/app', 'token=t0ken-4b2a']), 0);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${sandbox.dir}/secretrun.yaml`, 'env:\n  A: secret/app#token\n  B: { ref: secret/app#tokn, optional: true }\nexpand:\n  - { path: secret/none, prefix: X_, optional: true }\n');
+    const check = expectExit(await sandbox.run(['check']), 0);
+    expect(check.stdout).toBe(
+      [
+        'A  reference  secret/app#token',
+        '2 optional variables not set:',
+        "  B: secret/app#tokn: no field 'tokn' in this secret (did you mean 'token'? fields: token) (secretrun.yaml:3:3)",
+        '  X_*: secret/none: no secret at this path (secretrun.yaml:5:5)',
+        'ok: 1 variable resolved',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(`${sandbox.dir}/secretrun.yaml`, 'env: {}\n');
+    expect(expectExit(await sandbox.run(['check']), 0).stdout).toContain('warning: the manifest defines no variables');
+  });
 });
