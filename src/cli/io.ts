@@ -1,3 +1,4 @@
+import type { ChildIo } from '../runner/runner-io.js';
 import type { SignalSource } from '../runner/signals.js';
 
 // What a command may touch of the outside world. `main` receives it as a parameter so tests
@@ -20,4 +21,10 @@ export interface CliIo {
   cwd: string;
   /** Signals sent to this process (process signals in production, an emitter in tests). */
   signals: SignalSource;
+  /** The clock: milliseconds since the epoch. */
+  now: () => number;
+  /** In [0, 1): for splay and poll jitter. */
+  random: () => number;
+  /** What `run` starts its command with: the standard streams as bytes, and spawn. */
+  child: ChildIo;
 }

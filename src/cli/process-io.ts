@@ -1,7 +1,8 @@
 import { SecretrunError } from '../errors.js';
 import { TooLargeError } from '../fs/bounded-read.js';
-import { processSignals } from '../runner/signals.js';
 import type { CliIo } from './io.js';
+import { processChildIo } from './process-child-io.js';
+import { processSignals } from './process-signals.js';
 
 // The real process's streams and environment, for the binary. Everything about the standard
 // streams is read on first use: creating process.stdout costs about a millisecond (a socket
@@ -39,6 +40,9 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     signals: processSignals,
+    now: Date.now,
+    random: Math.random,
+    child: processChildIo(),
   };
 }
 

@@ -5,7 +5,7 @@ import { createEnvRecord } from './env-record.js';
 
 // The layers of a child's environment, lowest first.
 export interface EnvLayers {
-  /** The runner's own environment (process.env). */
+  /** The runner's own environment, as the entry point passed it. */
   readonly inherited: Readonly<Record<string, string | undefined>>;
   /** Start from nothing instead of `inherited`. */
   readonly pristine: boolean;

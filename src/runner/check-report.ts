@@ -19,7 +19,7 @@ export interface CheckReport {
 }
 
 // Resolves a (validated) manifest without running anything and collects the report.
-export async function checkManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<CheckReport> {
+export async function checkManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions): Promise<CheckReport> {
   const resolved = await tryResolveManifest(manifest, source, options);
   const problems = resolved.problems.map(formatResolveProblem);
   const empty = manifest.variables.length === 0 && manifest.expand.length === 0 && manifest.dotenv.length === 0;

@@ -1,6 +1,9 @@
 // The runner's library API (re-exports only); src/index.ts and the CLI import from here.
-export { runSupervised, shouldMask } from './supervisor.js';
-export type { RunIo, RunOptions } from './supervisor.js';
+export { superviseCommand } from './supervisor.js';
+export type { SuperviseOptions } from './supervisor.js';
+export type { RunnerIo, ChildIo, RunOutput, StreamKind, SpawnProgram } from './runner-io.js';
+export { planOutput, shouldMask } from './output-plan.js';
+export type { OutputPlan, StreamPlan } from './output-plan.js';
 export { resolveManifest, tryResolveManifest, readDotenvLayer, unresolvedError } from './resolve-manifest.js';
 export type { ResolvedEnv, ResolveOptions } from './resolve-manifest.js';
 export { resolveSecrets, formatResolveProblem, fieldToString } from './resolve-secrets.js';
@@ -14,5 +17,5 @@ export type { EnvFormat } from './render-env.js';
 export { createMasker, maskReplacement, minMaskLength } from './masker.js';
 export type { Masker } from './masker.js';
 export { renderGithubMasks } from './github-mask.js';
-export { forwardedSignals, processSignals, signalExitCode } from './signals.js';
+export { forwardedSignals, signalExitCode } from './signals.js';
 export type { SignalSource } from './signals.js';

@@ -15,10 +15,10 @@ export interface ResolvedEnv extends SecretLayer {
   readonly dotenv: Readonly<Record<string, string>>;
 }
 
-// Options for building the full environment; defaults are the runner process's own.
+// Options for building the full environment.
 export interface ResolveOptions {
-  /** The inherited environment (default process.env). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The inherited environment (the entry point passes the process's). */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 // The dotenv layer, and what in it cannot reach a command.
@@ -77,11 +77,11 @@ export function unresolvedError(layer: SecretLayer): SecretrunError {
 
 // Resolves a manifest into the child's environment, keeping problems in the result (for
 // `check` and for re-resolution while a command runs). Throws only when the source does.
-export async function tryResolveManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<ResolvedEnv> {
+export async function tryResolveManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions): Promise<ResolvedEnv> {
   const [layer, dotenvFiles] = await Promise.all([resolveSecrets(manifest, source), readDotenvFiles(manifest.dotenv)]);
   const dotenv = dotenvFiles.values;
   const env = buildEnvironment({
-    inherited: options.env ?? process.env,
+    inherited: options.env,
     pristine: manifest.pristine,
     allow: manifest.inherit.allow,
     deny: manifest.inherit.deny,
@@ -96,7 +96,7 @@ export async function tryResolveManifest(manifest: Manifest, source: SecretSourc
 
 // Resolves a manifest into the child's environment, or throws 'reference_unresolved'
 // listing every problem (before any command starts).
-export async function resolveManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<ResolvedEnv> {
+export async function resolveManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions): Promise<ResolvedEnv> {
   const resolved = await tryResolveManifest(manifest, source, options);
   if (resolved.problems.length > 0) throw unresolvedError(resolved);
   return resolved;

@@ -28,22 +28,9 @@ export function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
 }
 
-// Delivers signals to the runner: process signals in production, an emitter in tests.
+// Delivers signals to the runner: the process's own from the entry point (cli/process-signals.ts),
+// an emitter in tests.
 export interface SignalSource {
   /** Calls `handler` for each of `signals` until the returned function is called. */
   subscribe(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
 }
-
-// The runner process's own signals.
-export const processSignals: SignalSource = {
-  subscribe(signals, handler) {
-    const listeners = signals.map((signal) => {
-      const listener = (): void => handler(signal);
-      process.on(signal, listener);
-      return [signal, listener] as const;
-    });
-    return () => {
-      for (const [signal, listener] of listeners) process.off(signal, listener);
-    };
-  },
-};

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
+import { processChildIo } from '../../src/cli/process-child-io.js';
 import { openRunSetup } from '../../src/cli/runner-setup.js';
 import { isSecretrunError } from '../../src/errors.js';
 import { openSecretStore } from '../../src/library/open-secret-store.js';
@@ -22,6 +23,9 @@ function ioIn(cwd: string, env: Record<string, string> = {}): CliIo {
     signals: { subscribe: () => () => undefined },
     env: { SECRETRUN_KEY: key, XDG_CACHE_HOME: join(cwd, 'cache'), XDG_CONFIG_HOME: join(cwd, 'config'), ...env },
     cwd,
+    now: Date.now,
+    random: Math.random,
+    child: processChildIo(),
   };
 }
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
-import { runSupervised } from '../../src/runner/supervisor.js';
+import { runSupervised } from '../../src/library/runner-api.js';
 import { createJsonFileSource } from '../fixtures/runner/json-file-source.js';
 import { bundleFixture } from '../helpers/bundle-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';

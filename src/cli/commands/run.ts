@@ -1,6 +1,6 @@
 import { SecretrunError } from '../../errors.js';
 import { deepFreeze, type MaskMode } from '../../manifest/manifest.js';
-import { runSupervised } from '../../runner/supervisor.js';
+import { superviseCommand } from '../../runner/supervisor.js';
 import type { Command } from '../command.js';
 import { parseFlags, type FlagSpec } from '../flags.js';
 import { manifestFlags, openRunSetup } from '../runner-setup.js';
@@ -39,7 +39,8 @@ export const runCommand: Command = {
       mask: mask === '' ? loaded.mask : (mask as MaskMode),
     });
     try {
-      return await runSupervised({ manifest, source, command, args, io: { env: io.env, cwd: io.cwd } });
+      const runnerIo = { ...io.child, env: io.env, cwd: io.cwd, signals: io.signals, random: io.random };
+      return await superviseCommand({ manifest, source, command, args, io: runnerIo });
     } finally {
       await source.close();
     }

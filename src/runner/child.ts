@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { ChildIo } from './runner-io.js';
 import { signalExitCode } from './signals.js';
 
 // How a child ended: the runner's exit code for it, and the signal when it was killed.
@@ -17,13 +18,42 @@ export interface ChildSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly shell: boolean;
   readonly cwd?: string;
-  /** Where the child's output goes: inherit the runner's fds, or a pipe the runner reads. */
-  readonly stdout: 'inherit' | 'pipe';
-  readonly stderr: 'inherit' | 'pipe';
-  readonly stdin: 'inherit' | 'ignore' | Readable;
+  /** Where the child's output goes: a descriptor of the runner's it writes to, or a pipe the runner reads. */
+  readonly stdout: number | 'pipe';
+  readonly stderr: number | 'pipe';
+  readonly stdin: ChildIo['stdin'];
 }
 
-// A running child. A class because it has a lifecycle: started, signalled, stopped.
+// How to stop a child: the stop signal, SIGKILL after `killTimeoutMs`, and optionally a random
+// wait of up to `splayMs` first, so that many runners do not restart their commands at once.
+export interface StopPlan {
+  readonly signal: NodeJS.Signals;
+  readonly killTimeoutMs: number;
+  readonly splay?: { readonly maxMs: number; readonly random: () => number };
+}
+
+// How a stop went: the exit, and whether the child was still there to be stopped (false when
+// it ended by itself during the splay).
+export interface StopResult {
+  readonly exit: ChildExit;
+  readonly stopped: boolean;
+}
+
+// Resolves after `ms`, or with the child's exit if that comes first.
+async function exitWithin(exited: Promise<ChildExit>, ms: number): Promise<ChildExit | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// A running command: started, signalled, stopped with escalation. The supervisor decides when;
+// the child knows how (consul-template's child/ is the model). A class because it is a lifecycle.
 export class Child {
   readonly pid: number | undefined;
   readonly stdout: Readable | null;
@@ -33,14 +63,9 @@ export class Child {
   #done = false;
   readonly #signal: (signal: NodeJS.Signals) => boolean;
 
-  constructor(spec: ChildSpec) {
+  constructor(spec: ChildSpec, spawn: ChildIo['spawn']) {
     const [file, argv] = spec.shell ? ['/bin/sh', ['-c', [spec.command, ...spec.args].join(' ')]] : [spec.command, [...spec.args]];
     const stdin = typeof spec.stdin === 'string' ? spec.stdin : 'pipe';
-    // Plain child_process, not execa: execa's import alone costs more start-up time than the
-    // whole budget allows (measured in the issue report), and we need none of its extras.
-    // Loaded here, not imported: a bundle hoists static imports to its top, and node:child_process
-    // (with net and dgram) would then be loaded by every command, not only by the runner.
-    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(file, argv, { env: spec.env, cwd: spec.cwd, stdio: [stdin, spec.stdout, spec.stderr] });
     if (typeof spec.stdin !== 'string' && child.stdin) spec.stdin.pipe(child.stdin as Writable);
     this.pid = child.pid;
@@ -62,23 +87,29 @@ export class Child {
     });
   }
 
+  // Whether the child has not exited yet.
+  get running(): boolean {
+    return !this.#done;
+  }
+
   // Sends a signal; false when the child has already exited.
   signal(signal: NodeJS.Signals): boolean {
     return this.#signal(signal);
   }
 
-  // Stops the child: `stopSignal`, then SIGKILL if it is still running after `killTimeoutMs`.
-  async stop(stopSignal: NodeJS.Signals, killTimeoutMs: number): Promise<ChildExit> {
-    if (this.#done) return this.exited;
-    this.signal(stopSignal);
-    let timer: NodeJS.Timeout | undefined;
-    const escalate = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, killTimeoutMs);
-    });
-    const result = await Promise.race([this.exited, escalate.then(() => undefined)]);
-    clearTimeout(timer);
-    if (result) return result;
+  // Stops the child: after the splay, `signal`, then SIGKILL if it is still running after
+  // `killTimeoutMs`. A child that exits by itself during the splay is not signalled.
+  async stop(plan: StopPlan): Promise<StopResult> {
+    const splay = plan.splay === undefined ? 0 : Math.floor(plan.splay.random() * plan.splay.maxMs);
+    if (splay > 0) {
+      const early = await exitWithin(this.exited, splay);
+      if (early) return { exit: early, stopped: false };
+    }
+    if (this.#done) return { exit: await this.exited, stopped: false };
+    this.signal(plan.signal);
+    const exit = await exitWithin(this.exited, plan.killTimeoutMs);
+    if (exit) return { exit, stopped: true };
     this.signal('SIGKILL');
-    return this.exited;
+    return { exit: await this.exited, stopped: true };
   }
 }

@@ -1,0 +1,88 @@
+import type { Readable, Writable } from 'node:stream';
+import { processChildIo } from '../cli/process-child-io.js';
+import { processSignals } from '../cli/process-signals.js';
+import type { Manifest } from '../manifest/manifest.js';
+import { checkManifest as checkWith, type CheckReport } from '../runner/check-report.js';
+import { resolveManifest as resolveWith, type ResolvedEnv } from '../runner/resolve-manifest.js';
+import type { RunnerIo, RunOutput } from '../runner/runner-io.js';
+import type { SignalSource } from '../runner/signals.js';
+import { superviseCommand } from '../runner/supervisor.js';
+import type { SecretSource } from '../source/source.js';
+
+// The runner for Node programs: the runner's functions with the calling process's environment,
+// streams and signals as defaults, as a program that imports secretrun expects. The runner
+// itself never reaches for the process; this is one of its two entry points (the CLI's
+// process-io is the other).
+
+// The connections of a run a caller may replace; every one defaults to the process's own.
+export interface RunIo {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  /** Fed to the child; undefined inherits the process's stdin. */
+  readonly stdin: Readable | undefined;
+  /** Whether stdout is a terminal, which turns masking off in `mask: auto`. Default: asked of
+   * the process's stdout; a stream passed in is not a terminal. */
+  readonly stdoutIsTTY: boolean;
+  /** The inherited environment. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signals: SignalSource;
+  readonly cwd: string;
+  /** In [0, 1), for splay. */
+  readonly random: () => number;
+}
+
+// What to run, with what, from where.
+export interface RunOptions {
+  readonly manifest: Manifest;
+  readonly source: SecretSource;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly io?: Partial<RunIo>;
+}
+
+// Options for resolving: the inherited environment (default process.env).
+export interface ResolveOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+// One output of a run: the process's own, or a caller's stream (which a child cannot write to
+// directly, so it is copied).
+function outputOf(own: RunOutput, given: Writable | undefined, isTerminal: boolean | undefined): RunOutput {
+  const kind = isTerminal === undefined ? (given === undefined ? own.kind : 'other') : isTerminal ? 'terminal' : 'other';
+  return {
+    get stream() {
+      return given ?? own.stream;
+    },
+    kind,
+    fd: given === undefined || given === own.stream ? own.fd : undefined,
+  };
+}
+
+// Runs a command under supervision (see superviseCommand) and resolves with the exit code.
+export async function runSupervised(options: RunOptions): Promise<number> {
+  const given = options.io ?? {};
+  const own = processChildIo();
+  const io: RunnerIo = {
+    stdout: given.stdout === undefined && given.stdoutIsTTY === undefined ? own.stdout : outputOf(own.stdout, given.stdout, given.stdoutIsTTY),
+    stderr: given.stderr === undefined ? own.stderr : outputOf(own.stderr, given.stderr, undefined),
+    stdin: given.stdin ?? own.stdin,
+    spawn: own.spawn,
+    platform: own.platform,
+    env: given.env ?? process.env,
+    cwd: given.cwd ?? process.cwd(),
+    signals: given.signals ?? processSignals,
+    random: given.random ?? Math.random,
+  };
+  return superviseCommand({ manifest: options.manifest, source: options.source, command: options.command, args: options.args, io });
+}
+
+// Resolves a manifest into the child's environment, or throws 'reference_unresolved' listing
+// every problem.
+export function resolveManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<ResolvedEnv> {
+  return resolveWith(manifest, source, { env: options.env ?? process.env });
+}
+
+// Resolves a manifest without running anything and reports every variable and problem.
+export function checkManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<CheckReport> {
+  return checkWith(manifest, source, { env: options.env ?? process.env });
+}
