@@ -102,6 +102,8 @@ export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: st
     return createRemoteSource({
       address,
       env: io.env,
+      random: io.random,
+      now: io.now,
       ...(spec === undefined ? {} : { auth: remoteAuth(io, spec) }),
       ...(spec?.pollIntervalMs === undefined ? {} : { pollIntervalMs: spec.pollIntervalMs }),
     });

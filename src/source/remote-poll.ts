@@ -1,0 +1,40 @@
+import { buildKvTarget, kvApiPath } from '../client/kv-mount.js';
+import type { JsonObject } from '../json.js';
+import { errorsText } from './remote-answers.js';
+import type { MountCache, SendRequest } from './remote-mounts.js';
+import { readRemoteSecret, type Signature } from './remote-read.js';
+
+// Asks what the server holds now for an unpinned path, as cheaply as it lets us: the KV v2
+// `metadata` (no values travel), or the data itself on KV v1 and for paths whose metadata the
+// token may not read. Throws when the server cannot say, so the poll counts as failed.
+export type PollPath = (path: string) => Promise<Signature>;
+
+// A poller asking through `send`; `now` decides whether a deletion time has passed.
+export function createPathPoller(send: SendRequest, mounts: MountCache, now: () => number): PollPath {
+  // Paths whose metadata the token may not read: polled through `data` instead.
+  const dataPolled = new Set<string>();
+  return async (path) => {
+    const mount = await mounts.mountOf(path);
+    if ('status' in mount) {
+      if (mount.status === 'missing') return 'missing';
+      throw new Error(mount.status === 'found' ? 'unexpected' : mount.reason);
+    }
+    if (mount.version === 2 && !dataPolled.has(path)) {
+      const response = await send('GET', kvApiPath(buildKvTarget(mount, path), 'metadata'));
+      if (response.status === 200) {
+        const data = response.json?.['data'] as JsonObject | undefined;
+        const current = Number(data?.['current_version'] ?? 0);
+        const entry = (data?.['versions'] as JsonObject | undefined)?.[String(current)] as JsonObject | undefined;
+        const deletion = String(entry?.['deletion_time'] ?? '');
+        const gone = current === 0 || entry?.['destroyed'] === true || (deletion !== '' && Date.parse(deletion) <= now());
+        return gone ? 'missing' : `v2:${current}`;
+      }
+      if (response.status === 404) return 'missing';
+      if (response.status !== 403) throw new Error(`GET metadata of ${path} returned ${response.status}${errorsText(response)}`);
+      dataPolled.add(path);
+    }
+    const { read, signature } = await readRemoteSecret(send, mounts, { path });
+    if (read.status === 'forbidden' || read.status === 'unavailable') throw new Error(read.reason);
+    return signature;
+  };
+}
