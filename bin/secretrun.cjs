@@ -1,5 +1,11 @@
 #!/usr/bin/env node
 'use strict';
+// First of all: SIGUSR1 would make Node open its inspector on 127.0.0.1:9229, through which
+// anyone on the machine could read this process's environment (VAULT_TOKEN, SECRETRUN_KEY).
+// A listener takes the signal from Node for every command; the runner passes it on to its
+// command once there is one. Only a signal that comes while Node itself boots, before this
+// line, still reaches the inspector (docs/security.md).
+process.on('SIGUSR1', () => undefined);
 // The secretrun binary. Start-up is the runner's hot path: V8 must compile a whole bundle
 // before anything runs, and Node 20 keeps no code cache for ES modules. So the bundles are
 // CommonJS, compiled here with V8's code cache from $XDG_CACHE_HOME/secretrun (V8 checks that

@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 // the runner itself, and the terminal already signals the whole foreground group), SIGPIPE
 // (Node raises it for the runner's own broken pipes), and the fault/profiler signals
 // (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGPROF), where a JS handler is unsafe.
-// Listening to SIGUSR1 also keeps Node from opening its inspector on it.
+// (bin/secretrun.cjs listens to SIGUSR1 before anything else, so it never opens Node's inspector.)
 export const forwardedSignals = [
   'SIGHUP',
   'SIGINT',

@@ -65,6 +65,11 @@ class Supervision {
     });
     // Subscribed before the child starts, so no signal falls between start and forwarding.
     this.#unsubscribe = this.options.io.signals.subscribe(forwardedSignals, (signal) => this.#onSignal(signal));
+    // Node hands a signal to its listeners on a later turn of the event loop. One turn here lets
+    // a signal that came before the command existed be handled as such (SIGUSR1 ignored, SIGTERM
+    // ending the run) instead of reaching a command that has not set up its own handlers.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.#ended) return result;
     this.#start(initial);
     const { manifest, source } = this.options;
     if (!manifest.once && source.watch) {
@@ -73,7 +78,7 @@ class Supervision {
           () => this.#changes.notify(),
           (reason) => this.#onSourceError(`source unavailable (${reason})`),
         );
-        if (this.#state.phase === 'ended') await stop();
+        if (this.#ended) await stop();
         else this.#stopWatching = stop;
       } catch (error) {
         this.#log(`cannot watch for changes (${(error as Error).message}); running without restarts`);
@@ -116,6 +121,10 @@ class Supervision {
     if (exit.spawnError !== undefined) this.#log(`cannot start command: ${exit.spawnError}`);
     // A child being stopped (restart, exit) is handled where it was stopped.
     if (this.#state.phase === 'running' && this.#state.child === child) this.#end(exit.exitCode);
+  }
+
+  get #ended(): boolean {
+    return this.#state.phase === 'ended';
   }
 
   #end(code: number): void {
