@@ -58,7 +58,7 @@ export class Child {
   readonly pid: number | undefined;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
-  /** Settles once when the child has exited and its pipes are drained. */
+  /** Settles once when the child has exited; its output pipes may still be open. */
   readonly exited: Promise<ChildExit>;
   #done = false;
   readonly #signal: (signal: NodeJS.Signals) => boolean;
@@ -80,7 +80,9 @@ export class Child {
         const exitCode = error.code === 'ENOENT' ? 127 : 126;
         resolve({ exitCode, signal: undefined, spawnError: `${error.code ?? 'error'}: ${spec.command}` });
       });
-      child.once('close', (code, signal) => {
+      // 'exit', not 'close': a process the command started and left behind can hold the
+      // output pipes open long after the command ended (the supervisor drains them briefly).
+      child.once('exit', (code, signal) => {
         this.#done = true;
         resolve({ exitCode: signal ? signalExitCode(signal) : (code ?? 0), signal: signal ?? undefined, spawnError: undefined });
       });

@@ -7,33 +7,39 @@ import { signalExitCode, terminatingSignals } from './signals.js';
 // - running: the command runs;
 // - stopping: the runner is stopping the command, to restart it or to exit; signals still
 //   reach it, and a terminating signal turns a restart into an exit (`terminated`);
-// - ended: the run is over with `code`.
+// - draining: the command exited by itself with `code`; what it wrote last is still being
+//   read, briefly, since a process it left behind may hold its output open indefinitely;
+// - ended: the run is over with `code` (the last output may still be on its way out).
 export type SupervisionState =
   | { readonly phase: 'starting' }
   | { readonly phase: 'running'; readonly child: Child }
   | { readonly phase: 'stopping'; readonly child: Child; readonly then: 'restart' | 'exit'; readonly terminated: boolean }
+  | { readonly phase: 'draining'; readonly code: number }
   | { readonly phase: 'ended'; readonly code: number };
 
-// What a signal to the runner does: pass it on to a child, end the run, and the next state.
-export interface SignalOutcome {
-  readonly forwardTo: Child | undefined;
-  readonly next: SupervisionState;
-  /** End the run with this code. */
-  readonly end: number | undefined;
-}
+// What a signal to the runner does.
+export type SignalAction =
+  /** Pass it on to the command. */
+  | { readonly kind: 'forward'; readonly child: Child }
+  /** End the run with `code`, and stop reading output. */
+  | { readonly kind: 'end'; readonly code: number }
+  /** Stop reading the output of a command that has exited; the run ends as it would have. */
+  | { readonly kind: 'cut' }
+  | { readonly kind: 'ignore' };
 
-// Decides what `signal` does in `state`. Pure.
-export function decideSignal(state: SupervisionState, signal: NodeJS.Signals): SignalOutcome {
+// Decides what `signal` does in `state`, and the state after it. Pure.
+export function decideSignal(state: SupervisionState, signal: NodeJS.Signals): { action: SignalAction; next: SupervisionState } {
   const terminating = terminatingSignals.includes(signal);
   switch (state.phase) {
     case 'running':
-      return { forwardTo: state.child, next: state, end: undefined };
+      return { action: { kind: 'forward', child: state.child }, next: state };
     case 'stopping':
-      return { forwardTo: state.child, next: terminating ? { ...state, terminated: true } : state, end: undefined };
+      return { action: { kind: 'forward', child: state.child }, next: terminating ? { ...state, terminated: true } : state };
     case 'starting':
       // Nobody to forward to: end as the command would have.
-      return terminating ? { forwardTo: undefined, next: { phase: 'ended', code: signalExitCode(signal) }, end: signalExitCode(signal) } : { forwardTo: undefined, next: state, end: undefined };
+      return { action: terminating ? { kind: 'end', code: signalExitCode(signal) } : { kind: 'ignore' }, next: state };
+    case 'draining':
     case 'ended':
-      return { forwardTo: undefined, next: state, end: undefined };
+      return { action: terminating ? { kind: 'cut' } : { kind: 'ignore' }, next: state };
   }
 }

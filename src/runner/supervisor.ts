@@ -5,13 +5,18 @@ import { createChangeQueue, type ChangeQueue } from './change-queue.js';
 import { Child, type ChildExit } from './child.js';
 import { renderGithubMasks } from './github-mask.js';
 import { createMasker } from './masker.js';
-import { forwardOutput } from './output-forwarding.js';
+import { forwardOutput, joinForwardings, type Forwarding } from './output-forwarding.js';
 import { planOutput, type OutputPlan } from './output-plan.js';
 import { resolveManifest, tryResolveManifest, type ResolvedEnv } from './resolve-manifest.js';
 import { formatResolveProblem } from './resolve-secrets.js';
 import type { RunnerIo } from './runner-io.js';
 import { forwardedSignals } from './signals.js';
 import { decideSignal, type SupervisionState } from './supervision-state.js';
+
+// How long the runner reads on after its command exited, when a process the command left
+// behind holds the output pipes open: long enough for what the command wrote last, short
+// enough that the runner ends with its command.
+export const exitDrainMs = 200;
 
 // What to run, with what, from where, and the runner's connections to the world.
 export interface SuperviseOptions {
@@ -39,14 +44,14 @@ class Supervision {
   #state: SupervisionState = { phase: 'starting' };
   /** What the command runs with now (changes are compared against it). */
   #current: ResolvedEnv | undefined;
-  /** The copying of the current command's output. */
-  #output: Promise<unknown> = Promise.resolve();
+  /** The copying of the current (or last) command's output. */
+  #output: Forwarding = joinForwardings([]);
   #finish: (code: number) => void = () => undefined;
   /** Why the source is unavailable, while it is: said once per outage. */
   #outage: string | undefined;
   readonly #changes: ChangeQueue;
   #stopWatching: (() => Promise<void>) | undefined;
-  #unsubscribe: (() => void) | undefined;
+  #unsubscribe: () => void = () => undefined;
 
   constructor(
     readonly options: SuperviseOptions,
@@ -69,7 +74,10 @@ class Supervision {
     // a signal that came before the command existed be handled as such (SIGUSR1 ignored, SIGTERM
     // ending the run) instead of reaching a command that has not set up its own handlers.
     await new Promise((resolve) => setImmediate(resolve));
-    if (this.#ended) return result;
+    if (this.#ended) {
+      this.#unsubscribe();
+      return result;
+    }
     this.#start(initial);
     const { manifest, source } = this.options;
     if (!manifest.once && source.watch) {
@@ -86,7 +94,8 @@ class Supervision {
     }
     const code = await result;
     await this.#stopWatching?.();
-    await this.#output;
+    await this.#output.done;
+    this.#unsubscribe();
     return code;
   }
 
@@ -108,38 +117,57 @@ class Supervision {
     );
     // After the spawn: the maskers and our own streams are set up while the command starts.
     const masker = (mask: boolean) => (mask ? createMasker(resolved.secretValues) : undefined);
-    this.#output = Promise.all([
+    const output = joinForwardings([
       forwardOutput(child.stdout, () => io.stdout.stream, masker(stdout.mask)),
       forwardOutput(child.stderr, () => io.stderr.stream, masker(stderr.mask)),
     ]);
+    this.#output = output;
     this.#state = { phase: 'running', child };
     this.#current = resolved;
-    void child.exited.then((exit) => this.#onExit(child, exit));
+    void child.exited.then((exit) => {
+      output.drain(exitDrainMs);
+      this.#onExit(child, exit, output);
+    });
   }
 
-  #onExit(child: Child, exit: ChildExit): void {
+  #onExit(child: Child, exit: ChildExit, output: Forwarding): void {
     if (exit.spawnError !== undefined) this.#log(`cannot start command: ${exit.spawnError}`);
     // A child being stopped (restart, exit) is handled where it was stopped.
-    if (this.#state.phase === 'running' && this.#state.child === child) this.#end(exit.exitCode);
+    if (this.#state.phase !== 'running' || this.#state.child !== child) return;
+    this.#state = { phase: 'draining', code: exit.exitCode };
+    void output.done.then(() => this.#end(exit.exitCode));
   }
 
   get #ended(): boolean {
     return this.#state.phase === 'ended';
   }
 
+  // Ends the run with `code`. Signals are still handled until run() returns, so that a
+  // terminating one can cut output that is still draining.
   #end(code: number): void {
-    if (this.#state.phase === 'ended') return;
+    if (this.#ended) return;
     this.#state = { phase: 'ended', code };
     this.#changes.close();
-    this.#unsubscribe?.();
     this.#finish(code);
   }
 
   #onSignal(signal: NodeJS.Signals): void {
-    const outcome = decideSignal(this.#state, signal);
-    outcome.forwardTo?.signal(signal);
-    if (outcome.end !== undefined) this.#end(outcome.end);
-    else this.#state = outcome.next;
+    const { action, next } = decideSignal(this.#state, signal);
+    this.#state = next;
+    switch (action.kind) {
+      case 'forward':
+        action.child.signal(signal);
+        return;
+      case 'end':
+        this.#output.cut();
+        this.#end(action.code);
+        return;
+      case 'cut':
+        this.#output.cut();
+        return;
+      case 'ignore':
+        return;
+    }
   }
 
   // Stops the running child, still forwarding signals to it. Resolves with its exit, whether
@@ -214,7 +242,7 @@ class Supervision {
         const { exit, stopped, terminated } = await this.#stop(state.child, 'restart');
         // A command that ended by itself during the splay ends the run, as it would have without one.
         if (!stopped) return this.#end(exit.exitCode);
-        await this.#output;
+        await this.#output.done;
         if (terminated) this.#end(exit.exitCode);
         else if (this.#state.phase === 'starting') this.#start(next);
         return;
