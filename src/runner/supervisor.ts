@@ -5,6 +5,7 @@ import { createChangeQueue, type ChangeQueue } from './change-queue.js';
 import { Child, type ChildExit } from './child.js';
 import { renderGithubMasks } from './github-mask.js';
 import { createMasker } from './masker.js';
+import { createOrphanGuard, type OrphanGuard } from './orphan-guard.js';
 import { forwardOutput, joinForwardings, type Forwarding } from './output-forwarding.js';
 import { planOutput, type OutputPlan } from './output-plan.js';
 import { resolveManifest, tryResolveManifest, type ResolvedEnv } from './resolve-manifest.js';
@@ -50,6 +51,7 @@ class Supervision {
   /** Why the source is unavailable, while it is: said once per outage. */
   #outage: string | undefined;
   readonly #changes: ChangeQueue;
+  readonly #guard: OrphanGuard;
   #stopWatching: (() => Promise<void>) | undefined;
   #unsubscribe: () => void = () => undefined;
 
@@ -58,6 +60,7 @@ class Supervision {
     readonly plan: OutputPlan,
   ) {
     this.#changes = createChangeQueue(options.manifest.debounceMs, () => this.#applyChange());
+    this.#guard = createOrphanGuard(options.io, { signal: options.manifest.stopSignal, killTimeoutMs: options.manifest.killTimeoutMs });
   }
 
   #log(line: string): void {
@@ -95,6 +98,7 @@ class Supervision {
     const code = await result;
     await this.#stopWatching?.();
     await this.#output.done;
+    this.#guard.close();
     this.#unsubscribe();
     return code;
   }
@@ -124,7 +128,9 @@ class Supervision {
     this.#output = output;
     this.#state = { phase: 'running', child };
     this.#current = resolved;
+    this.#guard.watch(child.pid);
     void child.exited.then((exit) => {
+      this.#guard.watch(undefined);
       output.drain(exitDrainMs);
       this.#onExit(child, exit, output);
     });
