@@ -3,7 +3,7 @@ export { superviseCommand } from './supervisor.js';
 export type { SuperviseOptions } from './supervisor.js';
 export type { RunnerIo, ChildIo, RunOutput, StreamKind, SpawnProgram } from './runner-io.js';
 export { planOutput, shouldMask } from './output-plan.js';
-export type { OutputPlan, StreamPlan } from './output-plan.js';
+export type { OutputPlan, StreamPlan, GithubMaskTarget } from './output-plan.js';
 export { resolveManifest, tryResolveManifest, readDotenvLayer, unresolvedError } from './resolve-manifest.js';
 export type { ResolvedEnv, ResolveOptions } from './resolve-manifest.js';
 export { resolveSecrets, formatResolveProblem, fieldToString } from './resolve-secrets.js';

@@ -35,7 +35,12 @@ export async function superviseCommand(options: SuperviseOptions): Promise<numbe
   const { manifest, source, io } = options;
   const initial = await resolveManifest(manifest, source, { env: io.env });
   const plan = planOutput(manifest, io, io.env);
-  if (plan.githubMasks !== 'none') io[plan.githubMasks].stream.write(renderGithubMasks(initial.secretValues));
+  if (plan.githubMasks === 'stdout' || plan.githubMasks === 'stderr') io[plan.githubMasks].stream.write(renderGithubMasks(initial.secretValues));
+  else if (plan.githubMasks === 'nowhere') {
+    io.stderr.stream.write(
+      'secretrun: GITHUB_ACTIONS is set but neither stdout nor stderr is a pipe the Actions runner reads; secret values were not registered with ::add-mask::\n',
+    );
+  }
   return new Supervision(options, plan).run(initial);
 }
 

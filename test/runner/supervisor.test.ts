@@ -137,7 +137,9 @@ expand:
     const setup = writeSetup('env:\n  DB_PASSWORD: secret/myapp/db#password\n', dbSecret);
     const run = startRunner(driver, setup, [node, fixture('print-argv.mjs'), 'x'], { ...process.env, GITHUB_ACTIONS: 'true' });
     expect((await run.exited).code).toBe(0);
-    expect(run.stdout()).toBe('::add-mask::pw-one-1234\n["x"]\n');
+    // On stderr, which Actions reads as it reads stdout (output-routing.test.ts says why).
+    expect(run.stderr()).toBe('::add-mask::pw-one-1234\n');
+    expect(run.stdout()).toBe('["x"]\n');
   });
 
   it('restarts the command with the new environment when a referenced secret changes', async () => {
