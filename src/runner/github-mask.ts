@@ -5,7 +5,8 @@ function escapeCommandData(value: string): string {
 
 // `::add-mask::` lines for every secret value, one per non-empty line of a multi-line value
 // (GitHub masks line by line), so the values are masked in the job log before the command
-// runs. Pure; the runner prints it to stdout when GITHUB_ACTIONS=true.
+// runs. Pure; under GITHUB_ACTIONS=true the runner prints it on a stream the Actions runner
+// reads (output-plan.ts decides which).
 export function renderGithubMasks(values: readonly string[]): string {
   const lines = new Set<string>();
   for (const value of values) {
@@ -13,3 +14,8 @@ export function renderGithubMasks(values: readonly string[]): string {
   }
   return [...lines].map((line) => `::add-mask::${escapeCommandData(line)}\n`).join('');
 }
+
+// What the runner says under GitHub Actions when neither of its streams is one the Actions
+// runner reads (both files, say), so nothing could be registered.
+export const githubMasksNowhere =
+  'secretrun: GITHUB_ACTIONS is set but neither stdout nor stderr is a pipe the Actions runner reads; secret values were not registered with ::add-mask::\n';

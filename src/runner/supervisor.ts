@@ -1,15 +1,14 @@
 import type { Manifest } from '../manifest/manifest.js';
 import type { SecretSource } from '../source/source.js';
-import { diffEnvironments } from './build-env.js';
 import { createChangeQueue, type ChangeQueue } from './change-queue.js';
+import { resolveChange } from './change-resolution.js';
 import { Child, type ChildExit } from './child.js';
-import { renderGithubMasks } from './github-mask.js';
+import { githubMasksNowhere, renderGithubMasks } from './github-mask.js';
 import { createMasker } from './masker.js';
 import { createOrphanGuard, type OrphanGuard } from './orphan-guard.js';
 import { forwardOutput, joinForwardings, type Forwarding } from './output-forwarding.js';
 import { planOutput, type OutputPlan } from './output-plan.js';
-import { resolveManifest, tryResolveManifest, type ResolvedEnv } from './resolve-manifest.js';
-import { formatResolveProblem } from './resolve-secrets.js';
+import { resolveManifest, type ResolvedEnv } from './resolve-manifest.js';
 import type { RunnerIo } from './runner-io.js';
 import { forwardedSignals } from './signals.js';
 import { decideSignal, type SupervisionState } from './supervision-state.js';
@@ -35,12 +34,9 @@ export async function superviseCommand(options: SuperviseOptions): Promise<numbe
   const { manifest, source, io } = options;
   const initial = await resolveManifest(manifest, source, { env: io.env });
   const plan = planOutput(manifest, io, io.env);
-  if (plan.githubMasks === 'stdout' || plan.githubMasks === 'stderr') io[plan.githubMasks].stream.write(renderGithubMasks(initial.secretValues));
-  else if (plan.githubMasks === 'nowhere') {
-    io.stderr.stream.write(
-      'secretrun: GITHUB_ACTIONS is set but neither stdout nor stderr is a pipe the Actions runner reads; secret values were not registered with ::add-mask::\n',
-    );
-  }
+  const masksTo = plan.githubMasks;
+  if (masksTo === 'stdout' || masksTo === 'stderr') io[masksTo].stream.write(renderGithubMasks(initial.secretValues));
+  else if (masksTo === 'nowhere') io.stderr.stream.write(githubMasksNowhere);
   return new Supervision(options, plan).run(initial);
 }
 
@@ -203,34 +199,21 @@ class Supervision {
 
   async #applyChange(): Promise<void> {
     const { manifest, source, io } = this.options;
-    let next: ResolvedEnv;
-    try {
-      next = await tryResolveManifest(manifest, source, { env: io.env });
-    } catch (error) {
-      this.#onSourceError(`source unavailable (${(error as Error).message})`);
-      return;
-    }
-    const unavailable = next.problems.find((problem) => problem.kind === 'unavailable');
-    if (unavailable) {
-      this.#onSourceError(unavailable.reason);
-      return;
-    }
+    if (this.#current === undefined) return;
+    const change = await resolveChange(manifest, source, io.env, this.#current);
+    if (change.kind === 'unavailable') return this.#onSourceError(change.reason);
     if (this.#outage !== undefined) {
       this.#outage = undefined;
       this.#log('source available again');
     }
-    if (next.problems.length > 0) {
-      this.#log(`cannot apply change, keeping last-known values:\n  ${next.problems.map(formatResolveProblem).join('\n  ')}`);
-      return;
-    }
-    const changed = this.#current ? diffEnvironments(this.#current.env, next.env) : [];
-    if (this.#state.phase === 'ended' || changed.length === 0) return;
-    await this.#react(changed.join(', '), next);
+    if (change.kind === 'unresolved') this.#log(`cannot apply change, keeping last-known values:\n  ${change.problems.join('\n  ')}`);
+    // Only a running command reacts: one that has exited is on its way out with its own code.
+    else if (change.kind === 'changed' && this.#state.phase === 'running') await this.#react(this.#state.child, change.names.join(', '), change.next);
   }
 
-  async #react(names: string, next: ResolvedEnv): Promise<void> {
+  // Applies on_change to the running `child` for a change of the variables `names`.
+  async #react(child: Child, names: string, next: ResolvedEnv): Promise<void> {
     const { manifest } = this.options;
-    const state = this.#state;
     switch (manifest.onChange) {
       case 'none':
         this.#log(`${names} changed (on_change: none)`);
@@ -239,18 +222,17 @@ class Supervision {
       case 'signal':
         this.#log(`${names} changed, sending ${manifest.reloadSignal}`);
         this.#current = next;
-        if (state.phase === 'running') state.child.signal(manifest.reloadSignal);
+        child.signal(manifest.reloadSignal);
         return;
       case 'exit': {
         this.#log(`${names} changed, exiting`);
-        const stopped = state.phase === 'running' ? await this.#stop(state.child, 'exit') : undefined;
-        this.#end(stopped?.exit.exitCode ?? 0);
+        const { exit } = await this.#stop(child, 'exit');
+        this.#end(exit.exitCode);
         return;
       }
       case 'restart': {
         this.#log(`${names} changed, restarting`);
-        if (state.phase !== 'running') return;
-        const { exit, stopped, terminated } = await this.#stop(state.child, 'restart');
+        const { exit, stopped, terminated } = await this.#stop(child, 'restart');
         // A command that ended by itself during the splay ends the run, as it would have without one.
         if (!stopped) return this.#end(exit.exitCode);
         await this.#output.done;
