@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 // The layers under src/, and what each must not import. A layer below never reaches up.
-const folders = ['go', 'store', 'kv', 'sys', 'auth', 'database', 'team', 'manifest', 'client', 'source', 'http', 'runner', 'library', 'cli'];
+const folders = ['go', 'store', 'kv', 'sys', 'auth', 'database', 'team', 'manifest', 'client', 'source', 'http', 'runner', 'process', 'library', 'cli'];
 const except = (...allowed) => folders.filter((folder) => !allowed.includes(folder));
 const forbidden = {
   go: except(),
@@ -22,7 +22,9 @@ const forbidden = {
   http: except('go', 'store', 'kv', 'sys', 'auth', 'database'),
   // The runner reaches secrets only through a source.
   runner: except('go', 'manifest', 'source'),
-  library: except('go', 'store', 'kv', 'sys', 'source'),
+  // The process's own streams, signals and spawn, as the runner's io.
+  process: except('runner'),
+  library: except('go', 'store', 'kv', 'sys', 'source', 'manifest', 'runner', 'process'),
 };
 
 const layerRule = (layer, banned) => ({
@@ -44,8 +46,6 @@ const layerRule = (layer, banned) => ({
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'src/manifest/generated/**', 'examples/**', 'bench/**', 'scripts/**', 'bin/**'] },
-  // Being split into parts with the Io handed down (issue 8, items 5 and 6); removed when that lands.
-  { ignores: ['src/runner/child-process.ts', 'src/runner/resolve-manifest.ts', 'src/runner/signals.ts', 'src/runner/supervisor.ts', 'src/source/remote-source.ts'] },
   {
     files: ['src/**/*.ts'],
     languageOptions: { parser: tseslint.parser },

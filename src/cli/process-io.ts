@@ -1,8 +1,8 @@
 import { SecretrunError } from '../errors.js';
 import { TooLargeError } from '../fs/bounded-read.js';
 import type { CliIo } from './io.js';
-import { processChildIo } from './process-child-io.js';
-import { processSignals } from './process-signals.js';
+import { processChildIo } from '../process/child-io.js';
+import { processSignals } from '../process/signals.js';
 
 // The real process's streams and environment, for the binary. Everything about the standard
 // streams is read on first use: creating process.stdout costs about a millisecond (a socket

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
-import { processChildIo } from '../cli/process-child-io.js';
-import { processSignals } from '../cli/process-signals.js';
+import { processChildIo } from '../process/child-io.js';
+import { processSignals } from '../process/signals.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { checkManifest as checkWith, type CheckReport } from '../runner/check-report.js';
 import { resolveManifest as resolveWith, type ResolvedEnv } from '../runner/resolve-manifest.js';

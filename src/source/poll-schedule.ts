@@ -19,17 +19,20 @@ export function nextPollDelay(schedule: PollSchedule, failures: number): number 
   return Math.max(10, base * (1 + jitter * (2 * schedule.random() - 1)));
 }
 
+// What one poll found: a value, or why it could not find one.
+export type PollOutcome<T> = { readonly value: T } | { readonly failure: string };
+
 // What the loop tells its owner after each poll.
 export interface PollHandlers<T> {
   /** A poll succeeded; `recovered` when the ones before it had failed. */
   succeeded(result: T, recovered: boolean): void;
-  /** A poll failed; `attempt` counts the failures in a row. */
-  failed(error: unknown, attempt: number): void;
+  /** A poll failed (`reason` names no value); `attempt` counts the failures in a row. */
+  failed(reason: string, attempt: number): void;
 }
 
 // Polls with `poll` on `schedule` until the returned function is called; nothing is reported
-// after that, even for a poll under way.
-export function startPollLoop<T>(schedule: PollSchedule, poll: () => Promise<T>, handlers: PollHandlers<T>): () => void {
+// after that, even for a poll under way. A poll that throws (the server unreachable) failed.
+export function startPollLoop<T>(schedule: PollSchedule, poll: () => Promise<PollOutcome<T>>, handlers: PollHandlers<T>): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let failures = 0;
@@ -38,16 +41,20 @@ export function startPollLoop<T>(schedule: PollSchedule, poll: () => Promise<T>,
     timer = setTimeout(() => void round(), nextPollDelay(schedule, failures));
   };
   const round = async (): Promise<void> => {
+    let outcome: PollOutcome<T>;
     try {
-      const result = await poll();
-      if (stopped) return;
+      outcome = await poll();
+    } catch (error) {
+      outcome = { failure: error instanceof Error ? error.message : String(error) };
+    }
+    if (stopped) return;
+    if ('failure' in outcome) {
+      failures += 1;
+      handlers.failed(outcome.failure, failures);
+    } else {
       const recovered = failures > 0;
       failures = 0;
-      handlers.succeeded(result, recovered);
-    } catch (error) {
-      if (stopped) return;
-      failures += 1;
-      handlers.failed(error, failures);
+      handlers.succeeded(outcome.value, recovered);
     }
     next();
   };

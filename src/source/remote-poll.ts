@@ -4,10 +4,15 @@ import { errorsText } from './remote-answers.js';
 import type { MountCache, SendRequest } from './remote-mounts.js';
 import { readRemoteSecret, type Signature } from './remote-read.js';
 
+// Why a poll could not say what the server holds, in one line naming no value.
+export interface PollFailure {
+  readonly failure: string;
+}
+
 // Asks what the server holds now for an unpinned path, as cheaply as it lets us: the KV v2
 // `metadata` (no values travel), or the data itself on KV v1 and for paths whose metadata the
-// token may not read. Throws when the server cannot say, so the poll counts as failed.
-export type PollPath = (path: string) => Promise<Signature>;
+// token may not read.
+export type PollPath = (path: string) => Promise<Signature | PollFailure>;
 
 // A poller asking through `send`; `now` decides whether a deletion time has passed.
 export function createPathPoller(send: SendRequest, mounts: MountCache, now: () => number): PollPath {
@@ -17,7 +22,7 @@ export function createPathPoller(send: SendRequest, mounts: MountCache, now: () 
     const mount = await mounts.mountOf(path);
     if ('status' in mount) {
       if (mount.status === 'missing') return 'missing';
-      throw new Error(mount.status === 'found' ? 'unexpected' : mount.reason);
+      return { failure: mount.status === 'found' ? 'unexpected' : mount.reason };
     }
     if (mount.version === 2 && !dataPolled.has(path)) {
       const response = await send('GET', kvApiPath(buildKvTarget(mount, path), 'metadata'));
@@ -30,11 +35,10 @@ export function createPathPoller(send: SendRequest, mounts: MountCache, now: () 
         return gone ? 'missing' : `v2:${current}`;
       }
       if (response.status === 404) return 'missing';
-      if (response.status !== 403) throw new Error(`GET metadata of ${path} returned ${response.status}${errorsText(response)}`);
+      if (response.status !== 403) return { failure: `GET metadata of ${path} returned ${response.status}${errorsText(response)}` };
       dataPolled.add(path);
     }
     const { read, signature } = await readRemoteSecret(send, mounts, { path });
-    if (read.status === 'forbidden' || read.status === 'unavailable') throw new Error(read.reason);
-    return signature;
+    return read.status === 'forbidden' || read.status === 'unavailable' ? { failure: read.reason } : signature;
   };
 }

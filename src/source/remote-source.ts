@@ -1,5 +1,5 @@
 import { createVaultHttpClient, tlsOptionsFromEnv } from '../client/vault-http-client.js';
-import { startPollLoop } from './poll-schedule.js';
+import { startPollLoop, type PollOutcome } from './poll-schedule.js';
 import { unavailableRead } from './remote-answers.js';
 import { createMountCache, type SendRequest } from './remote-mounts.js';
 import { createPathPoller } from './remote-poll.js';
@@ -71,7 +71,16 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
         maxBackoffMs: options.maxBackoffMs ?? 5 * 60_000,
         random: options.random ?? Math.random,
       };
-      const poll = () => Promise.all([...seen.keys()].map(async (path) => [path, await pollPath(path)] as const));
+      // What the server holds now for every path read so far, or the first reason it could not say.
+      const poll = async (): Promise<PollOutcome<Array<readonly [string, Signature]>>> => {
+        const answers = await Promise.all([...seen.keys()].map(async (path) => [path, await pollPath(path)] as const));
+        const current: Array<readonly [string, Signature]> = [];
+        for (const [path, answer] of answers) {
+          if (typeof answer !== 'string') return answer;
+          current.push([path, answer]);
+        }
+        return { value: current };
+      };
       const stopPolling = startPollLoop(schedule, poll, {
         succeeded(current, recovered) {
           let changed = recovered;
@@ -82,8 +91,8 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
           if (recovered) options.onRecovered?.();
           if (changed) onChange();
         },
-        failed(error, attempt) {
-          onError(`polling ${http.root} failed (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
+        failed(reason, attempt) {
+          onError(`polling ${http.root} failed (attempt ${attempt}): ${reason}`);
         },
       });
       return async () => {

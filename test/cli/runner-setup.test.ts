@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
-import { processChildIo } from '../../src/cli/process-child-io.js';
+import { processChildIo } from '../../src/process/child-io.js';
 import { openRunSetup } from '../../src/cli/runner-setup.js';
 import { isSecretrunError } from '../../src/errors.js';
 import { openSecretStore } from '../../src/library/open-secret-store.js';

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/cli/io.js';
 import { main } from '../../../src/cli/main.js';
-import { processChildIo } from '../../../src/cli/process-child-io.js';
+import { processChildIo } from '../../../src/process/child-io.js';
 import type { RunOutput } from '../../../src/runner/runner-io.js';
 import type { SignalSource } from '../../../src/runner/signals.js';
-import { openSecretStore } from '../../../src/source/open-secret-store.js';
+import { openSecretStore } from '../../../src/library/open-secret-store.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 

@@ -1,3 +1,4 @@
+// The process edge (src/process/): the standard streams and spawn of this process as the runner's io.
 import type { ChildIo, RunOutput, StreamKind } from '../runner/runner-io.js';
 import { readStreamKind } from './stream-kind.js';
 
