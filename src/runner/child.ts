@@ -89,11 +89,6 @@ export class Child {
     });
   }
 
-  // Whether the child has not exited yet.
-  get running(): boolean {
-    return !this.#done;
-  }
-
   // Sends a signal; false when the child has already exited.
   signal(signal: NodeJS.Signals): boolean {
     return this.#signal(signal);
