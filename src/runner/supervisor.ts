@@ -32,12 +32,16 @@ export interface SuperviseOptions {
 // change, and resolves with the exit code the runner should exit with.
 export async function superviseCommand(options: SuperviseOptions): Promise<number> {
   const { manifest, source, io } = options;
+  // Whether resolving waited on I/O, so that the event loop is turning already (see run()).
+  let loopTurning = false;
+  const turn = setImmediate(() => (loopTurning = true));
   const initial = await resolveManifest(manifest, source, { env: io.env });
+  clearImmediate(turn);
   const plan = planOutput(manifest, io, io.env);
   const masksTo = plan.githubMasks;
   if (masksTo === 'stdout' || masksTo === 'stderr') io[masksTo].stream.write(renderGithubMasks(initial.secretValues));
   else if (masksTo === 'nowhere') io.stderr.stream.write(githubMasksNowhere);
-  return new Supervision(options, plan).run(initial);
+  return new Supervision(options, plan).run(initial, loopTurning);
 }
 
 // One supervised run: it decides when to start, signal, stop and end; the Child knows how.
@@ -68,16 +72,20 @@ class Supervision {
     this.options.io.stderr.stream.write(`secretrun: ${line}\n`);
   }
 
-  async run(initial: ResolvedEnv): Promise<number> {
+  async run(initial: ResolvedEnv, loopTurning: boolean): Promise<number> {
     const result = new Promise<number>((resolve) => {
       this.#finish = resolve;
     });
     // Subscribed before the child starts, so no signal falls between start and forwarding.
     this.#unsubscribe = this.options.io.signals.subscribe(forwardedSignals, (signal) => this.#onSignal(signal));
-    // Node hands a signal to its listeners on a later turn of the event loop. One turn here lets
-    // a signal that came before the command existed be handled as such (SIGUSR1 ignored, SIGTERM
-    // ending the run) instead of reaching a command that has not set up its own handlers.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Node hands a signal to its listeners on a later turn of the event loop. When the loop is
+    // turning already (resolving waited on a server), one more turn costs nothing and lets a
+    // signal that came before the command existed be handled as such (SIGUSR1 ignored, SIGTERM
+    // ending the run) instead of reaching a command that has not set up its own handlers yet.
+    // A start-up that never waited (the local store: the hot path) has not started the loop,
+    // and starting it first delayed the command by 1-2 ms, so a signal in those few
+    // milliseconds may reach the command (docs/runner.md).
+    if (loopTurning) await new Promise((resolve) => setImmediate(resolve));
     if (this.#ended) {
       this.#unsubscribe();
       return result;
