@@ -1,10 +1,13 @@
 import { SecretrunError } from '../errors.js';
 import type { Storage } from '../store/storage.js';
-import { isRoot, readTokenRecord, type Caller } from './token-record.js';
+import { addressInCidrs } from './bound-cidrs.js';
+import { isRoot, writeTokenRecord, type Caller } from './token-record.js';
+import { readLiveToken } from './token-store.js';
+import { revokeTree } from './token-tree.js';
 
-// Who may do what, until ACL policies exist: root tokens may do everything; any other valid
-// token holds only what Vault's `default` policy grants on its own token. Everything else is
-// refused (fail closed), exactly as Vault refuses a token whose named policies do not exist.
+// Who is asking: the token of a request → its caller, as Vault's CheckToken does before any
+// policy is looked at. Every refusal is the same 403 `permission denied` (SPEC.md §1.6), so a
+// client learns nothing about why a token does not work.
 
 // The parts of a request authentication looks at.
 export interface AuthRequest {
@@ -14,41 +17,70 @@ export interface AuthRequest {
   token: string | undefined;
 }
 
+// Where the request is authenticated: inside a transaction (a use of a use-limited token can
+// be spent) or a read, and the client's address (for a token's bound CIDRs).
+export interface AuthenticateContext {
+  transaction: boolean;
+  remoteAddress: string;
+}
+
+// Authenticates one request inside its read or transaction; undefined for paths served
+// without a token, a Caller otherwise; throws permission_denied.
+export type TokenAuthenticator = (request: AuthRequest, storage: Storage, now: number, context: AuthenticateContext) => Caller | undefined;
+
+export interface TokenAuthenticatorOptions {
+  /** Other paths served without a token: the login paths of enabled auth methods. */
+  unauthenticated?: (request: AuthRequest, storage: Storage) => boolean;
+}
+
 // Paths Vault serves without a token.
-const unauthenticated = new Set(['sys/health', 'sys/seal-status']);
+const alwaysOpen = new Set(['sys/health', 'sys/seal-status']);
+
+// A missing, unknown, expired, revoked, spent or out-of-bounds token (Vault ≤1.16 and OpenBao wording).
+function invalidToken(): SecretrunError {
+  return new SecretrunError('permission_denied', 'permission denied');
+}
+
+// Builds the handler's authenticate hook. A token with a use limit spends one use per request,
+// in the request's own transaction; met in a read it is returned with `needsTransaction`, and
+// the handler runs the request again as a transaction. After its last use the token and its
+// descendants are revoked in that transaction, while the request itself is still served.
+export function createTokenAuthenticator(options: TokenAuthenticatorOptions = {}): TokenAuthenticator {
+  return (request, storage, now, context) => {
+    if (alwaysOpen.has(request.path) || options.unauthenticated?.(request, storage) === true) return undefined;
+    const token = request.token;
+    if (token === undefined || token === '') throw invalidToken();
+    const record = readLiveToken(storage, token, now);
+    if (record === undefined || !addressInCidrs(context.remoteAddress, record.bound_cidrs)) throw invalidToken();
+    if (record.num_uses === 0) return { token, record };
+    if (!context.transaction) return { token, record, useLimited: true, needsTransaction: true };
+    if (record.num_uses === 1) {
+      revokeTree(storage, record.hash);
+      return { token, record: { ...record, num_uses: -1 }, useLimited: true };
+    }
+    const spent = { ...record, num_uses: record.num_uses - 1 };
+    writeTokenRecord(storage, spent);
+    return { token, record: spent, useLimited: true };
+  };
+}
 
 // What Vault's `default` policy grants every token (on the caller's own token only).
-const defaultPolicy: ReadonlyArray<{ path: string; operations: readonly string[] }> = [
+const selfPaths: ReadonlyArray<{ path: string; operations: readonly string[] }> = [
   { path: 'auth/token/lookup-self', operations: ['read'] },
   { path: 'auth/token/renew-self', operations: ['update', 'create'] },
   { path: 'auth/token/revoke-self', operations: ['update', 'create'] },
 ];
 
-// A missing, unknown or expired token (Vault ≤1.16 and OpenBao wording).
-function invalidToken(): SecretrunError {
-  return new SecretrunError('permission_denied', 'permission denied');
-}
-
-// A valid token its policies do not cover (the ACL's go-multierror wording).
-function deniedByPolicy(): SecretrunError {
-  return new SecretrunError('permission_denied', '1 error occurred:\n\t* permission denied\n\n');
-}
-
-// Checks a request's token against the store. Returns the caller, or undefined for paths that
-// need no token; throws permission_denied otherwise. Runs inside the request's own read or
-// transaction so the token and the data are seen at the same moment.
-export function authenticateRequest(request: AuthRequest, storage: Storage, now: number): Caller | undefined {
-  if (unauthenticated.has(request.path)) return undefined;
-  const token = request.token;
-  if (token === undefined || token === '') throw invalidToken();
-  const record = readTokenRecord(storage, token, now);
-  if (record === undefined) throw invalidToken();
-  const caller = { token, record };
-  if (isRoot(record)) return caller;
-  if (defaultPolicy.some((rule) => rule.path === request.path && rule.operations.includes(request.operation))) return caller;
+// Authorisation until ACL policies are wired (the ACL engineer's `authorize` replaces it in
+// start-server.ts): root tokens may do everything; any other token only what the `default`
+// policy grants on its own token. Everything else is refused (fail closed), exactly as Vault
+// refuses a token whose named policies do not exist.
+export function authorizeUntilPolicies(request: AuthRequest, caller: Caller | undefined): void {
+  if (caller === undefined || isRoot(caller.record)) return;
+  if (selfPaths.some((rule) => rule.path === request.path && rule.operations.includes(request.operation))) return;
   if (request.path.startsWith('sys/internal/ui/mounts/')) {
     const shown = `${request.path.slice('sys/internal/ui/mounts/'.length).replace(/^\/+|\/+$/g, '')}/`;
     throw new SecretrunError('permission_denied', `preflight capability check returned 403, please ensure client's policies grant access to path "${shown}"`);
   }
-  throw deniedByPolicy();
+  throw new SecretrunError('permission_denied', '1 error occurred:\n\t* permission denied\n\n');
 }

@@ -40,6 +40,11 @@ export function hashToken(token: string): string {
   return hash;
 }
 
+// The hex SHA-256 of an accessor: its index key, so accessors are not visible in key names.
+export function hashAccessor(accessor: string): string {
+  return createHash('sha256').update(accessor, 'utf8').digest('hex');
+}
+
 // Do two hex hashes match? Constant-time, so timing reveals nothing of a stored hash.
 export function hashesEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');

@@ -1,43 +1,62 @@
+import type { JsonValue } from '../json.js';
+import { isJsonObject } from '../json.js';
 import type { Storage } from '../store/storage.js';
-import type { JsonObject, JsonValue } from '../json.js';
-import { goStruct } from '../go/json.js';
-import { sortGoStrings } from '../go/string-order.js';
-import { buildRandomId, buildToken, hashesEqual, hashToken, type RandomBytes } from './token-id.js';
+import { hashesEqual, hashToken } from './token-id.js';
 
-// What the store keeps about one token, under `sys/token/id/<sha256 of the token>`. The token
-// itself is never stored; `hash` is repeated inside so a lookup compares it in constant time.
+// What the store keeps about one token (Vault's TokenEntry and its lease together), under
+// `sys/token/id/<sha256 of the token>`: runtime state, routed to the git-ignored state file.
+// The token itself is never stored; `hash` is repeated inside so a lookup compares it in
+// constant time. Durations are whole seconds, 0 meaning "not set"; times are ms since the epoch.
 export interface TokenRecord {
   hash: string;
   accessor: string;
   /** Sorted; `["root"]` for root tokens. */
   policies: string[];
   display_name: string;
-  /** The path that created it: `auth/token/root`, `auth/token/create`. */
+  /** The path that created it: `auth/token/root`, `auth/token/create`, `auth/userpass/login/alice`. */
   path: string;
-  /** Milliseconds since the epoch. */
-  created_ms: number;
-  /** Seconds the token lived for when created; 0 = never expires. */
-  creation_ttl: number;
-  /** Milliseconds since the epoch; null = never expires. */
-  expire_ms: number | null;
-  /** Seconds; 0 = no cap on renewals. */
-  explicit_max_ttl: number;
-  renewable: boolean;
   meta: Record<string, string> | null;
-  orphan: boolean;
+  created_ms: number;
+  /** The TTL the token was created with (Vault's te.TTL, `creation_ttl`); 0 = never expires. */
+  ttl: number;
+  /** When its lease was issued; null for tokens without a lease (the bootstrap root tokens). */
+  issue_ms: number | null;
+  /** null = never expires. */
+  expire_ms: number | null;
+  /** The TTL of the last grant (creation, login or renewal): what a renewal without increment asks for. */
+  lease_ttl: number;
+  renewable: boolean;
+  last_renewal_ms: number | null;
+  explicit_max_ttl: number;
+  /** An auth method's cap on renewals (a user's `token_max_ttl`). */
+  max_ttl: number;
+  period: number;
+  /** Uses left; 0 = unlimited, -1 = spent, being revoked (Vault's tokenRevocationPending). */
+  num_uses: number;
+  /** The parent token's hash; null for an orphan. */
+  parent: string | null;
+  /** Addresses the token may be used from (CIDRs); empty = anywhere. */
+  bound_cidrs: string[];
 }
 
-// A request's authenticated caller: the token as presented and its record.
+// A request's authenticated caller: the token as presented and its record (after this request's
+// use of a use-limited token was spent), with what the handler and the routes need to know.
 export interface Caller {
   token: string;
   record: TokenRecord;
+  /** The token has a use limit, so each request through the handler spends one use. */
+  useLimited?: boolean;
+  /** Met in a read: the use could not be spent there; the handler runs the request as a transaction. */
+  needsTransaction?: boolean;
+  /** Set by authorisation: the rule governing the request's path grants sudo (Vault's SudoPrivilege). */
+  sudo?: boolean;
 }
 
-const tokenPrefix = 'sys/token/id/';
+export const tokenIdPrefix = 'sys/token/id/';
 
 // The storage key of a token's record.
 export function tokenStorageKey(hash: string): string {
-  return `${tokenPrefix}${hash}`;
+  return `${tokenIdPrefix}${hash}`;
 }
 
 // Is this token a root token (policy `root`)?
@@ -45,135 +64,54 @@ export function isRoot(record: TokenRecord): boolean {
   return record.policies.includes('root');
 }
 
-// The live record of `token`, or undefined when it is unknown or expired.
-export function readTokenRecord(storage: Storage, token: string, now: number): TokenRecord | undefined {
-  const hash = hashToken(token);
-  const stored = storage.get(tokenStorageKey(hash)) as unknown as TokenRecord | undefined;
-  if (stored === undefined || typeof stored.hash !== 'string' || !hashesEqual(stored.hash, hash)) return undefined;
-  if (stored.expire_ms !== null && stored.expire_ms <= now) return undefined;
-  return stored;
+const num = (value: JsonValue | undefined, fallback: number): number => (typeof value === 'number' ? value : fallback);
+const numOrNull = (value: JsonValue | undefined): number | null => (typeof value === 'number' ? value : null);
+const strings = (value: JsonValue | undefined): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+// A stored record, or undefined when the value is not one. Records written before tokens had
+// leases, parents and use limits (`creation_ttl`, `orphan`) read as the orphans they were.
+export function parseTokenRecord(value: JsonValue | undefined): TokenRecord | undefined {
+  if (!isJsonObject(value) || typeof value['hash'] !== 'string' || typeof value['accessor'] !== 'string') return undefined;
+  const created = num(value['created_ms'], 0);
+  const ttl = num(value['ttl'], num(value['creation_ttl'], 0));
+  const legacy = !('issue_ms' in value);
+  const path = typeof value['path'] === 'string' ? value['path'] : '';
+  const meta = isJsonObject(value['meta']) ? (value['meta'] as Record<string, string>) : null;
+  return {
+    hash: value['hash'],
+    accessor: value['accessor'],
+    policies: strings(value['policies']),
+    display_name: typeof value['display_name'] === 'string' ? value['display_name'] : '',
+    path,
+    meta,
+    created_ms: created,
+    ttl,
+    issue_ms: legacy ? (path === 'auth/token/root' ? null : created) : numOrNull(value['issue_ms']),
+    expire_ms: numOrNull(value['expire_ms']),
+    lease_ttl: num(value['lease_ttl'], ttl),
+    renewable: value['renewable'] === true,
+    last_renewal_ms: numOrNull(value['last_renewal_ms']),
+    explicit_max_ttl: num(value['explicit_max_ttl'], 0),
+    max_ttl: num(value['max_ttl'], 0),
+    period: num(value['period'], 0),
+    num_uses: num(value['num_uses'], 0),
+    parent: typeof value['parent'] === 'string' ? value['parent'] : null,
+    bound_cidrs: strings(value['bound_cidrs']),
+  };
+}
+
+// The record stored under `hash`, whatever its state (expired, spent), or undefined.
+export function readRecordByHash(storage: Storage, hash: string): TokenRecord | undefined {
+  const record = parseTokenRecord(storage.get(tokenStorageKey(hash)));
+  return record !== undefined && hashesEqual(record.hash, hash) ? record : undefined;
+}
+
+// The record of `token` as stored, whatever its state, or undefined.
+export function readStoredRecord(storage: Storage, token: string): TokenRecord | undefined {
+  return readRecordByHash(storage, hashToken(token));
 }
 
 // Stores (or replaces) a token's record.
 export function writeTokenRecord(storage: Storage, record: TokenRecord): void {
   storage.put(tokenStorageKey(record.hash), record as unknown as JsonValue);
-}
-
-// Forgets a token.
-export function deleteTokenRecord(storage: Storage, record: TokenRecord): void {
-  storage.delete(tokenStorageKey(record.hash));
-}
-
-// Does the store hold any live root token? (Server start-up creates one when it does not.)
-export function hasRootToken(storage: Storage, now: number): boolean {
-  return storage.list(tokenPrefix).some((key) => {
-    const record = storage.get(key) as unknown as TokenRecord | undefined;
-    return record !== undefined && isRoot(record) && (record.expire_ms === null || record.expire_ms > now);
-  });
-}
-
-// What a new token should be.
-export interface NewToken {
-  /** Use this token string instead of a random one (`-dev-root-token-id`). */
-  id?: string;
-  policies: string[];
-  displayName: string;
-  path: string;
-  /** Seconds; 0 = never expires. */
-  ttl: number;
-  explicitMaxTtl?: number;
-  renewable: boolean;
-  meta?: Record<string, string> | null;
-}
-
-// Creates a token and stores its record; the token string is returned and nowhere kept.
-export function createToken(storage: Storage, input: NewToken, clock: { now: number; random: RandomBytes }): Caller {
-  const token = input.id ?? buildToken(clock.random);
-  const record: TokenRecord = {
-    hash: hashToken(token),
-    accessor: buildRandomId(clock.random, 24),
-    policies: sortGoStrings(new Set(input.policies)),
-    display_name: input.displayName,
-    path: input.path,
-    created_ms: clock.now,
-    creation_ttl: input.ttl,
-    expire_ms: input.ttl > 0 ? clock.now + input.ttl * 1000 : null,
-    explicit_max_ttl: input.explicitMaxTtl ?? 0,
-    renewable: input.renewable && input.ttl > 0,
-    meta: input.meta ?? null,
-    orphan: true,
-  };
-  writeTokenRecord(storage, record);
-  return { token, record };
-}
-
-// Creates a root token that never expires (server start-up, `-dev-root-token-id`).
-export function createRootToken(storage: Storage, clock: { now: number; random: RandomBytes }, id?: string): Caller {
-  return createToken(storage, { ...(id === undefined ? {} : { id }), policies: ['root'], displayName: 'root', path: 'auth/token/root', ttl: 0, renewable: false }, clock);
-}
-
-// Seconds left before the token expires; 0 for tokens that never expire.
-export function remainingTtl(record: TokenRecord, now: number): number {
-  return record.expire_ms === null ? 0 : Math.max(0, Math.floor((record.expire_ms - now) / 1000));
-}
-
-// The `auth` block of a login, create or renew response, in Vault's field order.
-export interface TokenAuthBlock {
-  client_token: string;
-  accessor: string;
-  policies: string[];
-  token_policies: string[];
-  metadata: Record<string, string> | null;
-  lease_duration: number;
-  renewable: boolean;
-  entity_id: string;
-  token_type: 'service';
-  orphan: boolean;
-  mfa_requirement: null;
-  num_uses: number;
-}
-
-// Builds the `auth` block for a caller.
-export function renderAuthBlock(caller: Caller, now: number): TokenAuthBlock {
-  const { record } = caller;
-  return goStruct({
-    client_token: caller.token,
-    accessor: record.accessor,
-    policies: record.policies,
-    token_policies: record.policies,
-    metadata: record.meta,
-    lease_duration: remainingTtl(record, now),
-    renewable: record.renewable,
-    entity_id: '',
-    token_type: 'service',
-    orphan: record.orphan,
-    mfa_requirement: null,
-    num_uses: 0,
-  });
-}
-
-// `data` of `auth/token/lookup-self` (keys sorted, as Go encodes a map).
-export function renderTokenLookup(caller: Caller, now: number): JsonObject {
-  const { record } = caller;
-  const data: JsonObject = {
-    accessor: record.accessor,
-    creation_time: Math.floor(record.created_ms / 1000),
-    creation_ttl: record.creation_ttl,
-    display_name: record.display_name,
-    entity_id: '',
-    expire_time: record.expire_ms === null ? null : new Date(record.expire_ms).toISOString(),
-    explicit_max_ttl: record.explicit_max_ttl,
-    id: caller.token,
-  };
-  if (record.expire_ms !== null) data['issue_time'] = new Date(record.created_ms).toISOString();
-  Object.assign(data, {
-    meta: record.meta,
-    num_uses: 0,
-    orphan: record.orphan,
-    path: record.path,
-    policies: record.policies,
-  });
-  if (record.expire_ms !== null) data['renewable'] = record.renewable;
-  Object.assign(data, { ttl: remainingTtl(record, now), type: 'service' });
-  return data;
 }

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/token-record.js';
+import { SecretrunError } from '../errors.js';
 import type { Storage, Store } from '../store/storage.js';
 import { renderFailureLine } from './failure-line.js';
 import { addIgnoredParametersWarning } from './ignored-parameters.js';
@@ -13,8 +14,16 @@ import type { WireHandler, WireHead, WireRequest, WireResponse } from './wire.js
 
 // Decides who is asking. Runs inside the request's own read or transaction, so the token and
 // the data are seen at the same moment; throws permission_denied to refuse the request.
-// Undefined for a path served without a token (unauthenticated-paths.ts).
-export type Authenticate = (request: LogicalRequest, storage: Storage, now: number) => Caller | undefined;
+// Undefined for a path served without a token. A token with a use limit is spent in the
+// request's transaction: met in a read, the caller comes back with `needsTransaction` and the
+// request runs again as a transaction (auth/token-auth.ts).
+export type Authenticate = (request: LogicalRequest, storage: Storage, now: number, context: AuthenticateContext) => Caller | undefined;
+
+// Where authentication runs: in a transaction or a read, for a client at this address.
+export interface AuthenticateContext {
+  transaction: boolean;
+  remoteAddress: string;
+}
 
 // Decides whether `caller` may do what `request` asks (the ACL of its policies), after
 // authentication, in the same read or transaction; throws permission_denied to refuse.
@@ -113,6 +122,14 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
     return renderResponse(request, response);
   };
 
+  // Spends one use of a use-limited token in a transaction of its own (authentication spends
+  // it); a token already spent or revoked meanwhile has nothing left to spend.
+  const spendUse = async (request: LogicalRequest, at: number, remoteAddress: string): Promise<void> => {
+    const authenticate = options.authenticate;
+    if (authenticate === undefined) return;
+    await update((storage) => authenticate(request, storage, at, { transaction: true, remoteAddress })).catch(() => undefined);
+  };
+
   const handle = async (wire: WireRequest): Promise<WireResponse> => {
     let requestId: string | undefined;
     try {
@@ -123,10 +140,13 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
       const at = now();
       let caller: Caller | undefined;
       let recorder: AuditResponse | undefined;
-      const run = (storage: Storage): RoutedResponse => {
+      // Undefined when a use-limited token met in a read must be spent: run it as a transaction.
+      const run = (storage: Storage, transaction: boolean): RoutedResponse | undefined => {
         const event = { request, caller: undefined as Caller | undefined, remoteAddress: wire.remoteAddress, now: at };
+        caller = undefined;
         try {
-          caller = options.authenticate?.(request, storage, at);
+          caller = options.authenticate?.(request, storage, at, { transaction, remoteAddress: wire.remoteAddress });
+          if (caller?.needsTransaction === true) return undefined;
           event.caller = caller;
           options.authorize?.(request, caller, storage, options.authorize === undefined ? undefined : existenceOf(storage, request));
         } catch (error) {
@@ -137,15 +157,23 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
         recorder = options.audit?.begin(storage, event);
         return routeRequest({ storage, request, now: at, caller }, routerOptions);
       };
-      let routed: RoutedResponse;
+      let routed: RoutedResponse | undefined;
+      let committed = false;
+      const inTransaction = (storage: Storage): RoutedResponse | undefined => run(storage, true);
       try {
-        routed = isWrite(request) ? await update(run) : await options.store.read(run);
+        routed = isWrite(request) ? await update(inTransaction) : await options.store.read((storage) => run(storage, false));
+        routed ??= await update(inTransaction);
+        if (routed === undefined) throw new SecretrunError('internal', 'a token use was not spent in its transaction');
+        committed = true;
         if (routed.response.kind === 'deferred') {
           const context = { request, now: at, caller, read: options.store.read.bind(options.store), update };
           routed = { ...routed, response: await routed.response.run(context) };
         }
       } catch (error) {
         recorder?.end(undefined, error, undefined);
+        // The failed transaction took the token's use with it; Vault counts a refused or failed
+        // request as a use all the same, so spend it on its own.
+        if (!committed && caller?.useLimited === true) await spendUse(request, at, wire.remoteAddress);
         throw error;
       }
       const answered = addIgnoredParametersWarning(routed.response, request.data, routed.fields);
@@ -169,7 +197,7 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
       const request = parseLogicalRequest({ ...head, body: Buffer.alloc(0) });
       requestId = request.id;
       const at = now();
-      await options.store.read((storage) => authenticate(request, storage, at));
+      await options.store.read((storage) => authenticate(request, storage, at, { transaction: false, remoteAddress: head.remoteAddress }));
       return undefined;
     } catch (error) {
       return fail(error, head, requestId);

@@ -1,4 +1,5 @@
-import type { Caller, TokenAuthBlock } from '../auth/token-record.js';
+import type { Caller } from '../auth/token-record.js';
+import type { TokenAuthBlock } from '../auth/token-render.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import type { Storage } from '../store/storage.js';
 

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { authenticateRequest } from '../auth/token-auth.js';
+import { authorizeUntilPolicies, createTokenAuthenticator } from '../auth/token-auth.js';
 import { buildToken } from '../auth/token-id.js';
-import { createRootToken, hasRootToken } from '../auth/token-record.js';
+import { createRootToken, hasRootToken } from '../auth/token-store.js';
 import { openFileStore } from '../store/file-store.js';
 import type { StoreCreation } from '../store/init-store.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/storage.js';
 import { createApiHandler } from './handler.js';
 import { createVaultServer, type VaultServerAddress } from './server.js';
+import { startTokenTidy } from './token-tidy-timer.js';
 
 // `secretrun server` assembled: the store (a file, or memory for -dev), its root token, the API
 // handler with token checks, and the listener. The CLI command only turns flags, environment
@@ -61,7 +62,8 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
     });
   }
   // A failed request's line (with its request id, never values) goes to stderr like the transport's.
-  const handler = createApiHandler({ store, now, authenticate: authenticateRequest, logError: (line) => void process.stderr.write(`${line}\n`) });
+  const logError = (line: string): void => void process.stderr.write(`${line}\n`);
+  const handler = createApiHandler({ store, now, authenticate: createTokenAuthenticator(), authorize: authorizeUntilPolicies, logError });
   const server = createVaultServer({
     handler,
     host: settings.host,
@@ -77,10 +79,12 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
       await deliverRootToken?.(rootToken, address);
       await store.update((storage) => createRootToken(storage, { now: now(), random }, rootToken));
     }
+    const tidy = startTokenTidy({ store, now, logError });
     return {
       address,
       rootToken,
       async close() {
+        await tidy.stop();
         await server.close();
         await store.close();
       },

@@ -1,51 +1,89 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { authenticateRequest } from '../../src/auth/token-auth.js';
-import { createRootToken, createToken } from '../../src/auth/token-record.js';
+import { authorizeUntilPolicies, createTokenAuthenticator, type AuthRequest } from '../../src/auth/token-auth.js';
+import { readStoredRecord } from '../../src/auth/token-record.js';
+import { createRootToken, issueToken } from '../../src/auth/token-store.js';
 import { isSecretrunError } from '../../src/errors.js';
+import type { Storage } from '../../src/store/storage.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 
-const random = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) % 256);
+const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
 async function setup() {
   const store = createMemoryStore();
-  const root = await store.update((storage) => createRootToken(storage, { now: 0, random }, 'root-token'));
-  const plain = await store.update((storage) =>
-    createToken(storage, { id: 'plain-token', policies: ['default', 'dev'], displayName: 'token', path: 'auth/token/create', ttl: 3600, renewable: true }, { now: 0, random }),
-  );
-  const check = (operation: string, path: string, token: string | undefined) =>
-    store.read((storage) => {
-      try {
-        return authenticateRequest({ operation, path, token }, storage, 1_000)?.record.display_name ?? 'anonymous';
-      } catch (error) {
-        if (isSecretrunError(error)) return `${error.code}: ${error.message}`;
-        throw error;
-      }
-    });
-  return { root, plain, check };
+  const clock = { now: 0, random };
+  const root = await store.update((storage) => createRootToken(storage, clock, 'root-token'));
+  const plain = await store.update((storage) => issueToken(storage, { id: 'plain-token', policies: ['default', 'dev'], displayName: 'token', path: 'auth/token/create', ttl: 3600 }, clock).caller);
+  const authenticate = createTokenAuthenticator({ unauthenticated: (request) => request.path.startsWith('auth/userpass/login/') });
+  const attempt = (fn: () => string): string => {
+    try {
+      return fn();
+    } catch (error) {
+      if (isSecretrunError(error)) return `${error.code}: ${error.message}`;
+      throw error;
+    }
+  };
+  const check = (operation: string, path: string, token: string | undefined, { at = 1_000, address = '127.0.0.1' } = {}) =>
+    store.read((storage) =>
+      attempt(() => {
+        const caller = authenticate({ operation, path, token }, storage, at, { transaction: false, remoteAddress: address });
+        if (caller === undefined) return 'anonymous';
+        authorizeUntilPolicies({ operation, path, token }, caller);
+        return caller.record.display_name;
+      }),
+    );
+  const inTransaction = (request: AuthRequest, at = 1_000) => (storage: Storage) => authenticate(request, storage, at, { transaction: true, remoteAddress: '127.0.0.1' });
+  return { store, root, plain, check, authenticate, inTransaction, clock };
 }
 
-describe('authenticateRequest', () => {
-  it('lets root tokens do anything and refuses missing or unknown tokens', async () => {
+describe('createTokenAuthenticator', () => {
+  it('lets root tokens through and refuses missing, unknown and expired tokens alike', async () => {
     const { check } = await setup();
     expect(await check('read', 'secret/data/x', 'root-token')).toBe('root');
     expect(await check('update', 'sys/mounts/kv', 'root-token')).toBe('root');
-    expect(await check('read', 'secret/data/x', undefined)).toBe('permission_denied: permission denied');
-    expect(await check('read', 'secret/data/x', '')).toBe('permission_denied: permission denied');
-    expect(await check('read', 'secret/data/x', 'root-tokeN')).toBe('permission_denied: permission denied');
+    for (const token of [undefined, '', 'root-tokeN']) expect(await check('read', 'secret/data/x', token)).toBe('permission_denied: permission denied');
+    expect(await check('read', 'auth/token/lookup-self', 'plain-token', { at: 3_600_000 })).toBe('permission_denied: permission denied');
   });
 
-  it('serves health and seal status without a token', async () => {
+  it('serves health, seal status and the paths it is told are open without a token', async () => {
     const { check } = await setup();
     expect(await check('read', 'sys/health', undefined)).toBe('anonymous');
     expect(await check('read', 'sys/seal-status', undefined)).toBe('anonymous');
+    expect(await check('update', 'auth/userpass/login/alice', 'not-a-token')).toBe('anonymous');
   });
 
-  it('gives other tokens only the default policy (fail closed until ACL policies exist)', async () => {
+  it('refuses a token used from outside its bound CIDRs', async () => {
+    const { store, check, clock } = await setup();
+    await store.update((storage) => issueToken(storage, { id: 'bound', policies: ['root'], displayName: 'token', path: 'auth/token/create', ttl: 60, boundCidrs: ['10.0.0.0/8'] }, clock));
+    expect(await check('read', 'secret/data/x', 'bound', { address: '10.1.2.3' })).toBe('token');
+    expect(await check('read', 'secret/data/x', 'bound', { address: '::ffff:10.1.2.3' })).toBe('token');
+    expect(await check('read', 'secret/data/x', 'bound', { address: '192.168.0.1' })).toBe('permission_denied: permission denied');
+  });
+
+  it('spends a use-limited token only in a transaction, and revokes it with its children after the last use', async () => {
+    const { store, authenticate, inTransaction, clock } = await setup();
+    const limited = await store.update((storage) => issueToken(storage, { id: 'twice', policies: ['root'], displayName: 'token', path: 'auth/token/create', ttl: 60, numUses: 2 }, clock).caller);
+    await store.update((storage) => issueToken(storage, { id: 'child', policies: ['default'], displayName: 'token', path: 'auth/token/create', ttl: 60, parent: limited.record }, clock));
+    const request = { operation: 'read', path: 'secret/data/x', token: 'twice' };
+    const inRead = await store.read((storage) => authenticate(request, storage, 1_000, { transaction: false, remoteAddress: '' }));
+    expect(inRead).toMatchObject({ useLimited: true, needsTransaction: true, record: { num_uses: 2 } });
+    expect((await store.update(inTransaction(request)))?.record.num_uses).toBe(1);
+    const last = await store.update(inTransaction(request));
+    expect(last).toMatchObject({ useLimited: true, record: { num_uses: -1 } });
+    expect(await store.read((storage) => [readStoredRecord(storage, 'twice'), readStoredRecord(storage, 'child')])).toEqual([undefined, undefined]);
+    await expect(store.update(inTransaction(request))).rejects.toThrow('permission denied');
+  });
+});
+
+describe('authorizeUntilPolicies', () => {
+  it('gives other tokens only the default policy (fail closed until ACL policies are wired)', async () => {
     const { check } = await setup();
     expect(await check('read', 'auth/token/lookup-self', 'plain-token')).toBe('token');
     expect(await check('update', 'auth/token/renew-self', 'plain-token')).toBe('token');
+    expect(await check('update', 'auth/token/revoke-self', 'plain-token')).toBe('token');
     expect(await check('read', 'secret/data/x', 'plain-token')).toBe('permission_denied: 1 error occurred:\n\t* permission denied\n\n');
     expect(await check('update', 'auth/token/lookup-self', 'plain-token')).toContain('permission denied');
+    expect(await check('update', 'auth/token/create', 'plain-token')).toContain('permission denied');
     expect(await check('read', 'sys/internal/ui/mounts/secret/foo', 'plain-token')).toBe(
       'permission_denied: preflight capability check returned 403, please ensure client\'s policies grant access to path "secret/foo/"',
     );

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildRandomId, buildToken, hashesEqual, hashToken } from '../../src/auth/token-id.js';
-import { createRootToken, createToken, hasRootToken, readTokenRecord, renderAuthBlock, renderTokenLookup } from '../../src/auth/token-record.js';
+import { parseTokenRecord, readStoredRecord } from '../../src/auth/token-record.js';
+import { renderAuthBlock, renderTokenLookup } from '../../src/auth/token-render.js';
+import { createRootToken, hasRootToken, issueToken, readLiveToken } from '../../src/auth/token-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 
 // Deterministic "randomness": a counter, so tokens are predictable in tests.
@@ -24,33 +26,45 @@ describe('token ids', () => {
 });
 
 describe('token records', () => {
-  it('stores only the hash and finds the record by the token', async () => {
+  it('stores only hashes: the record under the token hash, the accessor under its own hash', async () => {
     const store = createMemoryStore();
-    const { token } = await store.update((storage) => createRootToken(storage, { now: 1_000, random: counter() }));
+    const { token, record } = await store.update((storage) => createRootToken(storage, { now: 1_000, random: counter() }));
     const keys = await store.read((storage) => storage.list('sys/token/'));
-    expect(keys).toEqual([`sys/token/id/${hashToken(token)}`]);
-    const stored = await store.read((storage) => JSON.stringify(storage.get(keys[0] as string)));
+    expect(keys).toHaveLength(2);
+    expect(keys).toContain(`sys/token/id/${hashToken(token)}`);
+    expect(keys.join('\n')).not.toContain(record.accessor);
+    const stored = await store.read((storage) => keys.map((key) => JSON.stringify(storage.get(key))).join('\n'));
     expect(stored).not.toContain(token);
-    expect(await store.read((storage) => readTokenRecord(storage, token, 2_000)?.policies)).toEqual(['root']);
-    expect(await store.read((storage) => readTokenRecord(storage, `${token}x`, 2_000))).toBeUndefined();
+    expect(await store.read((storage) => readLiveToken(storage, token, 2_000)?.policies)).toEqual(['root']);
+    expect(await store.read((storage) => readLiveToken(storage, `${token}x`, 2_000))).toBeUndefined();
     expect(await store.read((storage) => hasRootToken(storage, 2_000))).toBe(true);
   });
 
-  it('expires tokens with a TTL', async () => {
+  it('expires tokens at their TTL, and a root token with no TTL never', async () => {
     const store = createMemoryStore();
-    const child = await store.update((storage) =>
-      createToken(storage, { policies: ['default'], displayName: 'token', path: 'auth/token/create', ttl: 60, renewable: true }, { now: 0, random: counter() }),
-    );
-    expect(await store.read((storage) => readTokenRecord(storage, child.token, 59_999))).toBeDefined();
-    expect(await store.read((storage) => readTokenRecord(storage, child.token, 60_000))).toBeUndefined();
+    const { caller } = await store.update((storage) => issueToken(storage, { policies: ['default'], displayName: 'token', path: 'auth/token/create', ttl: 60 }, { now: 0, random: counter() }));
+    expect(await store.read((storage) => readLiveToken(storage, caller.token, 59_999))).toBeDefined();
+    expect(await store.read((storage) => readLiveToken(storage, caller.token, 60_000))).toBeUndefined();
+    expect(await store.read((storage) => readStoredRecord(storage, caller.token))).toBeDefined();
     expect(await store.read((storage) => hasRootToken(storage, 0))).toBe(false);
-    expect(renderAuthBlock(child, 30_000)).toMatchObject({ lease_duration: 30, renewable: true, policies: ['default'], token_type: 'service' });
+    expect(renderAuthBlock(caller, 60)).toMatchObject({ lease_duration: 60, renewable: true, policies: ['default'], token_policies: ['default'], token_type: 'service', orphan: true });
   });
 
-  it('renders lookup-self for a root token as Vault does', async () => {
+  it('reads records written before tokens had leases and parents as the orphans they were', () => {
+    const legacy = {
+      hash: 'h', accessor: 'a', policies: ['root'], display_name: 'root', path: 'auth/token/root', created_ms: 5, creation_ttl: 0,
+      expire_ms: null, explicit_max_ttl: 0, renewable: false, meta: null, orphan: true,
+    };
+    expect(parseTokenRecord(legacy)).toMatchObject({ ttl: 0, issue_ms: null, parent: null, num_uses: 0, period: 0, bound_cidrs: [] });
+    expect(parseTokenRecord({ ...legacy, path: 'auth/token/create', creation_ttl: 60, expire_ms: 60_005 })).toMatchObject({ ttl: 60, issue_ms: 5, lease_ttl: 60 });
+    expect(parseTokenRecord({ accessor: 'a' })).toBeUndefined();
+    expect(parseTokenRecord('text')).toBeUndefined();
+  });
+
+  it('renders lookup-self for a root token as Vault does: no lease fields', async () => {
     const store = createMemoryStore();
     const caller = await store.update((storage) => createRootToken(storage, { now: 1_714_557_600_000, random: counter() }, 'my-root'));
-    expect(renderTokenLookup(caller, 1_714_557_700_000)).toEqual({
+    expect(renderTokenLookup(caller.record, 'my-root', 1_714_557_700_000)).toEqual({
       accessor: caller.record.accessor,
       creation_time: 1_714_557_600,
       creation_ttl: 0,
@@ -66,6 +80,24 @@ describe('token records', () => {
       policies: ['root'],
       ttl: 0,
       type: 'service',
+    });
+  });
+
+  it('renders a leased token with its issue and expiry times, renewability and remaining TTL', async () => {
+    const store = createMemoryStore();
+    const start = Date.UTC(2024, 4, 1, 10, 0, 0, 123);
+    const { caller } = await store.update((storage) =>
+      issueToken(storage, { policies: ['default', 'dev'], displayName: 'token-ci', path: 'auth/token/create', ttl: 3600, numUses: 3, period: 0, meta: { team: 'a' } }, { now: start, random: counter() }),
+    );
+    expect(renderTokenLookup(caller.record, caller.token, start + 10_000)).toMatchObject({
+      creation_ttl: 3600,
+      display_name: 'token-ci',
+      expire_time: '2024-05-01T11:00:00.123Z',
+      issue_time: '2024-05-01T10:00:00.123Z',
+      meta: { team: 'a' },
+      num_uses: 3,
+      renewable: true,
+      ttl: 3590,
     });
   });
 });

@@ -1,8 +1,8 @@
 // The KV v2 contract against the in-process handler (no sockets), with token auth on.
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'vitest';
-import { authenticateRequest } from '../../src/auth/token-auth.js';
-import { createRootToken } from '../../src/auth/token-record.js';
+import { createTokenAuthenticator } from '../../src/auth/token-auth.js';
+import { createRootToken } from '../../src/auth/token-store.js';
 import { createApiHandler } from '../../src/http/handler.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { enableMount, kvV2Contract, type Send } from './kv-v2-contract.js';
@@ -10,7 +10,7 @@ import { enableMount, kvV2Contract, type Send } from './kv-v2-contract.js';
 async function createSend(): Promise<Send> {
   const store = createMemoryStore();
   const rootToken = await store.update((storage) => createRootToken(storage, { now: Date.now(), random: (n) => new Uint8Array(randomBytes(n)) }).token);
-  const handler = createApiHandler({ store, authenticate: authenticateRequest });
+  const handler = createApiHandler({ store, authenticate: createTokenAuthenticator() });
   return async (request) => {
     const headers: Record<string, string> = {};
     const token = request.token === undefined ? rootToken : request.token;

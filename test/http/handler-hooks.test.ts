@@ -6,15 +6,15 @@ import { SecretrunError } from '../../src/errors.js';
 import { createApiHandler, type Audit, type AuditEvent } from '../../src/http/handler.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { LogicalResponse } from '../../src/http/logical.js';
-import { createRootToken } from '../../src/auth/token-record.js';
-import { authenticateRequest } from '../../src/auth/token-auth.js';
+import { createRootToken } from '../../src/auth/token-store.js';
+import { createTokenAuthenticator } from '../../src/auth/token-auth.js';
 
 const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
 async function setUp(options: Partial<Parameters<typeof createApiHandler>[0]> = {}) {
   const store = createMemoryStore();
   const token = await store.update((storage) => createRootToken(storage, { now: Date.now(), random }).token);
-  const handler = createApiHandler({ store, authenticate: authenticateRequest, ...options });
+  const handler = createApiHandler({ store, authenticate: createTokenAuthenticator(), ...options });
   const send = (method: string, path: string, body?: unknown) =>
     handler({
       method,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { buildToken } from '../../auth/token-id.js';
-import { createRootToken } from '../../auth/token-record.js';
+import { createRootToken } from '../../auth/token-store.js';
 import { SecretrunError } from '../../errors.js';
 import { renderGoJsonIndented } from '../../go/json.js';
 import { writePrivateFile } from '../../fs/private-file.js';

@@ -1,96 +1,176 @@
-import { createToken, deleteTokenRecord, isRoot, renderAuthBlock, renderTokenLookup, writeTokenRecord, type Caller } from '../../auth/token-record.js';
+import { listAccessors, readAccessorHash } from '../../auth/token-accessor.js';
 import type { RandomBytes } from '../../auth/token-id.js';
+import type { TokenRecord } from '../../auth/token-record.js';
+import { renderAuthBlock, renderTokenLookup } from '../../auth/token-render.js';
+import { renewToken } from '../../auth/token-renew.js';
+import { readLiveRecord, readLiveToken } from '../../auth/token-store.js';
+import { tidyTokens } from '../../auth/token-tidy.js';
+import { revokeOrphan, revokeTree } from '../../auth/token-tree.js';
 import { SecretrunError, invalidRequest } from '../../errors.js';
-import { decodeDurationSeconds } from '../../kv/field-decode.js';
-import { decodeBool, decodeMap, given } from '../../kv/field-decode.js';
+import { sortGoStrings } from '../../go/string-order.js';
 import type { JsonValue } from '../../json.js';
+import { decodeDurationSeconds } from '../../kv/field-decode.js';
 import { dataResponse, none, type LogicalResponse, type Served } from '../logical.js';
+import { createFields, createTokenRoute } from './auth-token-create.js';
 import type { RouteContext } from './route-context.js';
 
-// `auth/token/*`: the token backend's self-service paths and `create`. Only root-policy
-// tokens can create tokens until ACL policies exist (see src/auth/token-auth.ts).
+// auth/token/*: Vault's token store paths — create, lookup, renew and revoke, by token, by
+// accessor or of the caller itself. Without a caller (the in-process local CLI, whose key is
+// root) the `-self` paths have no token to act on; everything else works as for root.
 
-// The fields each path defines (vault/token_store.go), in one place. `meta` is what Vault's
-// create handler reads although its field list says `metadata`; both are taken here.
 const pathFields = {
+  lookup: ['token'],
   'lookup-self': ['token'],
-  create: ['display_name', 'explicit_max_ttl', 'entity_alias', 'num_uses', 'period', 'renewable', 'ttl', 'type', 'no_default_policy', 'id', 'meta', 'metadata', 'no_parent', 'policies', 'format'],
+  'lookup-accessor': ['accessor'],
+  renew: ['token', 'increment'],
   'renew-self': ['token', 'increment'],
+  'renew-accessor': ['accessor', 'increment'],
+  revoke: ['token'],
   'revoke-self': [],
+  'revoke-accessor': ['accessor'],
+  'revoke-orphan': ['token'],
+  accessors: [],
+  tidy: [],
 } as const;
-
-// Vault's default token TTL (768h, the system `default_lease_ttl`).
-const defaultTtlSeconds = 768 * 3600;
 
 function noRoute(path: string): never {
   throw new SecretrunError('unsupported_path', `no handler for route "${path}". route entry not found.`);
 }
 
-function requireCaller(context: RouteContext): Caller {
-  if (context.caller === undefined) throw new SecretrunError('permission_denied', 'permission denied');
-  return context.caller;
+// A token or accessor field: text, else missing.
+function textField(context: RouteContext, field: string): string {
+  const value = context.request.data[field];
+  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
-// `policies` as Vault's TypeCommaStringSlice: a list, or one comma-separated string.
-function decodePolicies(value: JsonValue | undefined): string[] {
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
-  if (items === undefined || items.some((item) => typeof item !== 'string')) {
-    throw invalidRequest(`Field validation failed: error converting input for field "policies": expected a list of strings`);
+function missingToken(): SecretrunError {
+  return invalidRequest('missing token ID');
+}
+
+function missingAccessor(): SecretrunError {
+  return invalidRequest('missing accessor');
+}
+
+// The token a request names in `token`, else the caller's own (Vault's handleLookup).
+function namedToken(context: RouteContext, field: 'token' | 'self'): string {
+  const token = field === 'token' ? textField(context, 'token') : '';
+  return token !== '' ? token : context.caller?.token ?? '';
+}
+
+function lookup(context: RouteContext, token: string): LogicalResponse {
+  if (token === '') throw missingToken();
+  const { caller } = context;
+  // The caller's own record as it was for this request (even if this use was its last).
+  const record = caller !== undefined && caller.token === token ? caller.record : readLiveToken(context.storage, token, context.now);
+  if (record === undefined) throw new SecretrunError('permission_denied', 'bad token');
+  return dataResponse(renderTokenLookup(record, token, context.now));
+}
+
+function lookupAccessor(context: RouteContext): LogicalResponse {
+  const accessor = textField(context, 'accessor');
+  if (accessor === '') throw missingAccessor();
+  const hash = readAccessorHash(context.storage, accessor);
+  if (hash === undefined) throw invalidRequest('invalid accessor');
+  const record = readLiveRecord(context.storage, hash, context.now);
+  if (record === undefined) throw new SecretrunError('permission_denied', 'bad token');
+  return dataResponse(renderTokenLookup(record, '', context.now));
+}
+
+function renew(context: RouteContext, record: TokenRecord | undefined, clientToken: string): LogicalResponse {
+  if (record === undefined) throw invalidRequest('token not found');
+  const increment = decodeDurationSeconds(context.request.data['increment'], 'increment');
+  const renewed = renewToken(context.storage, record, Math.max(0, increment), context.now);
+  const auth = renderAuthBlock({ token: clientToken, record: renewed.record }, renewed.ttl);
+  return { kind: 'data', data: null, auth, ...(renewed.warnings.length === 0 ? {} : { warnings: renewed.warnings }) };
+}
+
+function renewByToken(context: RouteContext, token: string): LogicalResponse {
+  if (token === '') throw missingToken();
+  return renew(context, readLiveToken(context.storage, token, context.now), token);
+}
+
+function renewByAccessor(context: RouteContext): LogicalResponse {
+  const accessor = textField(context, 'accessor');
+  if (accessor === '') throw missingAccessor();
+  const hash = readAccessorHash(context.storage, accessor);
+  if (hash === undefined) throw invalidRequest('invalid accessor');
+  return renew(context, readLiveRecord(context.storage, hash, context.now), '');
+}
+
+// Revokes a token and its descendants; an unknown token is not an error (Vault's revokeCommon).
+function revokeByToken(context: RouteContext, token: string): LogicalResponse {
+  if (token === '') throw missingToken();
+  const record = readLiveToken(context.storage, token, context.now);
+  if (record !== undefined) revokeTree(context.storage, record.hash);
+  return none;
+}
+
+function revokeByAccessor(context: RouteContext): LogicalResponse {
+  const accessor = textField(context, 'accessor');
+  if (accessor === '') throw missingAccessor();
+  const hash = readAccessorHash(context.storage, accessor);
+  if (hash === undefined) return { kind: 'none', warnings: ['No token found with this accessor'] };
+  const record = readLiveRecord(context.storage, hash, context.now);
+  if (record === undefined) throw invalidRequest('token not found');
+  revokeTree(context.storage, record.hash);
+  return none;
+}
+
+// Revokes a token and leaves its children as orphans; for root or sudo callers only.
+function revokeKeepingChildren(context: RouteContext): LogicalResponse {
+  const token = textField(context, 'token');
+  if (token === '') throw missingToken();
+  const { caller } = context;
+  if (caller !== undefined && caller.sudo !== true && !caller.record.policies.includes('root')) {
+    throw invalidRequest('root or sudo privileges required to revoke and orphan');
   }
-  return (items as string[]).map((item) => item.trim().toLowerCase()).filter((item) => item !== '');
+  const record = readLiveToken(context.storage, token, context.now);
+  if (record === undefined) throw invalidRequest('token to revoke not found');
+  revokeOrphan(context.storage, record.hash);
+  return none;
 }
 
-function decodeMeta(value: JsonValue | undefined): Record<string, string> | null {
-  if (value === undefined || value === null) return null;
-  const map = decodeMap(value, 'meta');
-  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+// LIST auth/token/accessors: the accessors of every live token.
+function listLiveAccessors(context: RouteContext): LogicalResponse {
+  const live = listAccessors(context.storage).filter((entry) => readLiveRecord(context.storage, entry.hash, context.now)?.accessor === entry.accessor);
+  return dataResponse({ keys: sortGoStrings(live.map((entry) => entry.accessor)) as JsonValue });
 }
 
-function createChild(context: RouteContext, random: RandomBytes): LogicalResponse {
-  const parent = requireCaller(context);
-  const input = context.request.data;
-  const asked = given(input, 'policies') ? decodePolicies(input['policies']) : [...parent.record.policies];
-  if (asked.includes('root') && !isRoot(parent.record)) throw invalidRequest('root tokens may not be created by a non-root token');
-  const root = asked.includes('root');
-  const policies = root || decodeBool(input['no_default_policy'], 'no_default_policy') ? asked : ['default', ...asked];
-  const explicitMaxTtl = decodeDurationSeconds(input['explicit_max_ttl'], 'explicit_max_ttl', { signed: false });
-  let ttl = decodeDurationSeconds(input['ttl'], 'ttl', { signed: false });
-  if (ttl === 0 && !root) ttl = defaultTtlSeconds;
-  if (explicitMaxTtl > 0 && (ttl === 0 || ttl > explicitMaxTtl)) ttl = explicitMaxTtl;
-  const renewable = given(input, 'renewable') ? decodeBool(input['renewable'], 'renewable') : true;
-  const displayName = typeof input['display_name'] === 'string' && input['display_name'] !== '' ? `token-${input['display_name']}` : 'token';
-  const child = createToken(
-    context.storage,
-    { policies, displayName, path: 'auth/token/create', ttl, explicitMaxTtl, renewable, meta: decodeMeta(input['meta']) },
-    { now: context.now, random },
-  );
-  return { kind: 'data', data: null, auth: renderAuthBlock(child, context.now) };
+function tidy(context: RouteContext): LogicalResponse {
+  tidyTokens(context.storage, context.now);
+  return { kind: 'raw', status: 202, data: null, warnings: ['Tidy operation successfully started. Any information from the operation will be printed to Vault\'s server logs.'] };
 }
 
-function renewSelf(context: RouteContext): LogicalResponse {
-  const caller = requireCaller(context);
-  const { record } = caller;
-  if (!record.renewable || record.expire_ms === null) throw invalidRequest('lease is not renewable');
-  const increment = decodeDurationSeconds(context.request.data['increment'], 'increment', { signed: false });
-  let expire = context.now + (increment > 0 ? increment : record.creation_ttl) * 1000;
-  if (record.explicit_max_ttl > 0) expire = Math.min(expire, record.created_ms + record.explicit_max_ttl * 1000);
-  const renewed = { ...record, expire_ms: expire };
-  writeTokenRecord(context.storage, renewed);
-  return { kind: 'data', data: null, auth: renderAuthBlock({ token: caller.token, record: renewed }, context.now) };
+// The operations each path answers; `write` is update (or create, after an existence check).
+function answer(rest: string, context: RouteContext, random: RandomBytes): LogicalResponse | undefined {
+  const { operation } = context.request;
+  const write = operation === 'update' || operation === 'create';
+  const read = operation === 'read';
+  if (rest === 'create' && write) return createTokenRoute(context, random, false);
+  if (rest === 'create-orphan' && write) return createTokenRoute(context, random, true);
+  if (rest === 'lookup' && (read || write)) return lookup(context, namedToken(context, 'token'));
+  if (rest === 'lookup-self' && (read || write)) return lookup(context, namedToken(context, 'self'));
+  if (rest === 'lookup-accessor' && write) return lookupAccessor(context);
+  if (rest === 'renew' && write) return renewByToken(context, textField(context, 'token'));
+  if (rest === 'renew-self' && write) {
+    const { caller } = context;
+    return caller === undefined ? renewByToken(context, '') : renew(context, readLiveRecord(context.storage, caller.record.hash, context.now), caller.token);
+  }
+  if (rest === 'renew-accessor' && write) return renewByAccessor(context);
+  if (rest === 'revoke' && write) return revokeByToken(context, textField(context, 'token'));
+  if (rest === 'revoke-self' && write) return revokeByToken(context, context.caller?.token ?? '');
+  if (rest === 'revoke-accessor' && write) return revokeByAccessor(context);
+  if (rest === 'revoke-orphan' && write) return revokeKeepingChildren(context);
+  if (rest === 'accessors/' && operation === 'list') return listLiveAccessors(context);
+  if (rest === 'tidy' && write) return tidy(context);
+  return undefined;
 }
 
 // Routes `rest`, the path after `auth/token/`.
 export function routeAuthToken(rest: string, context: RouteContext, random: RandomBytes): Served {
-  const { operation } = context.request;
-  const writing = operation === 'update' || operation === 'create';
-  if (rest === 'lookup-self' && operation === 'read') {
-    return { response: dataResponse(renderTokenLookup(requireCaller(context), context.now)), fields: pathFields['lookup-self'] };
-  }
-  if (rest === 'create' && writing) return { response: createChild(context, random), fields: pathFields.create };
-  if (rest === 'renew-self' && writing) return { response: renewSelf(context), fields: pathFields['renew-self'] };
-  if (rest === 'revoke-self' && writing) {
-    deleteTokenRecord(context.storage, requireCaller(context).record);
-    return { response: none, fields: pathFields['revoke-self'] };
-  }
-  return noRoute(`auth/token/${rest}`);
+  const response = answer(rest, context, random);
+  if (response === undefined) return noRoute(`auth/token/${rest}`);
+  const name = rest === 'accessors/' ? 'accessors' : rest;
+  const fields = name === 'create' || name === 'create-orphan' ? createFields : pathFields[name as keyof typeof pathFields];
+  return { response, fields };
 }
