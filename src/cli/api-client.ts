@@ -14,6 +14,8 @@ export interface ApiRequestOptions {
   body?: JsonValue;
   /** Defaults to application/json; `kv patch` sends merge-patch. */
   contentType?: string;
+  /** Send this token instead of the client's own ('' sends none): `login` checks a token with it. */
+  token?: string;
 }
 
 // The CLI speaks Vault's API to exactly one of these: the in-process engine over the local

@@ -12,7 +12,7 @@ export async function createRemoteClient(options: { address: string; namespace: 
   return {
     mode: 'remote',
     request: (method, path, request = {}) =>
-      http.request({ method, path, query: request.query, body: request.body, contentType: request.contentType, token }),
+      http.request({ method, path, query: request.query, body: request.body, contentType: request.contentType, token: request.token ?? token }),
     describe(method, path, query) {
       return `${method} ${http.urlOf(path, query)}`;
     },

@@ -13,6 +13,12 @@ import { kvDeleteCommand, kvDestroyCommand, kvUndeleteCommand } from './kv-versi
 import { operatorGenerateRootCommand, operatorRekeyCommand, operatorRotateCommand } from './operator.js';
 import { runCommand } from './run.js';
 import { secretsDisableCommand, secretsEnableCommand, secretsListCommand, secretsTuneCommand } from './secrets.js';
+import { loginCommand } from './login.js';
+import { tokenCapabilitiesCommand } from './token-capabilities.js';
+import { tokenCreateCommand } from './token-create.js';
+import { tokenLookupCommand } from './token-lookup.js';
+import { tokenRenewCommand } from './token-renew.js';
+import { tokenRevokeCommand } from './token-revoke.js';
 
 // Every command, with the one-line synopsis `secretrun --help` shows. Commands are in the main
 // bundle (compiling one file is cheaper than resolving many); only `server`, whose transport
@@ -51,6 +57,12 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'write', synopsis: 'Write data to any API path', load: async () => writeCommand },
   { name: 'list', synopsis: 'List the keys at any API path', load: async () => listCommand },
   { name: 'delete', synopsis: 'Delete data at any API path', load: async () => deleteCommand },
+  { name: 'login', synopsis: 'Authenticate to a server and store the token', load: async () => loginCommand },
+  { name: 'token create', synopsis: 'Create a new token', load: async () => tokenCreateCommand },
+  { name: 'token lookup', synopsis: 'Display information about a token', load: async () => tokenLookupCommand },
+  { name: 'token renew', synopsis: 'Renew a token lease', load: async () => tokenRenewCommand },
+  { name: 'token revoke', synopsis: 'Revoke a token and its children', load: async () => tokenRevokeCommand },
+  { name: 'token capabilities', synopsis: 'Print capabilities of a token on a path', load: async () => tokenCapabilitiesCommand },
   { name: 'operator rotate', synopsis: 'Start a new data-key term for new writes', load: async () => operatorRotateCommand },
   { name: 'operator rekey', synopsis: 'Change the root key (only the keyring is rewritten)', load: async () => operatorRekeyCommand },
   { name: 'operator generate-root', synopsis: 'Create a new root token for whoever holds the store key', load: async () => operatorGenerateRootCommand },
