@@ -164,6 +164,14 @@ describe('tokens through the CLI', () => {
     expect(statuses.filter((status) => status === 403)).toHaveLength(11);
   });
 
+  it('prints a token created through `write` as vault write does: token rows first, in their order', async () => {
+    const written = expectExit(await asRoot(['write', 'auth/token/create', 'policies=dev', 'ttl=30m']), 0);
+    const rows = written.stdout.split('\n').map((line) => line.split(/\s+/)[0]);
+    expect(rows).toEqual(['Key', '---', 'token', 'token_accessor', 'token_duration', 'token_renewable', 'token_policies', 'identity_policies', 'policies', '']);
+    seen.push(/token\s+(\S+)/.exec(written.stdout)?.[1] ?? '');
+    expect(written.stdout).toMatch(/token_duration\s+30m\n/);
+  });
+
   it('never shows a token in the server\'s output', async () => {
     expect(seen.length).toBeGreaterThan(5);
     expectNoSecrets(server.stdout().replace('e2e-root', '') + server.stderr(), seen, 'server output');

@@ -6,13 +6,14 @@ import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
 import type { ApiSecret } from '../format/secret-json.js';
 import { renderFieldOutput } from '../format/field-output.js';
-import { renderKeyValueTable } from '../format/key-value-table.js';
+import { renderSecretTable } from '../format/secret-table.js';
 import { renderKeyList } from '../format/list-output.js';
 import { readKvData } from '../kv-data-args.js';
 import { sanitizePath } from '../kv-path.js';
 import { printWarnings, renderSecret, renderValue, secretOf } from '../secret-output.js';
+import { parseApiSecret } from '../token-output.js';
 
-// The rows Vault's table output shows for a whole secret: lease, then auth, then data.
+// The rows of a whole secret by name, for `-field` (Vault's RawSecretField).
 function secretRows(secret: ApiSecret): Record<string, unknown> {
   const rows: Record<string, unknown> = {};
   if (secret.lease_duration > 0) {
@@ -47,7 +48,7 @@ async function printSecret(context: CommandContext, secret: ApiSecret, field: st
     return 0;
   }
   printWarnings(io, secret);
-  const table = renderKeyValueTable(secretRows(secret));
+  const table = renderSecretTable(secret);
   if (table !== '') io.stdout.write(`${table}\n`);
   return 0;
 }
@@ -85,7 +86,8 @@ export const writeCommand: Command = {
     const client = await context.client(clientFlagsOf(values));
     const response = await client.request('PUT', path, { body: data as JsonObject });
     if (response.status !== 200 && response.status !== 204) throw apiError(client, `Error writing data to ${path}`, { method: 'PUT', path }, response);
-    const secret = secretOf(response);
+    // A login or token creation answers with `auth` and no data: that is the secret to show.
+    const secret = response.json?.['auth'] ? parseApiSecret(response) : secretOf(response);
     if (secret === undefined) {
       if (context.global.format === 'table') context.io.stdout.write(`Success! Data written to: ${path}\n`);
       return 0;
