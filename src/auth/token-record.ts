@@ -68,10 +68,27 @@ const num = (value: JsonValue | undefined, fallback: number): number => (typeof 
 const numOrNull = (value: JsonValue | undefined): number | null => (typeof value === 'number' ? value : null);
 const strings = (value: JsonValue | undefined): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
+// Is this stored value a record in the current shape? (Checked field by field rather than
+// rebuilt: a token is read on every request, its ancestors too.)
+function isCurrentRecord(value: Record<string, JsonValue>): boolean {
+  return (
+    typeof value['num_uses'] === 'number' &&
+    (value['parent'] === null || typeof value['parent'] === 'string') &&
+    (value['expire_ms'] === null || typeof value['expire_ms'] === 'number') &&
+    (value['issue_ms'] === null || typeof value['issue_ms'] === 'number') &&
+    Array.isArray(value['policies']) &&
+    Array.isArray(value['bound_cidrs']) &&
+    typeof value['ttl'] === 'number' &&
+    typeof value['created_ms'] === 'number'
+  );
+}
+
 // A stored record, or undefined when the value is not one. Records written before tokens had
 // leases, parents and use limits (`creation_ttl`, `orphan`) read as the orphans they were.
 export function parseTokenRecord(value: JsonValue | undefined): TokenRecord | undefined {
   if (!isJsonObject(value) || typeof value['hash'] !== 'string' || typeof value['accessor'] !== 'string') return undefined;
+  // storage.get returns a fresh copy, so a current record is used as it is.
+  if (isCurrentRecord(value)) return value as unknown as TokenRecord;
   const created = num(value['created_ms'], 0);
   const ttl = num(value['ttl'], num(value['creation_ttl'], 0));
   const legacy = !('issue_ms' in value);

@@ -145,16 +145,21 @@ const maxDepth = 256;
 // The record under `hash` if the token is alive: stored, not spent, not expired, and its parent
 // (if any) alive too. Undefined otherwise.
 export function readLiveRecord(storage: Storage, hash: string, now: number): TokenRecord | undefined {
-  let current = hash;
-  let found: TokenRecord | undefined;
-  for (let depth = 0; depth < maxDepth; depth += 1) {
-    const record = readRecordByHash(storage, current);
-    if (record === undefined || record.num_uses < 0 || (record.expire_ms !== null && record.expire_ms <= now)) return undefined;
-    found ??= record;
-    if (record.parent === null) return found;
-    current = record.parent;
+  const record = readRecordByHash(storage, hash);
+  if (record === undefined || !isAlive(record, now)) return undefined;
+  let parent = record.parent;
+  for (let depth = 0; parent !== null; depth += 1) {
+    if (depth === maxDepth) return undefined;
+    const ancestor = readRecordByHash(storage, parent);
+    if (ancestor === undefined || !isAlive(ancestor, now)) return undefined;
+    parent = ancestor.parent;
   }
-  return undefined;
+  return record;
+}
+
+// Not spent and not expired (its ancestors aside).
+function isAlive(record: TokenRecord, now: number): boolean {
+  return record.num_uses >= 0 && (record.expire_ms === null || record.expire_ms > now);
 }
 
 // The live record of `token`, or undefined when it is unknown, expired, spent or orphaned by
