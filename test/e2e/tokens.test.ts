@@ -94,7 +94,7 @@ describe('secretrun login against a server', () => {
     expectNoSecrets(refused.stderr + refused.stdout, [bogus], 'login output');
     expect(existsSync(join(user.dir, '.vault-token'))).toBe(false);
     const local = expectExit(await user.run(['login', '-'], { input: bogus }), 1);
-    expect(local.stderr).toContain('login needs a server: set VAULT_ADDR or pass -address');
+    expect(local.stderr).toBe('secretrun login needs a server: the local store is used with its key, which is root, and needs no token\nSet VAULT_ADDR or pass -address to log in to a server.\n');
     const noTerminal = expectExit(await user.run(['login'], { env: { VAULT_ADDR: server.url } }), 2);
     expect(noTerminal.stderr).toContain('pass "-" as the argument to read from stdin');
 

@@ -76,7 +76,9 @@ export const loginCommand: Command = {
       throw new SecretrunError('usage', wrap(`Unknown auth method: ${method}. Use "secretrun auth list" to see the complete list of auth methods. Additionally, some auth methods are only available via the HTTP API.`));
     }
     if ((values.address || io.env['VAULT_ADDR'] || '') === '') {
-      throw new SecretrunError('usage', 'login needs a server: set VAULT_ADDR or pass -address. The local store is used with its key, which is root, and needs no token.');
+      throw new SecretrunError('usage', 'secretrun login needs a server: the local store is used with its key, which is root, and needs no token', {
+        hint: 'Set VAULT_ADDR or pass -address to log in to a server.',
+      });
     }
     // A bare first argument of the token method is the token.
     const config = await readConfig(method === 'token' && args[0] !== undefined && !args[0].includes('=') ? [`token=${args[0]}`, ...args.slice(1)] : args, context);
