@@ -47,7 +47,10 @@ function invalidToken(): SecretrunError {
 // descendants are revoked in that transaction, while the request itself is still served.
 export function createTokenAuthenticator(options: TokenAuthenticatorOptions = {}): TokenAuthenticator {
   return (request, storage, now, context) => {
-    if (alwaysOpen.has(request.path) || options.unauthenticated?.(request, storage) === true) return undefined;
+    // The token store's own paths always need a token: without one its routes act for the
+    // local store's key holder, who is root.
+    const open = alwaysOpen.has(request.path) || (!request.path.startsWith('auth/token/') && options.unauthenticated?.(request, storage) === true);
+    if (open) return undefined;
     const token = request.token;
     if (token === undefined || token === '') throw invalidToken();
     const record = readLiveToken(storage, token, now);

@@ -14,7 +14,7 @@ async function setup() {
   const clock = { now: 0, random };
   const root = await store.update((storage) => createRootToken(storage, clock, 'root-token'));
   const plain = await store.update((storage) => issueToken(storage, { id: 'plain-token', policies: ['default', 'dev'], displayName: 'token', path: 'auth/token/create', ttl: 3600 }, clock).caller);
-  const authenticate = createTokenAuthenticator({ unauthenticated: (request) => request.path.startsWith('auth/userpass/login/') });
+  const authenticate = createTokenAuthenticator({ unauthenticated: (request) => request.path.startsWith('auth/userpass/login/') || request.path === 'auth/token/create' });
   const attempt = (fn: () => string): string => {
     try {
       return fn();
@@ -50,6 +50,8 @@ describe('createTokenAuthenticator', () => {
     expect(await check('read', 'sys/health', undefined)).toBe('anonymous');
     expect(await check('read', 'sys/seal-status', undefined)).toBe('anonymous');
     expect(await check('update', 'auth/userpass/login/alice', 'not-a-token')).toBe('anonymous');
+    // Never a token store path: without a caller its routes would act as the local key holder.
+    expect(await check('update', 'auth/token/create', undefined)).toBe('permission_denied: permission denied');
   });
 
   it('refuses a token used from outside its bound CIDRs', async () => {
