@@ -49,8 +49,10 @@ export function processIo(): CliIo {
 // Reads one line from the terminal with echo off (raw mode), for passphrases.
 async function promptWithoutEcho(question: string): Promise<string> {
   const input = process.stdin;
-  process.stderr.write(question);
+  // Echo goes off before the question shows: an answer typed as soon as it appears (a fast
+  // typist, a script on a pty) must never be echoed.
   input.setRawMode(true);
+  process.stderr.write(question);
   input.resume();
   try {
     return await new Promise<string>((resolve, reject) => {
@@ -64,7 +66,7 @@ async function promptWithoutEcho(question: string): Promise<string> {
           }
           if (char === '\u0003') {
             input.off('data', onData);
-            reject(new SecretrunError('input', 'interrupted at the passphrase prompt'));
+            reject(new SecretrunError('input', `interrupted at the prompt "${question.trim()}"`));
             return;
           }
           answer = char === '\u007f' ? answer.slice(0, -1) : answer + char;
