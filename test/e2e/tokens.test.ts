@@ -1,12 +1,13 @@
 // Tokens through the built CLI against a real `secretrun server` on port 0: creation, login
 // into ~/.vault-token, expiry, revocation of a tree, use limits (also under concurrency), and
 // that no token ever shows in the server's output or the CLI's errors.
+import { spawn } from 'node:child_process';
 import { statSync, readFileSync, existsSync, chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../http/server-process.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { createSandbox, expectExit, expectNoSecrets, type CliSandbox } from './run-cli.js';
+import { cliEntry, createSandbox, expectExit, expectNoSecrets, type CliSandbox } from './run-cli.js';
 
 let server: ServerProcess;
 const seen: string[] = [];
@@ -83,6 +84,23 @@ describe('secretrun login against a server', () => {
     expect(Object.keys(json.auth)).toEqual(['client_token', 'accessor', 'policies', 'token_policies', 'identity_policies', 'metadata', 'orphan', 'entity_id', 'lease_duration', 'renewable', 'mfa_requirement']);
     expect(json.auth).toMatchObject({ client_token: token, policies: ['root'], lease_duration: 0 });
     expect(existsSync(join(other.dir, '.vault-token'))).toBe(false);
+  });
+
+  it('asks for the token on a terminal without echoing it', async () => {
+    const user = createSandbox();
+    const { token } = await createToken('-policy=root');
+    const command = [process.execPath, cliEntry(), 'login'].map((word) => `'${word}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: user.dir, env: { ...user.env, VAULT_ADDR: server.url }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    await waitFor('the token prompt', () => output.includes('Token (will be hidden): '));
+    child.stdin.write(`${token}\r`);
+    expect(await exited).toBe(0);
+    expect(output).toContain('Success! You are now authenticated.');
+    // The table shows the token once (its row); the prompt never echoed it.
+    expect(output.split(token).length - 1).toBe(1);
+    expect(readFileSync(join(user.dir, '.vault-token'), 'utf8')).toBe(token);
   });
 
   it('refuses a bad token (exit 2, the token not echoed), works only against a server, and reports an unwritable helper file', async () => {
