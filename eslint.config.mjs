@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 // The layers under src/, and what each must not import. A layer below never reaches up.
-const folders = ['go', 'store', 'kv', 'sys', 'auth', 'database', 'team', 'manifest', 'client', 'source', 'http', 'runner', 'process', 'library', 'cli'];
+const folders = ['go', 'store', 'kv', 'sys', 'auth', 'audit', 'database', 'team', 'manifest', 'client', 'source', 'http', 'runner', 'process', 'library', 'cli'];
 const except = (...allowed) => folders.filter((folder) => !allowed.includes(folder));
 const forbidden = {
   go: except(),
@@ -11,6 +11,8 @@ const forbidden = {
   kv: except('go', 'store'),
   sys: except('go', 'store', 'kv'),
   auth: except('go', 'store', 'kv', 'sys'),
+  // Audit devices: the device table, hashing and entries (pure) and the files they append to.
+  audit: except('go', 'store', 'kv', 'sys', 'auth'),
   // The database secrets engine: its rules over storage, and its plugins (the drivers' edge).
   database: except('go', 'store'),
   // A store shared in git: merging stores, rendering them for diffs, setting git up.
@@ -19,7 +21,7 @@ const forbidden = {
   client: except('go'),
   // Where values come from: never the server, the runner or the CLI above it.
   source: except('go', 'store', 'kv', 'sys', 'client', 'manifest'),
-  http: except('go', 'store', 'kv', 'sys', 'auth', 'database'),
+  http: except('go', 'store', 'kv', 'sys', 'auth', 'audit', 'database'),
   // The runner reaches secrets only through a source.
   runner: except('go', 'manifest', 'source'),
   // The process's own streams, signals and spawn, as the runner's io.

@@ -1,3 +1,5 @@
+import { createAuditBroker } from '../audit/audit-broker.js';
+import type { AuditIdentity } from '../audit/audit-entry.js';
 import { SecretrunError, isSecretrunError } from '../errors.js';
 import { nanosToSeconds, parseGoDuration } from '../go/duration.js';
 import { createApiHandler } from '../http/handler.js';
@@ -37,7 +39,10 @@ export async function createLocalClient(options: { storeFlag: string | undefined
       onCreated: (creation) => io.stderr.write(renderStoreCreated(creation)),
     }),
   );
-  const handler = createApiHandler({ store, rethrow: (error) => isSecretrunError(error) && error.code.startsWith('store_') });
+  // The store's audit devices record this process's requests too; a device writing to stdout
+  // writes to stderr here, where it cannot mix with the command's output.
+  const audit = createAuditBroker({ stdout: (text) => io.stderr.write(text), report: (line) => io.stderr.write(`secretrun: ${line}\n`), local: localIdentity(io.env) });
+  const handler = createApiHandler({ store, audit, rethrow: (error) => isSecretrunError(error) && error.code.startsWith('store_') });
   return {
     mode: 'local',
     async request(method, apiPath, request = {}) {
@@ -61,8 +66,17 @@ export async function createLocalClient(options: { storeFlag: string | undefined
     describe(method, apiPath) {
       return `${method} ${path}:${apiPath}`;
     },
-    close: () => store.close(),
+    close: () => {
+      audit.close();
+      return store.close();
+    },
   };
+}
+
+// Who the CLI acts as in audit entries: whoever holds the store key is root, with no token.
+function localIdentity(env: Readonly<Record<string, string | undefined>>): AuditIdentity {
+  const user = env['USER'] ?? env['USERNAME'];
+  return { displayName: 'local', policies: ['root'], tokenPolicies: ['root'], metadata: user ? { os_user: user } : null, tokenType: 'default' };
 }
 
 // SECRETRUN_LOCK_TIMEOUT (a duration such as 500ms or 30s) bounds how long a write waits for

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { AuditDevice } from '../audit/audit-table.js';
 import type { Caller } from '../auth/token-record.js';
 import { SecretrunError } from '../errors.js';
 import type { Storage, Store } from '../store/storage.js';
@@ -37,6 +38,8 @@ export type Authorize = (request: LogicalRequest, caller: Caller | undefined, st
 // response, or undefined when no device is enabled.
 export interface Audit {
   begin(storage: Storage, event: AuditEvent): AuditResponse | undefined;
+  /** Opens a device `sys/audit/<path>` is about to enable, throwing when it could not write. */
+  probe?(path: string, device: AuditDevice): void;
 }
 
 // The request as audit devices record it: the decoded request, who asked, and from where.
@@ -45,6 +48,7 @@ export interface AuditEvent {
   request: LogicalRequest;
   caller: Caller | undefined;
   remoteAddress: string;
+  remotePort?: number;
   /** Milliseconds since the epoch. */
   now: number;
   /** Set when the request was refused before it was served (a bad token, a policy). */
@@ -90,7 +94,8 @@ function isWrite(request: LogicalRequest): boolean {
 export function createApiHandler(options: ApiHandlerOptions): WireHandler {
   const now = options.now ?? Date.now;
   const clusterId = options.clusterId ?? 'secretrun-local';
-  const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)) };
+  const audit = options.audit;
+  const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)), probeAuditDevice: audit?.probe?.bind(audit) };
   const health = createStoreHealth(options.store, {
     onFailure: (error) => options.logError?.(renderFailureLine('-', 'GET', '/v1/sys/health', error)),
   });
@@ -142,7 +147,7 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
       let recorder: AuditResponse | undefined;
       // Undefined when a use-limited token met in a read must be spent: run it as a transaction.
       const run = (storage: Storage, transaction: boolean): RoutedResponse | undefined => {
-        const event = { request, caller: undefined as Caller | undefined, remoteAddress: wire.remoteAddress, now: at };
+        const event = { request, caller: undefined as Caller | undefined, remoteAddress: wire.remoteAddress, remotePort: wire.remotePort, now: at };
         caller = undefined;
         try {
           caller = options.authenticate?.(request, storage, at, { transaction, remoteAddress: wire.remoteAddress });

@@ -9,6 +9,7 @@ import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
 import type { RouteContext } from './routes/route-context.js';
+import { routeSysAudit, routeSysAuditHash, type SysAuditOptions } from './routes/sys-audit.js';
 import { readUiMount, routeSysMounts } from './routes/sys-mounts.js';
 
 // A route's answer, the fields its path defines, and the mount type Vault reports beside it
@@ -19,7 +20,7 @@ export interface RoutedResponse {
   mountType: string | undefined;
 }
 
-export interface RouterOptions {
+export interface RouterOptions extends SysAuditOptions {
   random: RandomBytes;
 }
 
@@ -31,6 +32,8 @@ function noRoute(path: string): never {
 // (handler.ts), so that they answer even when the store fails its checks.
 function routeSys(rest: string, context: RouteContext, options: RouterOptions): Served {
   if (rest === 'mounts' || rest.startsWith('mounts/')) return routeSysMounts(rest.slice('mounts'.length), context, options.random);
+  if (rest === 'audit' || rest.startsWith('audit/')) return routeSysAudit(rest.slice('audit'.length), context, options);
+  if (rest.startsWith('audit-hash/')) return routeSysAuditHash(rest.slice('audit-hash/'.length), context);
   if (rest.startsWith('internal/ui/mounts/') && context.request.operation === 'read') {
     return readUiMount(rest.slice('internal/ui/mounts/'.length), context);
   }

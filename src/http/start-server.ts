@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createAuditBroker } from '../audit/audit-broker.js';
 import { authorizeUntilPolicies, createTokenAuthenticator } from '../auth/token-auth.js';
 import { buildToken } from '../auth/token-id.js';
 import { createRootToken, hasRootToken } from '../auth/token-store.js';
@@ -29,6 +30,8 @@ export interface ServerSettings {
   /** Told where a store created by the server put its key. */
   onStoreCreated?: (creation: StoreCreation) => void;
   now?: () => number;
+  /** The server's stdout, where audit devices with `file_path=-` write; process.stdout by default. */
+  stdout?: (text: string) => void;
 }
 
 // A started server: where it listens, the root token it created (undefined when the store
@@ -36,6 +39,8 @@ export interface ServerSettings {
 export interface RunningServer {
   address: VaultServerAddress;
   rootToken: string | undefined;
+  /** Reopens the audit devices' files (SIGHUP, after log rotation). */
+  reopenAudit(): void;
   close(): Promise<void>;
 }
 
@@ -63,7 +68,12 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
   }
   // A failed request's line (with its request id, never values) goes to stderr like the transport's.
   const logError = (line: string): void => void process.stderr.write(`${line}\n`);
-  const handler = createApiHandler({ store, now, authenticate: createTokenAuthenticator(), authorize: authorizeUntilPolicies, logError });
+  const audit = createAuditBroker({
+    stdout: settings.stdout ?? ((text) => void process.stdout.write(text)),
+    report: (line) => void process.stderr.write(`secretrun server: ${line}\n`),
+    now,
+  });
+  const handler = createApiHandler({ store, now, authenticate: createTokenAuthenticator(), authorize: authorizeUntilPolicies, audit, logError });
   const server = createVaultServer({
     handler,
     host: settings.host,
@@ -83,14 +93,17 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
     return {
       address,
       rootToken,
+      reopenAudit: () => audit.reopen(),
       async close() {
         await tidy.stop();
         await server.close();
+        audit.close();
         await store.close();
       },
     };
   } catch (error) {
     await server.close();
+    audit.close();
     await store.close();
     throw error;
   }

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { auditDisableCommand, auditEnableCommand, auditListCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import { envCommand } from './env.js';
 import { deleteCommand, listCommand, readCommand, writeCommand } from './generic.js';
@@ -51,6 +52,9 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'secrets enable', synopsis: 'Enable a secrets engine', load: async () => secretsEnableCommand },
   { name: 'secrets disable', synopsis: 'Disable a secrets engine', load: async () => secretsDisableCommand },
   { name: 'secrets tune', synopsis: 'Tune a secrets engine configuration', load: async () => secretsTuneCommand },
+  { name: 'audit list', synopsis: 'Lists enabled audit devices', load: async () => auditListCommand },
+  { name: 'audit enable', synopsis: 'Enables an audit device', load: async () => auditEnableCommand },
+  { name: 'audit disable', synopsis: 'Disables an audit device', load: async () => auditDisableCommand },
   { name: 'import', synopsis: 'Write the variables of a dotenv file to the store', load: async () => (await import('./import.js')).importCommand },
   { name: 'export', synopsis: 'Print a secret\'s fields as dotenv, JSON or shell exports', load: async () => (await import('./export.js')).exportCommand },
   { name: 'read', synopsis: 'Read data from any API path', load: async () => readCommand },

@@ -105,6 +105,7 @@ async function settingsFrom(values: Record<string, string | boolean>, io: CliIo)
     maxRequestBytes: config?.listener.maxRequestBytes,
     env: io.env,
     onStoreCreated: (creation) => io.stderr.write(renderStoreCreated(creation)),
+    stdout: (text) => io.stdout.write(text),
   };
 }
 
@@ -178,7 +179,13 @@ export const serverCommand: Command = {
     if (!bannerShown) io.stdout.write(renderConfiguration(settings, server.address));
     // Last, so whoever waits for this line (tests, scripts using port 0) has the whole banner.
     io.stdout.write(`secretrun server listening on ${server.address.url}\n`);
+    // SIGHUP reopens the audit files, as Vault's reload does (log rotation renames them).
+    const reload = io.signals.subscribe(['SIGHUP'], () => {
+      server.reopenAudit();
+      io.stdout.write('==> secretrun server reload triggered (SIGHUP): audit files reopened\n');
+    });
     const signal = await stop.signal;
+    reload();
     io.stdout.write(`==> secretrun server shutdown triggered (${signal}), finishing in-flight requests\n`);
     await server.close();
     return 0;

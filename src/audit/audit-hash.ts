@@ -1,0 +1,33 @@
+import { createHmac } from 'node:crypto';
+import type { JsonObject, JsonValue } from '../json.js';
+
+// How audit devices hide values (Vault's sdk/helper/salt and audit/hashstructure.go): an HMAC
+// under the device's salt, so that a log line never holds a secret, a password or a token,
+// yet whoever holds a candidate value can find it in the log (`sys/audit-hash`).
+
+// Replaces one value with its identified HMAC.
+export type Hasher = (value: string) => string;
+
+// `hmac-sha256:` + hex HMAC-SHA256 of `value`, keyed with the salt's text (GetIdentifiedHMAC).
+export function hashAuditValue(salt: string, value: string): string {
+  return `hmac-sha256:${createHmac('sha256', salt).update(value).digest('hex')}`;
+}
+
+// A hasher for one salt.
+export function createHasher(salt: string): Hasher {
+  return (value) => hashAuditValue(salt, value);
+}
+
+// A copy of `value` with every string replaced by its hash, at any depth in objects and
+// arrays; keys, booleans and null stay as they are. Numbers are hashed too when `numbers` is
+// set: Vault decodes request bodies and stored secrets with json.Number, a string its walker
+// hashes, while numbers an engine computes (a version, a TTL) stay clear.
+export function hashValues(value: JsonValue, hash: Hasher, numbers: boolean): JsonValue {
+  if (typeof value === 'string') return hash(value);
+  if (typeof value === 'number') return numbers ? hash(String(value)) : value;
+  if (value === null || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map((item) => hashValues(item, hash, numbers));
+  const copy: JsonObject = {};
+  for (const key of Object.keys(value)) copy[key] = hashValues(value[key] as JsonValue, hash, numbers);
+  return copy;
+}

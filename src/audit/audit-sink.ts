@@ -1,0 +1,114 @@
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SecretrunError } from '../errors.js';
+import { describeFsError, renderFsFailure } from '../fs/fs-error.js';
+import type { DeviceConfig } from './device-options.js';
+
+// Where an audit device's lines go: the effects of a device. Writes are synchronous appends,
+// made inside the request's store transaction before the request is served (a request no
+// device recorded is refused); each line is one write(2) on a descriptor opened with O_APPEND,
+// so lines of several processes sharing the file do not interleave, and nothing is fsynced:
+// audit lines reach the page cache, as Vault's file device leaves them (bench/server.mjs).
+
+// One device's output.
+export interface AuditSink {
+  /** Appends a line; throws a SecretrunError naming the file and the failure. */
+  write(line: string): void;
+  /** Closes and opens the file again (SIGHUP, after log rotation). */
+  reopen(): void;
+  close(): void;
+  /** What it writes to, for error lines: `file /var/log/audit.log`, `stdout`. */
+  readonly target: string;
+}
+
+function sinkError(target: string, action: string, error: unknown): SecretrunError {
+  return new SecretrunError('internal', `cannot ${action} audit log ${target}: ${renderFsFailure(describeFsError(error))}`, { cause: error });
+}
+
+// Opens (creating it and its directory when missing) the file a device appends to; throws when
+// it cannot, so a device that could never write is refused when it is enabled.
+export function openFileSink(path: string, mode: number | undefined): AuditSink {
+  const target = `file ${path}`;
+  const open = (): number => {
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      const fd = openSync(path, 'a', mode ?? 0o600);
+      // An existing file gets the device's mode too, as in Vault (not /dev/null and the like).
+      if (mode !== undefined && fstatSync(fd).isFile()) fchmodSync(fd, mode);
+      return fd;
+    } catch (error) {
+      throw sinkError(target, 'open', error);
+    }
+  };
+  let fd: number | undefined = open();
+  const close = (): void => {
+    if (fd === undefined) return;
+    const closing = fd;
+    fd = undefined;
+    try {
+      closeSync(closing);
+    } catch {
+      // A descriptor that will not close is dropped all the same.
+    }
+  };
+  return {
+    target,
+    write(line) {
+      const bytes = Buffer.from(line);
+      let at = 0;
+      const appendRest = (): void => {
+        fd ??= open();
+        while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+      };
+      try {
+        appendRest();
+      } catch {
+        // As Vault's file sink: reopen once (the file may have been removed or rotated) and
+        // write what is left; a second failure is the device's failure.
+        close();
+        try {
+          appendRest();
+        } catch (error) {
+          close();
+          throw error instanceof SecretrunError ? error : sinkError(target, 'write', error);
+        }
+      }
+    },
+    reopen() {
+      close();
+      fd = open();
+    },
+    close,
+  };
+}
+
+// The server's stdout (`file_path=-` or `stdout`), through the writer it is given.
+export function createStreamSink(target: string, write: (text: string) => void): AuditSink {
+  return {
+    target,
+    write(line) {
+      try {
+        write(line);
+      } catch (error) {
+        throw sinkError(target, 'write', error);
+      }
+    },
+    reopen() {},
+    close() {},
+  };
+}
+
+// `file_path=discard`: records nothing and never fails, as in Vault.
+export const discardSink: AuditSink = { target: 'discard', write() {}, reopen() {}, close() {} };
+
+// The sink a device's options describe; `stdout` is the process's stdout writer.
+export function openSink(config: DeviceConfig, stdout: (text: string) => void): AuditSink {
+  switch (config.target.kind) {
+    case 'file':
+      return openFileSink(config.target.path, config.mode);
+    case 'stdout':
+      return createStreamSink('stdout', stdout);
+    case 'discard':
+      return discardSink;
+  }
+}
