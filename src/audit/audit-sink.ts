@@ -31,8 +31,14 @@ export function openFileSink(path: string, mode: number | undefined): AuditSink 
   const target = `file ${path}`;
   const open = (): number => {
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      const fd = openSync(path, 'a', mode ?? 0o600);
+      let fd: number;
+      try {
+        fd = openSync(path, 'a', mode ?? 0o600);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        fd = openSync(path, 'a', mode ?? 0o600);
+      }
       // An existing file gets the device's mode too, as in Vault (not /dev/null and the like).
       if (mode !== undefined && fstatSync(fd).isFile()) fchmodSync(fd, mode);
       return fd;
@@ -51,10 +57,13 @@ export function openFileSink(path: string, mode: number | undefined): AuditSink 
       // A descriptor that will not close is dropped all the same.
     }
   };
+  // Set when a failed write left part of a line (a disk that filled mid-line): the next line
+  // then starts on a line of its own, so only the torn one is unreadable.
+  let torn = false;
   return {
     target,
     write(line) {
-      const bytes = Buffer.from(line);
+      const bytes = Buffer.from(torn ? `\n${line}` : line);
       let at = 0;
       const appendRest = (): void => {
         fd ??= open();
@@ -70,9 +79,11 @@ export function openFileSink(path: string, mode: number | undefined): AuditSink 
           appendRest();
         } catch (error) {
           close();
+          if (at > 0) torn = true;
           throw error instanceof SecretrunError ? error : sinkError(target, 'write', error);
         }
       }
+      torn = false;
     },
     reopen() {
       close();

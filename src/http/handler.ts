@@ -202,7 +202,16 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
       const request = parseLogicalRequest({ ...head, body: Buffer.alloc(0) });
       requestId = request.id;
       const at = now();
-      await options.store.read((storage) => authenticate(request, storage, at, { transaction: false, remoteAddress: head.remoteAddress }));
+      await options.store.read((storage) => {
+        try {
+          authenticate(request, storage, at, { transaction: false, remoteAddress: head.remoteAddress });
+        } catch (error) {
+          // Refused before its body was read; recorded all the same (without the body).
+          const event = { request, caller: undefined, remoteAddress: head.remoteAddress, remotePort: head.remotePort, now: at, error };
+          options.audit?.begin(storage, event)?.end(undefined, error, undefined);
+          throw error;
+        }
+      });
       return undefined;
     } catch (error) {
       return fail(error, head, requestId);
