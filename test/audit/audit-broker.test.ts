@@ -180,6 +180,19 @@ describe('audit devices behind the handler', () => {
     expect(readFileSync(log, 'utf8')).not.toContain(bad);
   });
 
+  it('record a request refused on its head, before its body was read', async () => {
+    const { handler, dir, enable, hash } = await setUp();
+    const log = join(dir, 'audit.log');
+    await enable('file', { file_path: log });
+    const bad = 'hvs.bad-token-before-body-2c7a';
+    const refused = await handler.admit?.({ method: 'PUT', path: '/v1/secret/data/big', query: new URLSearchParams(), headers: { 'x-vault-token': bad }, remoteAddress: '127.0.0.9', remotePort: 1 });
+    expect(refused?.status).toBe(403);
+    expect(linesOf(log).slice(1)).toEqual([
+      expect.objectContaining({ type: 'request', error: 'permission denied', request: expect.objectContaining({ path: 'secret/data/big', client_token: await hash('file', bad) }) }),
+      expect.objectContaining({ type: 'response', error: 'permission denied' }),
+    ]);
+  });
+
   it('record what a request was refused for, and a server failure only as internal error', async () => {
     const { send, dir, enable } = await setUp();
     const log = join(dir, 'audit.log');
