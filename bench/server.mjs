@@ -4,7 +4,10 @@
 // Last, resolving 100 variables from the server: `secretrun run --once -- true` with a manifest
 // of 100 references beside the seed guide's load-secrets.sh (one `secretrun kv get -field`
 // process per variable, in sequence), both with VAULT_TOKEN set.
-// Usage: npm run build && node bench/server.mjs [seconds per run, default 5] [connections, default 16]
+// Usage: npm run build && node bench/server.mjs [seconds per run, default 5] [connections, default 16] [--audit]
+// With --audit, GET throughput with one file audit device (a synchronous append of two lines
+// per request, no fsync) beside the same server without one, root token in both. Flags that
+// change the subject server (each one a step in subjectSteps) combine in that comparison.
 // Both servers run as child processes; the load generator (below) runs here, with one
 // keep-alive connection per concurrent loop (autocannon/wrk are not assumed to be installed),
 // after a 1.5 s warm-up so the JIT has settled. On a shared 2-core machine the load generator
@@ -19,8 +22,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'secretrun.cjs');
-const seconds = Number(process.argv[2] ?? 5);
-const connections = Number(process.argv[3] ?? 16);
+const flags = new Set(process.argv.slice(2).filter((arg) => arg.startsWith('--')));
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const seconds = Number(positional[0] ?? 5);
+const connections = Number(positional[1] ?? 16);
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-server-'));
 const token = 'bench-root';
 const env = { PATH: process.env.PATH, HOME: work, XDG_CONFIG_HOME: join(work, 'cfg'), SECRETRUN_KEY: randomBytes(32).toString('base64') };
@@ -50,10 +55,10 @@ require('node:http').createServer({ keepAliveTimeout: 60000 }, (req, res) => { r
   return startChild(['-e', script]);
 }
 
-function send(agent, url, method, path, body) {
+function send(agent, url, method, path, body, token = currentToken) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers = { 'X-Vault-Token': currentToken, ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) };
+    const headers = { 'X-Vault-Token': token, ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) };
     const outgoing = request(`${url}${path}`, { method, agent, headers }, (incoming) => {
       const chunks = [];
       incoming.on('data', (chunk) => chunks.push(chunk));
@@ -77,7 +82,7 @@ async function loadAlternating(targets) {
         while (performance.now() < until) {
           const n = state.counter++;
           const start = performance.now();
-          const response = await send(state.agent, state.url, state.method, state.pathOf(n), state.bodyOf?.(n));
+          const response = await send(state.agent, state.url, state.method, state.pathOf(n), state.bodyOf?.(n), state.token);
           if (response.status !== 200) throw new Error(`${state.method} ${state.pathOf(n)} answered ${response.status}: ${response.body}`);
           if (record) state.latencies.push(performance.now() - start);
         }
@@ -163,6 +168,47 @@ async function resolveHundred(url) {
   console.log(`  ratio                                 ${(guide / ours).toFixed(1)}x faster (target >= 20x)`);
 }
 
+// What makes the subject server of the GET comparison differ from the reference (root token,
+// no audit device); each flag adds one step, run on the subject before the load, returning
+// the token the load then uses.
+const subjectSteps = [];
+if (flags.has('--audit')) {
+  subjectSteps.push({
+    name: 'one file audit device',
+    async apply(url, token) {
+      const enabled = await send(new Agent(), url, 'PUT', '/v1/sys/audit/file', { type: 'file', options: { file_path: join(work, 'audit.log') } }, token);
+      if (enabled.status !== 204) throw new Error(`enabling the audit device answered ${enabled.status}: ${enabled.body}`);
+      return token;
+    },
+  });
+}
+
+// GET secret/data/<key> on a subject server (the steps above) beside a reference server (root
+// token, no audit device), both `server -dev`, in alternating slices.
+async function compareSubject(secret) {
+  const start = () => startChild([cli, 'server', '-dev', '-dev-listen-address=127.0.0.1:0', `-dev-root-token-id=${token}`]);
+  const [reference, subject] = [await start(), await start()];
+  for (const url of [reference, subject]) {
+    const put = await send(new Agent(), url, 'PUT', '/v1/secret/data/bench/app', secret, token);
+    if (put.status !== 200) throw new Error(`PUT answered ${put.status}`);
+  }
+  let subjectToken = token;
+  for (const step of subjectSteps) subjectToken = await step.apply(subject, subjectToken);
+  const [ref, sub] = await loadAlternating([
+    { url: reference, method: 'GET', pathOf: () => '/v1/secret/data/bench/app', token },
+    { url: subject, method: 'GET', pathOf: () => '/v1/secret/data/bench/app', token: subjectToken },
+  ]);
+  console.log(`GET secret/data/<key>, dev (memory): ${subjectSteps.map((step) => step.name).join(' + ')} beside root without audit`);
+  console.log(`  root, no audit     ${fmt(ref)}`);
+  console.log(`  subject            ${fmt(sub)}`);
+  console.log(`  ratio              ${(sub.rps / ref.rps).toFixed(2)}x (target >= 0.60x)`);
+  if (flags.has('--audit')) {
+    const lines = readFileSync(join(work, 'audit.log'), 'utf8').split('\n').length - 1;
+    console.log(`  audit log          ${lines} lines\n`);
+  }
+  for (const child of children.splice(0)) child.kill('SIGTERM');
+}
+
 const fmt = (r) => `${Math.round(r.rps).toString().padStart(6)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms`;
 
 try {
@@ -172,6 +218,7 @@ try {
     ['store (file)', ['server', `-store=${join(work, 'store.json')}`, '-listen-address=127.0.0.1:0', `-root-token-file=${join(work, 'token')}`]],
   ];
   console.log(`secretrun server bench: ${seconds} s per run, ${connections} keep-alive connections, node ${process.version}\n`);
+  if (subjectSteps.length > 0) await compareSubject(secret);
   for (const [name, args] of modes) {
     const url = await startChild([cli, ...args]);
     const agent = new Agent({ keepAlive: true });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SecretrunError } from '../errors.js';
 import { formatTimestamp } from '../kv/timestamp.js';
 import type { Storage } from '../store/storage.js';
-import { buildRequestParts, buildResponsePart, renderAuditLine, type AuditedResponse, type AuditIdentity, type AuditRecord, type EntryFormat } from './audit-entry.js';
+import { renderAuditLine, renderRequestParts, type AuditedResponse, type AuditIdentity, type AuditRecord, type EntryFormat, type RequestParts, renderResponsePart } from './audit-entry.js';
 import { createHasher } from './audit-hash.js';
 import { buildAuditRecord, renderAuditError, type AuditRequestEvent } from './audit-record.js';
 import { openSink, type AuditSink } from './audit-sink.js';
@@ -135,17 +135,17 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
       const targets = sync(storage, table, event.request.id);
       const record: AuditRecord = buildAuditRecord(storage, event, options.local);
       const requestError = renderAuditError(event.error);
-      const parts = new Map<OpenDevice, ReturnType<typeof buildRequestParts>>();
-      const partsOf = (device: OpenDevice): ReturnType<typeof buildRequestParts> => {
-        let built = parts.get(device);
-        if (built === undefined) {
-          built = buildRequestParts(record, device.format);
-          parts.set(device, built);
+      const rendered = new Map<OpenDevice, RequestParts>();
+      const partsOf = (device: OpenDevice): RequestParts => {
+        let parts = rendered.get(device);
+        if (parts === undefined) {
+          parts = renderRequestParts(record, device.format);
+          rendered.set(device, parts);
         }
-        return built;
+        return parts;
       };
       const recorded = writeAll(targets, `request ${record.id}`, (device) =>
-        renderAuditLine(device.prefix, { time: formatTimestamp(now()), type: 'request', ...partsOf(device), error: requestError }),
+        renderAuditLine(device.prefix, { time: formatTimestamp(now()), type: 'request', parts: partsOf(device), error: requestError }),
       );
       if (recorded === 0) throw notRecorded('request');
       return {
@@ -157,8 +157,8 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
             renderAuditLine(device.prefix, {
               time: formatTimestamp(now()),
               type: 'response',
-              ...partsOf(device),
-              response: buildResponsePart(record, response, mountType, device.format),
+              parts: partsOf(device),
+              response: renderResponsePart(record, response, mountType, device.format),
               error: responseError,
             }),
           );
@@ -186,7 +186,7 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
           remotePort: 0,
           storedNumbers: 'none',
         };
-        sink.write(renderAuditLine(config.prefix, { time: formatTimestamp(now()), type: 'request', ...buildRequestParts(record, format) }));
+        sink.write(renderAuditLine(config.prefix, { time: formatTimestamp(now()), type: 'request', parts: renderRequestParts(record, format) }));
       } catch (error) {
         if (error instanceof SecretrunError && error.code === 'invalid_request') throw error;
         throw new SecretrunError('invalid_request', `audit backend failed test message: ${oneLine(error)}`, { hint: `Check that ${path} can write where its file_path points.` });

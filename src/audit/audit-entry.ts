@@ -1,4 +1,4 @@
-import { goStruct, renderGoJson } from '../go/json.js';
+import { encodeGoString, renderGoJson } from '../go/json.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { hashValues, type Hasher } from './audit-hash.js';
 
@@ -82,17 +82,18 @@ export interface EntryFormat {
   elideListResponses: boolean;
 }
 
-// A Go struct of the given fields with Go's `omitempty` applied: empty strings, zeros, false,
-// null and empty arrays and maps are left out.
-function omitEmpty(fields: Record<string, unknown>): JsonObject {
-  const kept: JsonObject = {};
-  for (const [name, value] of Object.entries(fields)) {
-    if (value === undefined || value === null || value === '' || value === 0 || value === false) continue;
-    if (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value).length === 0) continue;
-    kept[name] = value as JsonValue;
-  }
-  return goStruct(kept);
-}
+// Entries are written as text directly, field by field in the structs' order, rather than
+// built as objects and encoded: an audited request writes two of them, and building them
+// doubled what audit costs a request (bench/server.mjs --audit). Each helper renders one
+// field with Go's `omitempty` (nothing for "", 0, false, null, an empty list or map) and a
+// leading comma; struct() drops the first comma. Field names are plain ASCII constants.
+const str = (name: string, value: string | undefined): string => (value === undefined || value === '' ? '' : `,"${name}":${encodeGoString(value)}`);
+const num = (name: string, value: number | undefined): string => (value === undefined || value === 0 ? '' : `,"${name}":${value}`);
+const raw = (name: string, json: string | undefined): string => (json === undefined ? '' : `,"${name}":${json}`);
+const list = (name: string, value: readonly unknown[] | null | undefined): string => (value === undefined || value === null || value.length === 0 ? '' : `,"${name}":${renderGoJson(value)}`);
+const map = (name: string, value: JsonValue | Readonly<Record<string, string>> | null | undefined): string =>
+  value === undefined || value === null || typeof value !== 'object' || Object.keys(value).length === 0 ? '' : `,"${name}":${renderGoJson(value)}`;
+const struct = (fields: string): string => `{${fields.slice(1)}}`;
 
 function hashed(format: EntryFormat, value: string | undefined): string | undefined {
   return value === undefined || value === '' || format.hash === undefined ? value : format.hash(value);
@@ -102,50 +103,62 @@ function hashedAccessor(format: EntryFormat, value: string | undefined): string 
   return format.hmacAccessor ? hashed(format, value) : value;
 }
 
-function renderIdentity(identity: AuditIdentity, format: EntryFormat): JsonObject {
-  const granting = identity.grantingPolicies?.map((name) => goStruct({ name, namespace_id: 'root', type: 'acl' }));
-  return omitEmpty({
-    accessor: hashedAccessor(format, identity.accessor),
-    client_token: hashed(format, identity.clientToken),
-    display_name: identity.displayName,
-    entity_id: identity.entityId,
-    metadata: identity.metadata,
-    policies: identity.policies,
-    policy_results: identity.allowed === undefined ? undefined : goStruct({ allowed: identity.allowed, ...(granting && granting.length > 0 ? { granting_policies: granting } : {}) }),
-    remaining_uses: identity.remainingUses,
-    token_policies: identity.tokenPolicies,
-    token_issue_time: identity.tokenIssueTime,
-    token_ttl: identity.tokenTtl,
-    token_type: identity.tokenType,
-  });
+function renderPolicyResults(identity: AuditIdentity): string | undefined {
+  if (identity.allowed === undefined) return undefined;
+  const granting = (identity.grantingPolicies ?? []).map((name) => `{"name":${encodeGoString(name)},"namespace_id":"root","type":"acl"}`);
+  return `{"allowed":${identity.allowed}${granting.length > 0 ? `,"granting_policies":[${granting.join(',')}]` : ''}}`;
 }
 
-function mountFields(mount: AuditMount | undefined, fallbackType: string | undefined, versionField: string): Record<string, unknown> {
-  return {
-    mount_accessor: mount?.accessor,
-    mount_class: mount?.class,
-    mount_point: mount?.point,
-    [versionField]: mount?.runningVersion,
-    mount_type: mount?.type ?? fallbackType,
-  };
+function renderIdentity(identity: AuditIdentity, format: EntryFormat): string {
+  return struct(
+    str('accessor', hashedAccessor(format, identity.accessor)) +
+      str('client_token', hashed(format, identity.clientToken)) +
+      str('display_name', identity.displayName) +
+      str('entity_id', identity.entityId) +
+      map('metadata', identity.metadata) +
+      list('policies', identity.policies) +
+      raw('policy_results', renderPolicyResults(identity)) +
+      num('remaining_uses', identity.remainingUses) +
+      list('token_policies', identity.tokenPolicies) +
+      str('token_issue_time', identity.tokenIssueTime) +
+      num('token_ttl', identity.tokenTtl) +
+      str('token_type', identity.tokenType),
+  );
 }
 
-// The `auth` and `request` blocks of a request's entries, hashed for one device; both of the
-// request's lines share them.
-export function buildRequestParts(record: AuditRecord, format: EntryFormat): { auth: JsonObject; request: JsonObject } {
-  const data = format.hash === undefined ? record.data : (hashValues(record.data, format.hash, true) as JsonObject);
-  const request = omitEmpty({
-    client_token: hashed(format, record.clientToken),
-    client_token_accessor: hashedAccessor(format, record.identity.accessor),
-    data,
-    id: record.id,
-    ...mountFields(record.mount, undefined, 'mount_running_version'),
-    namespace: goStruct({ id: 'root' }),
-    operation: record.operation,
-    path: record.path,
-    remote_address: record.remoteAddress,
-    remote_port: record.remotePort,
-  });
+// The mount fields, between `id`/`data` and `namespace` (request) or `warnings` (response).
+function mountFields(mount: AuditMount | undefined, fallbackType: string | undefined, versionField: string): string {
+  return (
+    str('mount_accessor', mount?.accessor) +
+    str('mount_class', mount?.class) +
+    str('mount_point', mount?.point) +
+    str(versionField, mount?.runningVersion) +
+    str('mount_type', mount?.type ?? fallbackType)
+  );
+}
+
+// The `auth` and `request` blocks of a request's entries as JSON, hashed for one device; both
+// of the request's lines share them, so they are rendered once.
+export interface RequestParts {
+  auth: string;
+  request: string;
+}
+
+// Renders the `auth` and `request` blocks of a request's entries for one device.
+export function renderRequestParts(record: AuditRecord, format: EntryFormat): RequestParts {
+  const data = format.hash === undefined ? record.data : hashValues(record.data, format.hash, true);
+  const request = struct(
+    str('client_token', hashed(format, record.clientToken)) +
+      str('client_token_accessor', hashedAccessor(format, record.identity.accessor)) +
+      map('data', data) +
+      str('id', record.id) +
+      mountFields(record.mount, undefined, 'mount_running_version') +
+      ',"namespace":{"id":"root"}' +
+      str('operation', record.operation) +
+      str('path', record.path) +
+      str('remote_address', record.remoteAddress) +
+      num('remote_port', record.remotePort),
+  );
   return { auth: renderIdentity(record.identity, format), request };
 }
 
@@ -165,47 +178,47 @@ function hashResponseData(data: JsonValue | undefined, record: AuditRecord, hash
     return hashValues(data, hash, record.storedNumbers === 'all');
   }
   // A KV v2 read: the secret under `data` holds stored numbers, the metadata beside it does not.
-  const copy = hashValues(data, hash, false) as JsonObject;
-  if (data['data'] !== undefined) copy['data'] = hashValues(data['data'] as JsonValue, hash, true);
+  const copy: JsonObject = {};
+  for (const key of Object.keys(data)) copy[key] = hashValues(data[key] as JsonValue, hash, key === 'data');
   return copy;
 }
 
-function renderResponseAuth(auth: AuditResponseAuth | undefined, format: EntryFormat): JsonObject | undefined {
+function renderResponseAuth(auth: AuditResponseAuth | undefined, format: EntryFormat): string | undefined {
   if (auth === undefined) return undefined;
-  return omitEmpty({
-    accessor: hashedAccessor(format, auth.accessor),
-    client_token: hashed(format, auth.client_token),
-    display_name: auth.display_name,
-    entity_id: auth.entity_id,
-    metadata: auth.metadata,
-    num_uses: auth.num_uses,
-    policies: auth.policies,
-    token_policies: auth.token_policies,
-    token_ttl: auth.lease_duration,
-    token_type: auth.token_type,
-  });
+  return struct(
+    str('accessor', hashedAccessor(format, auth.accessor)) +
+      str('client_token', hashed(format, auth.client_token)) +
+      str('display_name', auth.display_name) +
+      str('entity_id', auth.entity_id) +
+      map('metadata', auth.metadata) +
+      num('num_uses', auth.num_uses) +
+      list('policies', auth.policies) +
+      list('token_policies', auth.token_policies) +
+      num('token_ttl', auth.lease_duration) +
+      str('token_type', auth.token_type),
+  );
 }
 
-// The `response` block of a response entry.
-export function buildResponsePart(record: AuditRecord, response: AuditedResponse | undefined, mountType: string | undefined, format: EntryFormat): JsonObject {
+// The `response` block of a response entry, as JSON.
+export function renderResponsePart(record: AuditRecord, response: AuditedResponse | undefined, mountType: string | undefined, format: EntryFormat): string {
   const listed = format.elideListResponses && record.operation === 'list' ? elideList(response?.data) : response?.data;
-  return omitEmpty({
-    auth: renderResponseAuth(response?.auth, format),
-    data: hashResponseData(listed, record, format.hash),
-    ...mountFields(record.mount, mountType, 'mount_running_plugin_version'),
-    warnings: response?.warnings,
-  });
+  return struct(
+    raw('auth', renderResponseAuth(response?.auth, format)) +
+      map('data', hashResponseData(listed, record, format.hash)) +
+      mountFields(record.mount, mountType, 'mount_running_plugin_version') +
+      list('warnings', response?.warnings),
+  );
 }
 
-// One line of the log: `prefix` and the entry as Go's json.Encoder writes it.
+// One line of the log: `prefix` and the entry as Go's json.Encoder writes it (the struct's
+// fields in order: time, auth, error, request, response, type).
 export function renderAuditLine(
   prefix: string,
-  entry: { time: string; type: 'request' | 'response'; auth: JsonObject; request: JsonObject; response?: JsonObject; error?: string | undefined },
+  entry: { time: string; type: 'request' | 'response'; parts: RequestParts; response?: string; error?: string | undefined },
 ): string {
-  const fields: JsonObject = goStruct({ time: entry.time, auth: entry.auth } as JsonObject);
-  if (entry.error !== undefined && entry.error !== '') fields['error'] = entry.error;
-  fields['request'] = entry.request;
-  if (entry.response !== undefined) fields['response'] = entry.response;
-  fields['type'] = entry.type;
-  return `${prefix}${renderGoJson(fields)}\n`;
+  let line = `${prefix}{"time":${encodeGoString(entry.time)},"auth":${entry.parts.auth}`;
+  if (entry.error !== undefined && entry.error !== '') line += `,"error":${encodeGoString(entry.error)}`;
+  line += `,"request":${entry.parts.request}`;
+  if (entry.response !== undefined) line += `,"response":${entry.response}`;
+  return `${line},"type":"${entry.type}"}\n`;
 }
