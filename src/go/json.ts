@@ -77,7 +77,7 @@ function encode(value: unknown, indent: string | undefined): string {
 const htmlUnsafe = /[<>&\u2028\u2029]/g;
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-// Printable ASCII without `"`, `\\`, `<`, `>` and `&`: what both encoders leave as it is.
+// Printable ASCII without `"`, backslash, `<`, `>` and `&`: what both encoders leave as it is.
 function isPlainAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goStruct, renderGoJson, renderGoJsonIndented } from '../../src/go/json.js';
+import { encodeGoString, goStruct, renderGoJson, renderGoJsonIndented } from '../../src/go/json.js';
 
 describe('renderGoJsonIndented', () => {
   it('sorts map keys in Go order, numeric-looking keys included', () => {
@@ -40,5 +40,17 @@ describe('renderGoJson', () => {
     const struct = goStruct({ b: 1, a: 2 });
     expect(renderGoJson(struct)).toBe('{"b":1,"a":2}');
     expect(renderGoJson({ ...struct })).toBe('{"a":2,"b":1}');
+  });
+});
+
+describe('encodeGoString', () => {
+  it('quotes every ASCII character as Go does, on the plain fast path and off it', () => {
+    for (let code = 0; code < 128; code++) {
+      const char = String.fromCharCode(code);
+      const go = code === 0x3c || code === 0x3e || code === 0x26 ? `\\u00${code.toString(16)}` : JSON.stringify(char).slice(1, -1);
+      expect(encodeGoString(`a${char}b`), `code ${code}`).toBe(`"a${go}b"`);
+    }
+    expect(encodeGoString('hmac-sha256:0123abcd')).toBe('"hmac-sha256:0123abcd"');
+    expect(encodeGoString('')).toBe('""');
   });
 });
