@@ -76,6 +76,22 @@ describe('audit devices, local CLI', () => {
     expect(detailed).toContain(`team/    file    team log       replicated     file_path=${join(sandbox.dir, 'logs', 'team.log')} mode=0640`);
   });
 
+  it('writes a stdout device\'s lines to the CLI\'s stderr, never into a command\'s output', async () => {
+    const sandbox = createSandbox();
+    expectExit(await sandbox.run(['audit', 'enable', 'file', 'file_path=-']), 0);
+    expectExit(await sandbox.run(['kv', 'put', 'secret/app', 'token=-'], { input: 'stdout-device-value-2b7e' }), 0);
+    const get = expectExit(await sandbox.run(['kv', 'get', '-field=token', 'secret/app']), 0);
+    expect(get.stdout).toBe('stdout-device-value-2b7e');
+    const lines = get.stderr.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Entry);
+    expect(lines.map((entry) => `${entry['type']} ${entry['request']['path']}`)).toEqual([
+      'request sys/internal/ui/mounts/secret/app',
+      'response sys/internal/ui/mounts/secret/app',
+      'request secret/data/app',
+      'response secret/data/app',
+    ]);
+    expectNoSecrets(get.stderr, ['stdout-device-value-2b7e'], 'the audit lines');
+  });
+
   it('refuses, exit 2 and nothing stored, what no device can record (a full disk)', async () => {
     const sandbox = createSandbox();
     const link = join(sandbox.dir, 'audit.log');

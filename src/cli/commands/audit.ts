@@ -21,11 +21,17 @@ const enableFlags = [
   ...clientFlags,
 ] as const satisfies readonly FlagSpec[];
 
-// K=V options as vault's parseArgsDataString: every value a string.
+// K=V options as vault's parseArgsDataString: every value a string. `file_path=-` names the
+// server's stdout, as the device takes it, rather than a value to read from stdin.
 async function readOptions(args: readonly string[], context: Parameters<Command['run']>[1]): Promise<Record<string, string>> {
   let data: JsonObject;
+  const stdoutDevice = args.includes('file_path=-');
   try {
-    data = await readKvData(args, context.io);
+    data = await readKvData(
+      args.filter((arg) => arg !== 'file_path=-'),
+      context.io,
+    );
+    if (stdoutDevice) data['file_path'] = '-';
   } catch (error) {
     if (isSecretrunError(error) && error.code === 'input') throw new SecretrunError('input', `Failed to parse K=V data: ${error.message}`, { hint: error.hint });
     throw error;
@@ -45,7 +51,7 @@ export const auditEnableCommand: Command = {
   name: 'audit enable',
   usage: 'secretrun audit enable [options] TYPE [CONFIG K=V...]',
   description:
-    'Enables an audit device at a given path. Options of the device follow the type as key=value pairs, as for "secretrun write". The file device appends one JSON line per request and per response, every secret, password and token HMAC\'d with the device\'s salt; file_path=- (or stdout) writes to the server\'s stdout. Once a device is enabled, a request no device can record is refused.\n\n  $ secretrun audit enable file file_path=/var/log/secretrun/audit.log\n  $ secretrun audit enable -path=raw file file_path=/var/log/secretrun/raw.log log_raw=true',
+    'Enables an audit device at a given path. Options of the device follow the type as key=value pairs, as for "secretrun write". The file device appends one JSON line per request and per response, every secret, password and token HMAC\'d with the device\'s salt; file_path=- (or stdout) writes to the server\'s stdout (to stderr for the local CLI\'s own requests), not a value read from stdin. Once a device is enabled, a request no device can record is refused.\n\n  $ secretrun audit enable file file_path=/var/log/secretrun/audit.log\n  $ secretrun audit enable -path=raw file file_path=/var/log/secretrun/raw.log log_raw=true',
   flags: enableFlags,
   async run(argv, context) {
     const { flags: values, args } = parseCommandLine('audit enable', enableFlags, argv, context, { min: 0, max: Number.MAX_SAFE_INTEGER });
