@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { describeFsError, renderFsFailure } from '../fs/fs-error.js';
@@ -25,6 +25,22 @@ function sinkError(target: string, action: string, error: unknown): SecretrunErr
   return new SecretrunError('internal', `cannot ${action} audit log ${target}: ${renderFsFailure(describeFsError(error))}`, { cause: error });
 }
 
+// Whether a file's last byte is a line break; true when it cannot be read (the device needs
+// only to append, and a file it may not read is no reason to refuse it).
+function endsWithNewline(path: string, size: number): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } catch {
+    return true;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 // Opens (creating it and its directory when missing) the file a device appends to; throws when
 // it cannot, so a device that could never write is refused when it is enabled.
 export function openFileSink(path: string, mode: number | undefined): AuditSink {
@@ -39,13 +55,18 @@ export function openFileSink(path: string, mode: number | undefined): AuditSink 
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         fd = openSync(path, 'a', mode ?? 0o600);
       }
+      const stat = fstatSync(fd);
       // An existing file gets the device's mode too, as in Vault (not /dev/null and the like).
-      if (mode !== undefined && fstatSync(fd).isFile()) fchmodSync(fd, mode);
+      if (mode !== undefined && stat.isFile()) fchmodSync(fd, mode);
+      if (stat.isFile() && stat.size > 0 && !endsWithNewline(path, stat.size)) torn = true;
       return fd;
     } catch (error) {
       throw sinkError(target, 'open', error);
     }
   };
+  // Set when the file ends in part of a line (a disk that filled mid-line, in this process or
+  // another): the next line then starts on a line of its own, so only the torn one is unreadable.
+  let torn = false;
   let fd: number | undefined = open();
   const close = (): void => {
     if (fd === undefined) return;
@@ -57,9 +78,6 @@ export function openFileSink(path: string, mode: number | undefined): AuditSink 
       // A descriptor that will not close is dropped all the same.
     }
   };
-  // Set when a failed write left part of a line (a disk that filled mid-line): the next line
-  // then starts on a line of its own, so only the torn one is unreadable.
-  let torn = false;
   return {
     target,
     write(line) {

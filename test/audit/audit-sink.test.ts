@@ -50,6 +50,17 @@ describe('the file sink', () => {
     expect(readFileSync(path, 'utf8')).toBe('three\n');
   });
 
+  it('starts on a new line after a line a full disk cut short, even one another process left', () => {
+    const dir = makeTempDir();
+    const path = join(dir, 'audit.log');
+    writeFileSync(path, '{"whole":1}\n{"torn":');
+    const sink = openFileSink(path, 0o600);
+    sink.write('{"next":2}\n');
+    sink.write('{"after":3}\n');
+    sink.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"whole":1}\n{"torn":\n{"next":2}\n{"after":3}\n');
+  });
+
   it('refuses a file it cannot open, naming it and the cause', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'plain'), '');
