@@ -1,6 +1,8 @@
 import { encodeGoString, renderGoJson } from '../go/json.js';
+import { compareGoStrings } from '../go/string-order.js';
 import type { JsonObject, JsonValue } from '../json.js';
-import { hashValues, type Hasher } from './audit-hash.js';
+import type { Hasher } from './audit-hash.js';
+import { renderHashedGoJson } from './hashed-json.js';
 
 // One audit log line in Vault's entry shape (audit/types.go: the struct fields in their order,
 // each `omitempty` but `policy_results.allowed`), built from what the handler saw. Pure: the
@@ -146,11 +148,10 @@ export interface RequestParts {
 
 // Renders the `auth` and `request` blocks of a request's entries for one device.
 export function renderRequestParts(record: AuditRecord, format: EntryFormat): RequestParts {
-  const data = format.hash === undefined ? record.data : hashValues(record.data, format.hash, true);
   const request = struct(
     str('client_token', hashed(format, record.clientToken)) +
       str('client_token_accessor', hashedAccessor(format, record.identity.accessor)) +
-      map('data', data) +
+      dataField(record.data, format.hash, true) +
       str('id', record.id) +
       mountFields(record.mount, undefined, 'mount_running_version') +
       ',"namespace":{"id":"root"}' +
@@ -172,15 +173,22 @@ function elideList(data: JsonValue | undefined): JsonValue | undefined {
   return copy;
 }
 
-function hashResponseData(data: JsonValue | undefined, record: AuditRecord, hash: Hasher | undefined): JsonValue | undefined {
-  if (data === undefined || hash === undefined) return data;
-  if (record.storedNumbers !== 'data' || data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return hashValues(data, hash, record.storedNumbers === 'all');
+// A `data` field (left out when empty), every value hashed unless the device logs raw.
+function dataField(data: JsonValue | undefined, hash: Hasher | undefined, numbers: boolean): string {
+  if (data === undefined || data === null || typeof data !== 'object' || Object.keys(data).length === 0) return '';
+  return `,"data":${hash === undefined ? renderGoJson(data) : renderHashedGoJson(data, hash, numbers)}`;
+}
+
+// A response's data: for a KV v2 read, the secret under `data` holds stored numbers (hashed),
+// the metadata beside it computed ones (clear).
+function responseDataField(data: JsonValue | undefined, record: AuditRecord, hash: Hasher | undefined): string {
+  if (hash === undefined || record.storedNumbers !== 'data' || data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return dataField(data, hash, record.storedNumbers === 'all');
   }
-  // A KV v2 read: the secret under `data` holds stored numbers, the metadata beside it does not.
-  const copy: JsonObject = {};
-  for (const key of Object.keys(data)) copy[key] = hashValues(data[key] as JsonValue, hash, key === 'data');
-  return copy;
+  const keys = Object.keys(data).sort(compareGoStrings);
+  if (keys.length === 0) return '';
+  const fields = keys.map((key) => `${encodeGoString(key)}:${renderHashedGoJson(data[key] as JsonValue, hash, key === 'data')}`);
+  return `,"data":{${fields.join(',')}}`;
 }
 
 function renderResponseAuth(auth: AuditResponseAuth | undefined, format: EntryFormat): string | undefined {
@@ -204,7 +212,7 @@ export function renderResponsePart(record: AuditRecord, response: AuditedRespons
   const listed = format.elideListResponses && record.operation === 'list' ? elideList(response?.data) : response?.data;
   return struct(
     raw('auth', renderResponseAuth(response?.auth, format)) +
-      map('data', hashResponseData(listed, record, format.hash)) +
+      responseDataField(listed, record, format.hash) +
       mountFields(record.mount, mountType, 'mount_running_plugin_version') +
       list('warnings', response?.warnings),
   );

@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import type { JsonObject, JsonValue } from '../json.js';
 
 // How audit devices hide values (Vault's sdk/helper/salt and audit/hashstructure.go): an HMAC
 // under the device's salt, so that a log line never holds a secret, a password or a token,
@@ -33,18 +32,4 @@ export function createHasher(salt: string): Hasher {
     }
     return hash;
   };
-}
-
-// A copy of `value` with every string replaced by its hash, at any depth in objects and
-// arrays; keys, booleans and null stay as they are. Numbers are hashed too when `numbers` is
-// set: Vault decodes request bodies and stored secrets with json.Number, a string its walker
-// hashes, while numbers an engine computes (a version, a TTL) stay clear.
-export function hashValues(value: JsonValue, hash: Hasher, numbers: boolean): JsonValue {
-  if (typeof value === 'string') return hash(value);
-  if (typeof value === 'number') return numbers ? hash(String(value)) : value;
-  if (value === null || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map((item) => hashValues(item, hash, numbers));
-  const copy: JsonObject = {};
-  for (const key of Object.keys(value)) copy[key] = hashValues(value[key] as JsonValue, hash, numbers);
-  return copy;
 }

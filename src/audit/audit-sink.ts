@@ -81,10 +81,18 @@ export function openFileSink(path: string, mode: number | undefined): AuditSink 
   return {
     target,
     write(line) {
-      const bytes = Buffer.from(torn ? `\n${line}` : line);
+      const text = torn ? `\n${line}` : line;
+      let bytes: Buffer | undefined;
       let at = 0;
       const appendRest = (): void => {
         fd ??= open();
+        if (bytes === undefined) {
+          // The string as it is first (no copy into a Buffer); a short write goes on from a Buffer.
+          const length = Buffer.byteLength(text);
+          at = writeSync(fd, text);
+          if (at === length) return;
+          bytes = Buffer.from(text);
+        }
         while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
       };
       try {
