@@ -7,7 +7,7 @@ import { createLocalClient } from './local-client.js';
 import { processIo } from './process-io.js';
 import type { CliIo } from './io.js';
 
-const groups = ['kv', 'kv metadata', 'secrets', 'operator', 'key', 'git', 'token'];
+const groups = ['kv', 'kv metadata', 'secrets', 'audit', 'operator', 'key', 'git', 'token'];
 
 // The top-level help: how to run a command, then the commands with their synopses.
 export function renderMainHelp(): string {

@@ -65,6 +65,7 @@ describe('audit devices, local CLI', () => {
 
   it('answers mistakes with vault\'s texts and exit codes, and keeps a relative file where it was typed', async () => {
     const sandbox = createSandbox();
+    expect(expectExit(await sandbox.run(['audit', '-h']), 0).stdout).toMatch(/Subcommands:\n\s+list\s+Lists enabled audit devices\n\s+enable\s+Enables an audit device\n\s+disable\s+Disables an audit device\n/);
     expect(expectExit(await sandbox.run(['audit', 'enable']), 1).stderr).toContain("audit type missing. Valid types include 'file', 'socket' and 'syslog'.");
     expect(expectExit(await sandbox.run(['audit', 'enable', 'file']), 2).stderr).toContain('Error enabling audit device: "file_path" is required: invalid configuration');
     expect(expectExit(await sandbox.run(['audit', 'enable', 'syslog']), 2).stderr).toContain('Error enabling audit device: unknown backend type: "syslog"');
