@@ -73,8 +73,9 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
     devices.delete(device.path);
   };
 
+  // `what` completes "audit device "file/" could not ...".
   const failed = (path: string, what: string, error: unknown): void => {
-    options.report(`audit device ${JSON.stringify(path)} could not record ${what}: ${oneLine(error)}`);
+    options.report(`audit device ${JSON.stringify(path)} could not ${what}: ${oneLine(error)}`);
   };
 
   // Opens a device as the table describes it; the salt comes from the store.
@@ -100,7 +101,7 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
         try {
           device = openDevice(storage, path, entry);
         } catch (error) {
-          failed(path, `request ${requestId}`, error);
+          failed(path, `record request ${requestId}`, error);
           continue;
         }
         devices.set(path, device);
@@ -144,7 +145,7 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
         }
         return parts;
       };
-      const recorded = writeAll(targets, `request ${record.id}`, (device) =>
+      const recorded = writeAll(targets, `record request ${record.id}`, (device) =>
         renderAuditLine(device.prefix, { time: formatTimestamp(now()), type: 'request', parts: partsOf(device), error: requestError }),
       );
       if (recorded === 0) throw notRecorded('request');
@@ -153,7 +154,7 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
           const open = targets.filter((device) => !device.closed);
           if (open.length === 0) return;
           const responseError = renderAuditError(error) ?? requestError;
-          const done = writeAll(open, `the response to request ${record.id}`, (device) =>
+          const done = writeAll(open, `record the response to request ${record.id}`, (device) =>
             renderAuditLine(device.prefix, {
               time: formatTimestamp(now()),
               type: 'response',
@@ -200,7 +201,7 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
         try {
           device.sink.reopen();
         } catch (error) {
-          failed(device.path, 'anything after SIGHUP (reopening its file failed)', error);
+          failed(device.path, 'reopen its file after SIGHUP', error);
         }
       }
     },

@@ -2,7 +2,7 @@
 // (500, `internal error`) before it is served and nothing is written; a response no device can
 // record turns the answer into a 500. The failing device is reported, one line, no values.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAuditBroker } from '../../src/audit/audit-broker.js';
@@ -105,6 +105,18 @@ describe('fail closed', () => {
     repoint(join(dir, 'real.log'));
     broker.reopen();
     expect((await send('GET', 'sys/mounts')).status).toBe(200);
+  });
+
+  it('reports a file it cannot reopen on SIGHUP, and refuses until it can write again', async () => {
+    const { broker, send, reports, link } = await setUp();
+    await send('PUT', 'sys/audit/file', { type: 'file', options: { file_path: link } });
+    expect((await send('GET', 'sys/mounts')).status).toBe(200);
+    // The rotated path is now a directory: the file cannot be opened again.
+    unlinkSync(link);
+    mkdirSync(link);
+    broker.reopen();
+    expect(reports).toEqual([expect.stringMatching(/^audit device "file\/" could not reopen its file after SIGHUP: cannot open audit log file .*: is a directory \(EISDIR/)]);
+    expect((await send('GET', 'sys/mounts')).status).toBe(500);
   });
 
   it('turns the answer into a 500 when the response cannot be recorded, as Vault does', async () => {
