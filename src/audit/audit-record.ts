@@ -40,8 +40,10 @@ export function buildTokenIdentity(caller: Caller, allowed: boolean | undefined)
     policies: record.policies,
     tokenPolicies: record.policies,
     metadata: record.meta,
+    // The uses left after this request's (the handler spent it before auditing); -1 is spent.
+    remainingUses: caller.useLimited === true ? Math.max(0, record.num_uses) : undefined,
     tokenType: 'service',
-    tokenTtl: record.creation_ttl,
+    tokenTtl: record.ttl,
     tokenIssueTime: formatIssueTime(record.created_ms),
     allowed,
     grantingPolicies: root && allowed === true ? ['root'] : undefined,

@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAuditBroker } from '../../src/audit/audit-broker.js';
-import { authenticateRequest } from '../../src/auth/token-auth.js';
-import { createRootToken } from '../../src/auth/token-record.js';
+import { createTokenAuthenticator } from '../../src/auth/token-auth.js';
+import { createRootToken } from '../../src/auth/token-store.js';
 import { createApiHandler } from '../../src/http/handler.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/storage.js';
@@ -20,7 +20,7 @@ type Entry = Record<string, any>;
 function createServer(store: Store, stdout: (text: string) => void = () => {}) {
   const reports: string[] = [];
   const broker = createAuditBroker({ stdout, report: (line) => void reports.push(line) });
-  const handler = createApiHandler({ store, authenticate: authenticateRequest, audit: broker });
+  const handler = createApiHandler({ store, authenticate: createTokenAuthenticator(), audit: broker });
   return { broker, handler, reports };
 }
 
@@ -165,6 +165,18 @@ describe('audit devices behind the handler', () => {
     expect(lookup['auth']).toMatchObject({ client_token: await hash('file', child['client_token']), accessor: await hash('file', child['accessor']), policies: ['default'] });
     // The lookup answers with the token itself: hashed in the response data too.
     expect(lookup['response']['data']['id']).toBe(await hash('file', child['client_token']));
+  });
+
+  it('record the uses a use-limited token has left after the request', async () => {
+    const { send, dir, enable } = await setUp();
+    const log = join(dir, 'audit.log');
+    await enable('file', { file_path: log });
+    const created = await send('PUT', 'auth/token/create', { policies: ['default'], num_uses: 3 });
+    const token = created.json?.['auth']['client_token'] as string;
+    expect((await send('GET', 'auth/token/lookup-self', undefined, token)).status).toBe(200);
+    expect((await send('GET', 'auth/token/lookup-self', undefined, token)).status).toBe(200);
+    const lookups = linesOf(log).filter((line) => line['type'] === 'request' && line['request']['path'] === 'auth/token/lookup-self');
+    expect(lookups.map((line) => line['auth']['remaining_uses'])).toEqual([2, 1]);
   });
 
   it('record a refused request twice with its error, the token it presented hashed', async () => {

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAuditBroker } from '../../src/audit/audit-broker.js';
 import { auditSaltKey, readAuditTable } from '../../src/audit/audit-table.js';
-import { authenticateRequest } from '../../src/auth/token-auth.js';
-import { createRootToken } from '../../src/auth/token-record.js';
+import { createTokenAuthenticator } from '../../src/auth/token-auth.js';
+import { createRootToken } from '../../src/auth/token-store.js';
 import { createApiHandler } from '../../src/http/handler.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -21,9 +21,9 @@ async function setUp(stdout: (text: string) => void = () => {}) {
   const root = await store.update((storage) => createRootToken(storage, { now: Date.now(), random }));
   const reports: string[] = [];
   const broker = createAuditBroker({ stdout, report: (line) => void reports.push(line) });
-  const handler = createApiHandler({ store, authenticate: authenticateRequest, audit: broker });
+  const handler = createApiHandler({ store, authenticate: createTokenAuthenticator(), audit: broker });
   // The same store without audit devices: to look at what was stored.
-  const plain = createApiHandler({ store, authenticate: authenticateRequest });
+  const plain = createApiHandler({ store, authenticate: createTokenAuthenticator() });
   const request = (method: string, path: string, body?: unknown, token = root.token) => ({
     method,
     path: `/v1/${path}`,
@@ -69,7 +69,7 @@ describe('fail closed', () => {
     expect((await send('GET', 'secret/data/app')).status).toBe(200);
     // Another process opens the device now, as the local CLI does on its first request.
     const reports: string[] = [];
-    const other = createApiHandler({ store, authenticate: authenticateRequest, audit: createAuditBroker({ stdout: () => {}, report: (line) => void reports.push(line) }) });
+    const other = createApiHandler({ store, authenticate: createTokenAuthenticator(), audit: createAuditBroker({ stdout: () => {}, report: (line) => void reports.push(line) }) });
     const refused = await other(request('GET', 'secret/data/app', undefined, root.token));
     expect(refused).toMatchObject({ status: 500, body: '{"errors":["internal error"]}\n' });
     expect(reports).toEqual([expect.stringContaining('audit device "file/" could not record request')]);
