@@ -29,6 +29,8 @@ export type VariableSpec =
       readonly ref: Reference;
       readonly optional: boolean;
       readonly default: string | undefined;
+      /** False when the manifest marks the value as not secret (`mask: false`): never masked. */
+      readonly mask: boolean;
       readonly where: string;
     }
   | {
@@ -36,6 +38,8 @@ export type VariableSpec =
       readonly name: string;
       readonly parts: readonly TemplatePart[];
       readonly optional: boolean;
+      /** False: neither the value nor its parts are masked on this variable's account. */
+      readonly mask: boolean;
       readonly where: string;
     };
 
@@ -45,6 +49,8 @@ export interface Expansion {
   readonly version: number | undefined;
   readonly prefix: string;
   readonly optional: boolean;
+  /** False when the manifest marks every field of the secret as not secret. */
+  readonly mask: boolean;
   /** Name patterns this expansion may set although they are guarded (PATH, LD_*, ...). */
   readonly allow: readonly string[];
   readonly where: string;

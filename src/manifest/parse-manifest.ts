@@ -19,10 +19,13 @@ export interface ManifestOrigin {
   readonly dir: string;
 }
 
+// One `env:` entry after schema validation.
+type RawEnvValue = string | { ref?: string; optional?: boolean; default?: string; template?: string; mask?: boolean };
+
 // The YAML shape after schema validation (snake_case, as written).
 interface RawManifest {
-  env?: Record<string, string | { ref?: string; optional?: boolean; default?: string; template?: string }>;
-  expand?: { path: string; prefix?: string; optional?: boolean; allow?: string[] }[];
+  env?: Record<string, RawEnvValue>;
+  expand?: { path: string; prefix?: string; optional?: boolean; mask?: boolean; allow?: string[] }[];
   dotenv?: string[];
   pristine?: boolean;
   inherit?: { allow?: string[]; deny?: string[] };
@@ -115,7 +118,8 @@ function buildVariables(raw: RawManifest, doc: Document, lineCounter: LineCounte
       if (!ref) continue; // the schema reported it
       const fallback = typeof value === 'string' ? undefined : value.default;
       const optional = typeof value !== 'string' && (value.optional === true || fallback !== undefined);
-      variables.push({ kind: 'reference', name, ref, optional, default: fallback, where });
+      const mask = typeof value === 'string' || value.mask !== false;
+      variables.push({ kind: 'reference', name, ref, optional, default: fallback, mask, where });
       continue;
     }
     if (typeof value.template !== 'string') continue;
@@ -125,7 +129,7 @@ function buildVariables(raw: RawManifest, doc: Document, lineCounter: LineCounte
       problems.push({ position: nodePosition(node, lineCounter), path: `env.${name}.template`, problem: parsed.problem });
       continue;
     }
-    variables.push({ kind: 'template', name, parts: parsed.parts, optional: value.optional === true, where });
+    variables.push({ kind: 'template', name, parts: parsed.parts, optional: value.optional === true, mask: value.mask !== false, where });
   }
   return variables;
 }
@@ -139,6 +143,7 @@ function buildExpansions(raw: RawManifest, doc: Document, lineCounter: LineCount
       version: parsed.version,
       prefix: entry.prefix ?? '',
       optional: entry.optional === true,
+      mask: entry.mask !== false,
       allow: entry.allow ?? [],
       where: `${file}:${position.line}:${position.col}`,
     };

@@ -13,7 +13,7 @@ export function parseVariableFlag(text: string): VariableSpec {
     throw new SecretrunError('input', `invalid -e '${text}': expected NAME=path#field with NAME matching [A-Za-z_][A-Za-z0-9_]*`);
   }
   const ref = parseReference(text.slice(equals + 1));
-  return { kind: 'reference', name, ref, optional: false, default: undefined, where: `-e ${name}` };
+  return { kind: 'reference', name, ref, optional: false, default: undefined, mask: true, where: `-e ${name}` };
 }
 
 // A manifest with `-e` flags added; a flag replaces a manifest variable of the same name,

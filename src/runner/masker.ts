@@ -3,6 +3,7 @@ import type { MaskAutomaton } from './mask-automaton.js';
 import { buildMaskGrams } from './mask-grams.js';
 import type { MaskGrams } from './mask-grams.js';
 import { planMasking } from './mask-scan.js';
+import { maxEscapeLookBehind, replacementStart } from './escape-boundary.js';
 
 // What a secret value becomes in masked output.
 export const maskReplacement = '<concealed by secretrun>';
@@ -56,6 +57,9 @@ export function createMasker(values: readonly string[]): Masker {
   // Built on the first output: a quiet command (or one that exits at once) never pays for it.
   let matcher: Matcher | undefined;
   let held: Buffer = Buffer.alloc(0);
+  // The last bytes let out before this write (not copied when a write is long: output buffers
+  // are not reused), for an escape sequence that a chunk boundary cut (escape-boundary.ts).
+  let previous: Buffer = Buffer.alloc(0);
   const mask = (bytes: Buffer, final: boolean): Buffer => {
     if (bytes.length === 0) return bytes;
     matcher ??= matcherFor(values);
@@ -63,13 +67,22 @@ export function createMasker(values: readonly string[]): Masker {
     if (automaton.size === 1) return bytes;
     const plan = planMasking(automaton, grams, bytes, final);
     held = plan.holdFrom < bytes.length ? Buffer.from(bytes.subarray(plan.holdFrom)) : Buffer.alloc(0);
+    const before = previous;
+    previous =
+      plan.holdFrom >= maxEscapeLookBehind
+        ? bytes.subarray(plan.holdFrom - maxEscapeLookBehind, plan.holdFrom)
+        : Buffer.concat([before, bytes.subarray(0, plan.holdFrom)]).subarray(-maxEscapeLookBehind);
     // Ordinary output comes back as it came, without a copy.
     if (plan.starts.length === 0) return plan.holdFrom === bytes.length ? bytes : bytes.subarray(0, plan.holdFrom);
     const parts: Buffer[] = [];
     let emitted = 0;
     plan.starts.forEach((start, index) => {
-      parts.push(bytes.subarray(emitted, start), replacement);
-      emitted = start + (plan.lengths[index] ?? 0);
+      const end = start + (plan.lengths[index] ?? 0);
+      // A colour code the match begins inside is kept whole; a match wholly inside one is no text.
+      const from = replacementStart(before, bytes, start);
+      if (from >= end) return;
+      parts.push(bytes.subarray(emitted, from), replacement);
+      emitted = end;
     });
     parts.push(bytes.subarray(emitted, plan.holdFrom));
     return Buffer.concat(parts);

@@ -9,6 +9,7 @@ import { nearestNames } from '../suggest.js';
 import { isValidEnvName, normalizeEnvName } from './env-name.js';
 import { checkEnvValue, createEnvRecord } from './env-record.js';
 import { isGuardedName } from './expand-guard.js';
+import { buildValueSecrecy } from './value-secrecy.js';
 
 // Where one resolved variable's value came from (never the value itself).
 export interface VariableOrigin {
@@ -17,6 +18,8 @@ export interface VariableOrigin {
   /** The references used, as written: `secret/db#password`, or the expanded path. */
   readonly refs: readonly string[];
   readonly where: string;
+  /** Whether anything of the value is masked (false for values the manifest marks not secret). */
+  readonly masked: boolean;
 }
 
 // Something that kept a variable from resolving. `unavailable` problems are the source's
@@ -36,7 +39,10 @@ export interface SecretLayer {
   readonly problems: readonly ResolveProblem[];
   /** Optional variables left unset because their reference found nothing (check lists them). */
   readonly unset: readonly ResolveProblem[];
-  /** Every secret value used, for masking (defaults and literal template text excluded). */
+  /**
+   * Every secret value used, for masking: values of fields not marked `mask: false`, and a
+   * template holding one as a whole. Defaults and a template's literal text are not secrets.
+   */
   readonly secretValues: readonly string[];
 }
 
@@ -87,6 +93,7 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
   const unset: ResolveProblem[] = [];
   const secretValues = new Set<string>();
   const definedAt = new Map<string, string>();
+  const secrecy = buildValueSecrecy(manifest);
 
   const lookup = (ref: Reference): { value: string } | { kind: ResolveProblem['kind']; reason: string } => {
     const read = reads.get(requestKey(ref.version === undefined ? { path: ref.path } : { path: ref.path, version: ref.version }));
@@ -114,7 +121,7 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
         if (invalid) problems.push({ name: variable.name, ref: formatReference(variable.ref), kind: 'invalid', reason: `default ${invalid}`, where: variable.where });
         else {
           values[variable.name] = variable.default;
-          origins.push({ name: variable.name, kind: 'default', refs: [formatReference(variable.ref)], where: variable.where });
+          origins.push({ name: variable.name, kind: 'default', refs: [formatReference(variable.ref)], where: variable.where, masked: false });
         }
       } else {
         for (const failure of failures) unset.push({ name: variable.name, ref: formatReference(failure.ref), kind: failure.kind, reason: failure.reason, where: variable.where });
@@ -132,9 +139,13 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
       problems.push({ name: variable.name, ref: refs.map(formatReference).join(', '), kind: 'invalid', reason: invalid, where: variable.where });
       continue;
     }
-    fieldValues.forEach((fieldValue) => secretValues.add(fieldValue));
+    // A template with a secret part is masked as a whole (one replacement for a printed URL)
+    // and part by part (the password printed alone).
+    const secretParts = variable.mask ? fieldValues.filter((_, at) => secrecy.isSecret(refs[at] as Reference)) : [];
+    for (const part of secretParts) secretValues.add(part);
+    if (secretParts.length > 0) secretValues.add(value);
     values[variable.name] = value;
-    origins.push({ name: variable.name, kind: variable.kind, refs: refs.map(formatReference), where: variable.where });
+    origins.push({ name: variable.name, kind: variable.kind, refs: refs.map(formatReference), where: variable.where, masked: secretParts.length > 0 });
   }
 
   for (const expansion of manifest.expand) {
@@ -165,8 +176,9 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
         }
         definedAt.set(name, `${expansion.where} (${ref})`);
         values[name] = value;
-        secretValues.add(value);
-        origins.push({ name, kind: 'expand', refs: [ref], where: expansion.where });
+        const masked = secrecy.isSecretField(expansion.path, field);
+        if (masked) secretValues.add(value);
+        origins.push({ name, kind: 'expand', refs: [ref], where: expansion.where, masked });
       }
     }
   }

@@ -36,8 +36,8 @@ const expected: Record<string, string> = {
   'missing-ref': "missing-ref.yaml:2:11: env.DB_URL: missing key 'ref'",
   'not-a-map': "not-a-map.yaml:1:1: must be a map",
   'unclosed-template': "unclosed-template.yaml:2:23: env.DB_URL.template: unclosed '{{' at character 12 (write \\{{ for a literal '{{')",
-  'unknown-ref-key': "unknown-ref-key.yaml:4:5: env.DB_URL: unknown key 'defualt' (allowed: ref, optional, default)",
-  'unknown-template-key': "unknown-template-key.yaml:2:28: env.DB_URL: unknown key 'optinal' (allowed: template, optional)",
+  'unknown-ref-key': "unknown-ref-key.yaml:4:5: env.DB_URL: unknown key 'defualt' (allowed: ref, optional, default, mask)",
+  'unknown-template-key': "unknown-template-key.yaml:2:28: env.DB_URL: unknown key 'optinal' (allowed: template, optional, mask)",
   'unknown-top-key': "unknown-top-key.yaml:2:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once)",
 };
 
@@ -93,10 +93,11 @@ describe('parseManifest', () => {
     expect(Object.isFrozen(manifest)).toBe(true);
     expect(Object.isFrozen(manifest.variables[0])).toBe(true);
     expect(manifest.variables).toEqual([
-      { kind: 'reference', name: 'OPENAI_API_KEY', ref: { path: 'secret/api-keys/openai', field: 'api_key' }, optional: false, default: undefined, where: 'valid-full.yaml:3:3' },
-      { kind: 'reference', name: 'PINNED', ref: { path: 'secret/api-keys/openai', field: 'api_key', version: 3 }, optional: false, default: undefined, where: 'valid-full.yaml:4:3' },
-      { kind: 'reference', name: 'OPTIONAL', ref: { path: 'secret/maybe', field: 'x' }, optional: true, default: undefined, where: 'valid-full.yaml:5:3' },
-      { kind: 'reference', name: 'WITH_DEFAULT', ref: { path: 'secret/maybe', field: 'x' }, optional: true, default: 'dev', where: 'valid-full.yaml:6:3' },
+      { kind: 'reference', name: 'OPENAI_API_KEY', ref: { path: 'secret/api-keys/openai', field: 'api_key' }, optional: false, default: undefined, mask: true, where: 'valid-full.yaml:3:3' },
+      { kind: 'reference', name: 'PINNED', ref: { path: 'secret/api-keys/openai', field: 'api_key', version: 3 }, optional: false, default: undefined, mask: true, where: 'valid-full.yaml:4:3' },
+      { kind: 'reference', name: 'OPTIONAL', ref: { path: 'secret/maybe', field: 'x' }, optional: true, default: undefined, mask: true, where: 'valid-full.yaml:5:3' },
+      { kind: 'reference', name: 'WITH_DEFAULT', ref: { path: 'secret/maybe', field: 'x' }, optional: true, default: 'dev', mask: true, where: 'valid-full.yaml:6:3' },
+      { kind: 'reference', name: 'DB_HOST', ref: { path: 'secret/myapp/database', field: 'host' }, optional: false, default: undefined, mask: false, where: 'valid-full.yaml:7:3' },
       {
         kind: 'template',
         name: 'DATABASE_URL',
@@ -110,12 +111,13 @@ describe('parseManifest', () => {
           { kind: 'text', text: '/app {{literal}}' },
         ],
         optional: false,
-        where: 'valid-full.yaml:7:3',
+        mask: true,
+        where: 'valid-full.yaml:8:3',
       },
     ]);
     expect(manifest.expand).toEqual([
-      { path: 'secret/myapp/config', version: undefined, prefix: 'APP_', optional: false, allow: [], where: 'valid-full.yaml:9:5' },
-      { path: 'secret/shared', version: 2, prefix: '', optional: true, allow: ['PATH', 'LD_*'], where: 'valid-full.yaml:10:5' },
+      { path: 'secret/myapp/config', version: undefined, prefix: 'APP_', optional: false, mask: false, allow: [], where: 'valid-full.yaml:10:5' },
+      { path: 'secret/shared', version: 2, prefix: '', optional: true, mask: true, allow: ['PATH', 'LD_*'], where: 'valid-full.yaml:11:5' },
     ]);
     const { variables: _variables, expand: _expand, ...rest } = manifest;
     expect(rest).toEqual({

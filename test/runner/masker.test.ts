@@ -148,8 +148,94 @@ describe('createMasker against the reference masker', () => {
   });
 });
 
+describe('masking around colour codes and multi-byte text', () => {
+  const red = '\x1b[31m';
+  const reset = '\x1b[0m';
+
+  it('keeps colour codes right before and after a value', () => {
+    expect(mask(['hunter22'], [`${red}hunter22${reset} and ${red}${red}hunter22${reset}${reset}`])).toBe(`${red}${M}${reset} and ${red}${red}${M}${reset}${reset}`);
+    expect(mask(['hunter22'], [`\x1b[1;38;2;255;0;0mhunter22\x1b[K`])).toBe(`\x1b[1;38;2;255;0;0m${M}\x1b[K`);
+  });
+
+  it('never cuts a code that a value begins inside, and conceals the rest of the match', () => {
+    // `m` of the code and `ysecret` after it spell the value: the code stays whole.
+    expect(mask(['mysecret'], [`a ${red}ysecret b`])).toBe(`a ${red}${M} b`);
+    // A value starting with digits that also end a code's parameters.
+    expect(mask(['31mAbCd'], [`${red}AbCd`])).toBe(`${red}${M}`);
+    expect(mask(['1;31mAbCd'], [`\x1b[1;31mAbCd`])).toBe(`\x1b[1;31m${M}`);
+    // Two-byte and character-set sequences: ESC 7 (save cursor), ESC ( B.
+    expect(mask(['7secretX'], ['\x1b7secretX'])).toBe(`\x1b7${M}`);
+    expect(mask(['Bsecret1'], ['\x1b(Bsecret1'])).toBe(`\x1b(B${M}`);
+    // An OSC's text is text: a value inside a hyperlink's address is concealed.
+    expect(mask(['tok-1234'], ['\x1b]8;;https://h/?t=tok-1234\x1b\\link\x1b]8;;\x1b\\'])).toBe(`\x1b]8;;https://h/?t=${M}\x1b\\link\x1b]8;;\x1b\\`);
+    // And a value that is the whole code is concealed like any value.
+    expect(mask([`${red}x`], [`a${red}x`])).toBe(`a${M}`);
+  });
+
+  it('leaves a code whose parameters merely spell a value as it is', () => {
+    expect(mask(['255;0;0'], ['\x1b[38;2;255;0;0mred'])).toBe('\x1b[38;2;255;0;0mred');
+    expect(mask(['255;0;0'], ['\x1b[38;2;255;0;0m 255;0;0'])).toBe(`\x1b[38;2;255;0;0m ${M}`);
+  });
+
+  it('keeps a code whole when a chunk boundary cuts it, at every cut', () => {
+    const output = Buffer.from(`x ${red}ysecret y \x1b[1;31mysecret\x1b[0m mysecret`);
+    const want = `x ${red}${M} y \x1b[1;31m${M}\x1b[0m ${M}`;
+    for (let cut = 0; cut <= output.length; cut++) expect(mask(['mysecret'], [output.subarray(0, cut), output.subarray(cut)])).toBe(want);
+    expect(mask(['mysecret'], [...output].map((byte) => Buffer.from([byte])))).toBe(want);
+  });
+
+  it('never splits a multi-byte character: masked output is valid UTF-8 and equals masking the text (seeded)', () => {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    // Characters of 1 to 4 bytes whose encodings share lead and continuation bytes.
+    const alphabet = ['a', 'é', 'è', 'ê', 'É', '€', '₤', '日', '本', '🔑', '🔒', '\x1b[31m', '\x1b[0m'];
+    for (let seed = 1; seed <= 200; seed++) {
+      const next = random(seed);
+      const pick = (length: number): string => Array.from({ length }, () => alphabet[Math.floor(next() * 11)]).join('');
+      const values = Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(2 + Math.floor(next() * 4)));
+      let output = '';
+      while (output.length < 200) output += next() < 0.3 ? (values[Math.floor(next() * values.length)] ?? '') : (alphabet[Math.floor(next() * alphabet.length)] ?? '');
+      const bytes = Buffer.from(output);
+      const cut = Math.floor(next() * bytes.length);
+      const masked = mask(values, [bytes.subarray(0, cut), bytes.subarray(cut)]);
+      expect(() => decoder.decode(Buffer.from(masked))).not.toThrow();
+      expect(masked).toBe(maskText(values, output));
+    }
+  });
+
+  it('does not take a value for the first bytes of a longer character', () => {
+    // 'é' is C3 A9 and 'ê' C3 AA: the same lead byte, never a match of the other.
+    expect(mask(['aaé€'], ['aaê€ aaé€ aa€'])).toBe(`aaê€ ${M} aa€`);
+    expect(mask(['🔑🔑'], ['🔒🔑🔑🔒'])).toBe(`🔒${M}🔒`);
+  });
+});
+
+// Leftmost-longest replacement over the text, character by character: what masking bytes must
+// amount to for UTF-8 text without escape sequences.
+function maskText(values: string[], text: string): string {
+  const needles = [...new Set(values)].filter((value) => Buffer.byteLength(value) >= 4).sort((a, b) => b.length - a.length);
+  let out = '';
+  for (let at = 0; at < text.length; ) {
+    const found = needles.find((needle) => text.startsWith(needle, at));
+    if (found === undefined) {
+      out += text[at];
+      at += 1;
+    } else {
+      out += M;
+      at += found.length;
+    }
+  }
+  return out;
+}
+
 describe('renderGithubMasks', () => {
   it('prints one add-mask per line, escaping workflow-command data', () => {
-    expect(renderGithubMasks(['plain', 'a\nb%c', 'plain', ''])).toBe('::add-mask::plain\n::add-mask::a\n::add-mask::b%25c\n');
+    expect(renderGithubMasks(['plain', 'aaaa\nb%cd', 'plain', ''])).toBe('::add-mask::plain\n::add-mask::aaaa\n::add-mask::b%25cd\n');
+  });
+
+  it('registers no line shorter than the runner masks itself (4 bytes), so `yes` stays readable in later steps', () => {
+    expect(renderGithubMasks(['yes', '80', 'a\nb', 'éé', '€', 'long-enough\nno'])).toBe('::add-mask::éé\n::add-mask::long-enough\n');
+    for (const value of ['yes', '80', 'éé', 'abcd']) {
+      expect(renderGithubMasks([value]) !== '').toBe(buildMaskNeedles([value]).length > 0);
+    }
   });
 });

@@ -59,7 +59,7 @@ expand: [{ path: secret/app, prefix: APP_ }]
       APP_LOG_LEVEL: 'info',
       APP_PORT: '80',
     });
-    expect([...resolved.secretValues].sort()).toEqual(['5432', '80', '["a"]', 'info', 'old', 'p4ssw0rd', 'u1'].sort());
+    expect([...resolved.secretValues].sort()).toEqual(['5432', '80', '["a"]', 'info', 'old', 'p4ssw0rd', 'pg://u1:p4ssw0rd@h', 'u1'].sort());
   });
 
   it('reports a name defined both in env and by an expansion', async () => {
@@ -76,6 +76,50 @@ expand: [{ path: secret/app, prefix: APP_ }]
     expect(error.message).not.toMatch(/u1|p4ssw0rd/);
     expect(error.message).toContain("A: secret/db#nope: no field 'nope' in this secret");
     expect(error.message).toContain('B: secret/none#x: no secret at this path');
+  });
+});
+
+describe('which values are secrets (masked)', () => {
+  const db = { 'secret/db': { data: { host: 'db.internal', port: 5432, user: 'app', password: 'p4ssw0rd' } }, 'secret/cfg': { data: { region: 'eu-west-1', api_key: 'k-123456' } } };
+
+  it('leaves out fields marked mask: false, wherever they are used, and defaults', async () => {
+    const { manifest, source } = setup(
+      [
+        'env:',
+        '  DB_HOST: { ref: secret/db#host, mask: false }',
+        '  DB_PORT: { ref: secret/db#port, mask: false }',
+        '  DB_USER: { ref: secret/db#user@1, mask: false }',
+        '  DB_PASSWORD: secret/db#password',
+        '  URL: { template: "pg://{{ secret/db#user }}:{{ secret/db#password }}@{{ secret/db#host }}:{{ secret/db#port }}/app" }',
+        '  PUBLIC_URL: { template: "https://{{ secret/db#host }}:{{ secret/db#port }}/" }',
+        '  SHOWN_URL: { template: "{{ secret/db#password }}@x", mask: false }',
+        '  LEVEL: { ref: secret/none#level, default: verbose-logging }',
+        'expand:',
+        '  - { path: secret/cfg, prefix: CFG_ }',
+        '',
+      ].join('\n'),
+      { 'secret/db': { version: 1, data: db['secret/db'].data, versions: { '1': db['secret/db'].data } }, 'secret/cfg': db['secret/cfg'] },
+    );
+    const resolved = await resolveManifest(manifest, source, { env: {} });
+    expect(resolved.values['URL']).toBe('pg://app:p4ssw0rd@db.internal:5432/app');
+    // The password alone, the URL holding it as a whole, and the expanded fields; not the
+    // host, port or user, not the template made of them only, not the default.
+    expect([...resolved.secretValues].sort()).toEqual(['eu-west-1', 'k-123456', 'p4ssw0rd', 'pg://app:p4ssw0rd@db.internal:5432/app'].sort());
+    const masked = Object.fromEntries(resolved.origins.map((origin) => [origin.name, origin.masked]));
+    expect(masked).toEqual({ DB_HOST: false, DB_PORT: false, DB_USER: false, DB_PASSWORD: true, URL: true, PUBLIC_URL: false, SHOWN_URL: false, LEVEL: false, CFG_REGION: true, CFG_API_KEY: true });
+  });
+
+  it('marks every field of an expansion with mask: false, and a field of it marked alone', async () => {
+    const { manifest, source } = setup(
+      'env:\n  REGION: { ref: secret/cfg#region, mask: false }\n  KEY: { template: "{{ secret/cfg#api_key }}" }\nexpand:\n  - { path: secret/cfg, prefix: A_ }\n  - { path: secret/db, prefix: B_, mask: false }\n',
+      db,
+    );
+    const resolved = await resolveManifest(manifest, source, { env: {} });
+    expect(resolved.secretValues).toEqual(['k-123456']);
+    const report = renderCheckReport(await checkManifest(manifest, source, { env: {} }));
+    expect(report).toContain('A_REGION    expand     secret/cfg#region  (not masked)\n');
+    expect(report).toContain('A_API_KEY   expand     secret/cfg#api_key\n');
+    expect(report).toContain('B_PASSWORD  expand     secret/db#password  (not masked)\n');
   });
 });
 

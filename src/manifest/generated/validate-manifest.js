@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default}`, or an object `{template}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `sh -c` (the arguments joined by spaces) instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default}`, or an object `{template}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional.","type":"string"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `sh -c` (the arguments joined by spaces) instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional. It is written in the manifest, so it is never masked.","type":"string"},"mask":{"description":"false marks the value as not secret (a host, a port, a user name): it is not masked in the command's output nor registered with ::add-mask::, and the same reference inside a template counts as not secret either (default true).","type":"boolean"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"mask":{"description":"false: nothing of this variable is masked. By default the whole value is masked, and so is each part that comes from a reference not marked `mask: false`; a template whose every reference is marked `mask: false` is not masked.","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"mask":{"description":"false marks every field of this secret as not secret: none is masked (default true).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
 const schema32 = {"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema40 = {"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"};
 const schema49 = {"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}};
@@ -14,11 +14,11 @@ const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern10 = new RegExp("^.+$", "u");
 const pattern9 = new RegExp("^[A-Za-z0-9_*]+$", "u");
 const pattern17 = new RegExp("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$", "u");
-const schema33 = {"description":"A reference string `path#field[@version]`, an object `{ref, optional, default}`, or an object `{template}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}};
+const schema33 = {"description":"A reference string `path#field[@version]`, an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}};
 const schema34 = {"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"};
-const schema35 = {"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"}}};
+const schema35 = {"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"mask":{"description":"false: nothing of this variable is masked. By default the whole value is masked, and so is each part that comes from a reference not marked `mask: false`; a template whose every reference is marked `mask: false` is not masked.","type":"boolean"}}};
 const pattern5 = new RegExp("^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$", "u");
-const schema36 = {"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional.","type":"string"}}};
+const schema36 = {"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional. It is written in the manifest, so it is never masked.","type":"string"},"mask":{"description":"false marks the value as not secret (a host, a port, a user name): it is not masked in the command's output nor registered with ::add-mask::, and the same reference inside a template counts as not secret either (default true).","type":"boolean"}}};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -42,7 +42,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((key0 === "ref") || (key0 === "optional")) || (key0 === "default"))){
+if(!((((key0 === "ref") || (key0 === "optional")) || (key0 === "default")) || (key0 === "mask"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -104,14 +104,27 @@ vErrors.push(err5);
 errors++;
 }
 }
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+if(data.mask !== undefined){
+let data3 = data.mask;
+if(typeof data3 !== "boolean"){
+const err6 = {instancePath:instancePath+"/mask",schemaPath:"#/properties/mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema36.properties.mask.type,parentSchema:schema36.properties.mask,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -236,7 +249,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!((key0 === "template") || (key0 === "optional"))){
+if(!(((key0 === "template") || (key0 === "optional")) || (key0 === "mask"))){
 const err6 = {instancePath,schemaPath:"#/$defs/templateVariable/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err6];
@@ -273,14 +286,27 @@ vErrors.push(err8);
 errors++;
 }
 }
-}
-else {
-const err9 = {instancePath,schemaPath:"#/$defs/templateVariable/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+if(data.mask !== undefined){
+let data2 = data.mask;
+if(typeof data2 !== "boolean"){
+const err9 = {instancePath:instancePath+"/mask",schemaPath:"#/$defs/templateVariable/properties/mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.mask.type,parentSchema:schema35.properties.mask,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/$defs/templateVariable/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -292,12 +318,12 @@ var props0 = true;
 ifClause1 = "then";
 }
 else {
-const _errs18 = errors;
+const _errs20 = errors;
 if(!(validate22(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-var _valid1 = _errs18 === errors;
+var _valid1 = _errs20 === errors;
 valid2 = _valid1;
 if(valid2){
 if(props0 !== true){
@@ -307,12 +333,12 @@ props0 = true;
 ifClause1 = "else";
 }
 if(!valid2){
-const err10 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema33.else.if,parentSchema:schema33.else,data};
+const err11 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema33.else.if,parentSchema:schema33.else,data};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err11];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -321,12 +347,12 @@ valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err11 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema33.if,parentSchema:schema33,data};
+const err12 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema33.if,parentSchema:schema33,data};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err12];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err12);
 }
 errors++;
 }
@@ -336,7 +362,7 @@ return errors === 0;
 }
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema38 = {"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}};
+const schema38 = {"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"mask":{"description":"false marks every field of this secret as not secret: none is masked (default true).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}};
 const schema39 = {"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"};
 const pattern7 = new RegExp("^[^#@\\s]+(@[1-9][0-9]*)?$", "u");
 const pattern8 = new RegExp("^[A-Za-z0-9_]*$", "u");
@@ -363,7 +389,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((key0 === "path") || (key0 === "prefix")) || (key0 === "optional")) || (key0 === "allow"))){
+if(!(((((key0 === "path") || (key0 === "prefix")) || (key0 === "optional")) || (key0 === "mask")) || (key0 === "allow"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -437,15 +463,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.allow !== undefined){
-let data3 = data.allow;
-if(Array.isArray(data3)){
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-if(typeof data4 === "string"){
-if(!pattern9.test(data4)){
-const err7 = {instancePath:instancePath+"/allow/" + i0,schemaPath:"#/$defs/namePattern/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_*]+$"},message:"must match pattern \""+"^[A-Za-z0-9_*]+$"+"\"",schema:"^[A-Za-z0-9_*]+$",parentSchema:schema40,data:data4};
+if(data.mask !== undefined){
+let data3 = data.mask;
+if(typeof data3 !== "boolean"){
+const err7 = {instancePath:instancePath+"/mask",schemaPath:"#/properties/mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema38.properties.mask.type,parentSchema:schema38.properties.mask,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -455,8 +476,15 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/allow/" + i0,schemaPath:"#/$defs/namePattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data4};
+if(data.allow !== undefined){
+let data4 = data.allow;
+if(Array.isArray(data4)){
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 === "string"){
+if(!pattern9.test(data5)){
+const err8 = {instancePath:instancePath+"/allow/" + i0,schemaPath:"#/$defs/namePattern/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_*]+$"},message:"must match pattern \""+"^[A-Za-z0-9_*]+$"+"\"",schema:"^[A-Za-z0-9_*]+$",parentSchema:schema40,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -466,9 +494,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-}
 else {
-const err9 = {instancePath:instancePath+"/allow",schemaPath:"#/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.allow.type,parentSchema:schema38.properties.allow,data:data3};
+const err9 = {instancePath:instancePath+"/allow/" + i0,schemaPath:"#/$defs/namePattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.type,parentSchema:schema40,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -480,12 +507,24 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+const err10 = {instancePath:instancePath+"/allow",schemaPath:"#/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.allow.type,parentSchema:schema38.properties.allow,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }

@@ -19,11 +19,11 @@ const trapSignals = fileURLToPath(new URL('../../fixtures/runner/trap-signals.mj
 const key = randomBytes(32).toString('base64');
 
 // A stream of the test's: collects what is written to it.
-function captured(): { output: RunOutput; text: () => string } {
+function captured(kind: RunOutput['kind'] = 'other'): { output: RunOutput; text: () => string } {
   const stream = new PassThrough();
   let text = '';
   stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { output: { stream, kind: 'other', fd: undefined }, text: () => text };
+  return { output: { stream, kind, fd: undefined }, text: () => text };
 }
 
 // Signals the test sends by calling `send`.
@@ -81,5 +81,30 @@ describe('run through an injected CliIo', () => {
     expect(await code).toBe(0);
     expect(out.text()).toMatch(/^token <concealed by secretrun>\nready \d+\ngot SIGUSR2\ngot SIGTERM\n$/);
     expect(err.text()).toBe('');
+  });
+
+  it('shows values the manifest marks mask: false and masks the rest, here and in ::add-mask::', async () => {
+    const dir = await project();
+    const store = await openSecretStore({ path: join(dir, '.secretrun', 'store.json'), env: { SECRETRUN_KEY: key } });
+    await store.write('secret/db', { host: 'db.internal', port: '5432', password: 'pw-8f3e1a', flag: 'yes' });
+    await store.close();
+    const manifest = [
+      'env:',
+      '  DB_HOST: { ref: secret/db#host, mask: false }',
+      '  DB_PORT: { ref: secret/db#port, mask: false }',
+      '  DB_PASSWORD: secret/db#password',
+      '  FLAG: secret/db#flag',
+      '  URL: { template: "pg://{{ secret/db#password }}@{{ secret/db#host }}:{{ secret/db#port }}" }',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'secretrun.yaml'), manifest);
+    const out = captured();
+    const err = captured('pipe');
+    const io = ioIn(dir, out.output, err.output, testSignals());
+    const script = 'for (const name of ["DB_HOST", "DB_PORT", "DB_PASSWORD", "FLAG", "URL"]) console.log(`${name}=${process.env[name]}`)';
+    const code = await main(['run', '--once', '--', process.execPath, '-e', script], { ...io, env: { ...io.env, GITHUB_ACTIONS: 'true' } });
+    expect(code).toBe(0);
+    expect(out.text()).toBe(['DB_HOST=db.internal', 'DB_PORT=5432', 'DB_PASSWORD=<concealed by secretrun>', 'FLAG=yes', 'URL=<concealed by secretrun>', ''].join('\n'));
+    expect(err.text()).toBe('::add-mask::pw-8f3e1a\n::add-mask::pg://pw-8f3e1a@db.internal:5432\n');
   });
 });
