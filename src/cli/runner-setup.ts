@@ -6,6 +6,7 @@ import { buildId } from '../build-id.js';
 import { manifestCacheDir } from '../manifest/manifest-cache.js';
 import { readManifest } from '../manifest/read-manifest.js';
 import { withFlagVariables } from '../manifest/variable-flag.js';
+import { chooseEnvironment, environmentNeededError, fillEnvironment, unknownEnvironmentError, usesEnvironment } from '../manifest/environment.js';
 import { createLocalSource } from '../source/local-source.js';
 import type { TokenSourceOptions } from '../source/remote-token.js';
 import type { SecretSource } from '../source/source.js';
@@ -19,19 +20,31 @@ export const manifestFlags = [
   { name: 'manifest', kind: 'string', usage: 'The manifest file. Defaults to ./secretrun.yaml.' },
   { name: 'e', kind: 'list', example: 'NAME=path#field', usage: 'Set a variable from a secret reference, e.g. -e OPENAI_API_KEY=secret/api-keys/openai#api_key; may be repeated; overrides the manifest.' },
   { name: 'store', kind: 'string', usage: 'The local encrypted store. Defaults to $SECRETRUN_STORE, then the manifest\'s source.store, then .secretrun/store.json.' },
+  { name: 'env', kind: 'string', example: 'NAME', usage: 'The environment of the manifest to use (one under its environments:, e.g. prod); {{env}} in references stands for it. Defaults to $SECRETRUN_ENV.' },
 ] as const satisfies readonly FlagSpec[];
 
-// The manifest of a run: the file (default ./secretrun.yaml) with -e flags on top. Without a
-// file, -e flags alone are enough; with neither there is nothing to inject, which is an error.
-export async function loadRunManifest(io: CliIo, file: string, variables: readonly string[]): Promise<Manifest> {
+// The manifest of a run: the file (default ./secretrun.yaml) for the chosen environment, with
+// -e flags on top. Without a file, -e flags alone are enough; with neither there is nothing to
+// inject, which is an error.
+export async function loadRunManifest(io: CliIo, file: string, variables: readonly string[], environment?: string): Promise<Manifest> {
   const explicit = file !== '';
   const path = explicit ? file : 'secretrun.yaml';
   if (!explicit && variables.length > 0 && !existsSync(resolve(io.cwd, path))) {
-    return withFlagVariables(defaultManifest(io.cwd), variables);
+    if (environment !== undefined) throw unknownEnvironmentError('the command line (no manifest)', environment, []);
+    return withFlagVariables(defaultManifest(io.cwd), withEnvironment(variables, undefined));
   }
   const cache = buildId === undefined ? undefined : { dir: manifestCacheDir(io.env), buildId };
-  const manifest = await readManifest(path, io.cwd, cache);
-  return variables.length > 0 ? withFlagVariables(manifest, variables) : manifest;
+  const manifest = await readManifest(path, io.cwd, cache, { environment });
+  return variables.length > 0 ? withFlagVariables(manifest, withEnvironment(variables, manifest)) : manifest;
+}
+
+// -e flags with `{{env}}` filled in as the manifest's references are.
+function withEnvironment(variables: readonly string[], manifest: Manifest | undefined): string[] {
+  return variables.map((variable) => {
+    if (!usesEnvironment(variable)) return variable;
+    if (manifest?.environment === undefined) throw environmentNeededError(manifest?.file ?? 'the command line', `-e ${variable}`, manifest?.environments ?? []);
+    return fillEnvironment(variable, manifest.environment);
+  });
 }
 
 // The remote login a manifest asks for: a token from its variable (else ~/.vault-token), or
@@ -77,12 +90,12 @@ function discardSource(early: EarlySource | undefined): void {
 // same order as when reading one after the other: the manifest's first, then the source's.
 export async function openRunSetup(
   io: CliIo,
-  flags: { readonly manifest: string; readonly e: readonly string[]; readonly store: string },
+  flags: { readonly manifest: string; readonly e: readonly string[]; readonly store: string; readonly env?: string },
 ): Promise<{ manifest: Manifest; source: SecretSource }> {
   const early = startLocalSource(io, flags.store);
   let manifest: Manifest;
   try {
-    manifest = await loadRunManifest(io, flags.manifest, flags.e);
+    manifest = await loadRunManifest(io, flags.manifest, flags.e, chooseEnvironment(flags.env ?? '', io.env));
   } catch (error) {
     discardSource(early);
     throw error;

@@ -88,6 +88,10 @@ export interface Manifest {
   readonly file: string | undefined;
   /** Directory relative paths were resolved against. */
   readonly dir: string;
+  /** The environment applied (`-env`, SECRETRUN_ENV), or undefined for none. */
+  readonly environment: string | undefined;
+  /** The environments the file defines, in the order written. */
+  readonly environments: readonly string[];
   readonly variables: readonly VariableSpec[];
   readonly expand: readonly Expansion[];
   /** Absolute dotenv file paths, lowest layer first. */
@@ -113,6 +117,8 @@ export function defaultManifest(dir: string, file?: string): Manifest {
   return deepFreeze({
     file,
     dir,
+    environment: undefined,
+    environments: [],
     variables: [],
     expand: [],
     dotenv: [],

@@ -4,7 +4,10 @@ import type { Document, Node } from 'yaml';
 import { SecretrunError } from '../errors.js';
 import { validate } from './generated/validate-manifest.js';
 import { defaultManifest, deepFreeze } from './manifest.js';
-import type { Expansion, Manifest, RunnerCredential, SignalName, SourceSpec, VariableSpec } from './manifest.js';
+import type { Expansion, Manifest, SourceSpec, VariableSpec } from './manifest.js';
+import { selectEnvironment, type EnvEntry } from './environment-selection.js';
+import { environmentNamePattern } from './environment.js';
+import type { RawManifest } from './raw-manifest.js';
 import { tryParseDuration } from './duration.js';
 import { tryParseReference, tryParseSecretPath } from './reference.js';
 import { parseTemplate } from './template.js';
@@ -19,34 +22,10 @@ export interface ManifestOrigin {
   readonly dir: string;
 }
 
-// One `env:` entry after schema validation.
-type RawEnvValue = string | { ref?: string; optional?: boolean; default?: string; template?: string; mask?: boolean };
-
-// The YAML shape after schema validation (snake_case, as written).
-interface RawManifest {
-  env?: Record<string, RawEnvValue>;
-  expand?: { path: string; prefix?: string; optional?: boolean; mask?: boolean; allow?: string[] }[];
-  dotenv?: string[];
-  pristine?: boolean;
-  inherit?: { allow?: string[]; deny?: string[] };
-  source?: {
-    store?: string;
-    address?: string;
-    token_env?: string;
-    poll_interval?: string;
-    auth?: { method: 'token' | 'approle'; role_id_env?: string; secret_id_env?: string; mount?: string };
-  };
-  on_change?: Manifest['onChange'];
-  reload_signal?: SignalName;
-  stop_signal?: SignalName;
-  kill_timeout?: string;
-  debounce?: string;
-  splay?: string;
-  mask?: boolean | 'auto';
-  github_mask?: boolean;
-  keep_credentials?: RunnerCredential[];
-  shell?: boolean;
-  once?: boolean;
+// Which of the manifest's environments to apply (docs/runner.md, Environments).
+export interface ManifestChoice {
+  /** The environment chosen with -env or SECRETRUN_ENV; undefined for none. */
+  readonly environment?: string | undefined;
 }
 
 // YAML allows a key twice only with `uniqueKeys: false`; we parse that way so the error can
@@ -104,13 +83,12 @@ function syntaxProblems(doc: Document): ManifestProblem[] {
   });
 }
 
-// Turns the validated data into VariableSpecs, reporting template syntax problems with positions.
-function buildVariables(raw: RawManifest, doc: Document, lineCounter: LineCounter, file: string, problems: ManifestProblem[]): VariableSpec[] {
+// Turns the validated entries into VariableSpecs, reporting template syntax problems with positions.
+function buildVariables(entries: readonly EnvEntry[], doc: Document, lineCounter: LineCounter, file: string, problems: ManifestProblem[]): VariableSpec[] {
   const variables: VariableSpec[] = [];
-  const env = raw.env !== null && typeof raw.env === 'object' && !Array.isArray(raw.env) ? raw.env : {};
-  for (const [name, value] of Object.entries(env)) {
+  for (const { name, value, at } of entries) {
     if (typeof value !== 'string' && (value === null || typeof value !== 'object')) continue;
-    const position = nodePosition(locateKey(doc, ['env'], name), lineCounter);
+    const position = nodePosition(locateKey(doc, at, name), lineCounter);
     const where = `${file}:${position.line}:${position.col}`;
     if (typeof value === 'string' || value.ref !== undefined) {
       const text = typeof value === 'string' ? value : (value.ref ?? '');
@@ -125,8 +103,8 @@ function buildVariables(raw: RawManifest, doc: Document, lineCounter: LineCounte
     if (typeof value.template !== 'string') continue;
     const parsed = parseTemplate(value.template);
     if (!parsed.ok) {
-      const node = locateNode(doc, ['env', name, 'template']).value;
-      problems.push({ position: nodePosition(node, lineCounter), path: `env.${name}.template`, problem: parsed.problem });
+      const node = locateNode(doc, [...at, name, 'template']).value;
+      problems.push({ position: nodePosition(node, lineCounter), path: formatDataPath([...at, name, 'template']), problem: parsed.problem });
       continue;
     }
     variables.push({ kind: 'template', name, parts: parsed.parts, optional: value.optional === true, mask: value.mask !== false, where });
@@ -170,9 +148,11 @@ function buildSource(raw: RawManifest, dir: string): SourceSpec {
   };
 }
 
-// Parses and validates manifest text into a frozen Manifest, or throws 'manifest_invalid'
-// listing every problem as `file:line:col: path: problem`. Pure: reads no files.
-export function parseManifest(text: string, origin: ManifestOrigin): Manifest {
+// Parses and validates manifest text into a frozen Manifest for the chosen environment, or
+// throws 'manifest_invalid' listing every problem as `file:line:col: path: problem` ('usage'
+// for an environment it does not define, or none chosen where `{{env}}` needs one). Pure:
+// reads no files.
+export function parseManifest(text: string, origin: ManifestOrigin, choice: ManifestChoice = {}): Manifest {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   const problems = syntaxProblems(doc);
@@ -181,10 +161,13 @@ export function parseManifest(text: string, origin: ManifestOrigin): Manifest {
     problems.push(...findDuplicateKeys(doc, lineCounter));
     if (!validate(data)) problems.push(...buildSchemaProblems(validate.errors ?? [], doc, lineCounter));
     // Templates are checked even when the schema failed, so one run lists every problem.
-    const raw = data as RawManifest;
     const valid = problems.length === 0;
-    const variables = buildVariables(raw, doc, lineCounter, origin.file, problems);
-    if (valid && problems.length === 0) return buildManifest(raw, variables, buildExpansions(raw, doc, lineCounter, origin.file), origin);
+    const selection = selectEnvironment(data as RawManifest, choice.environment, origin.file, !valid);
+    const variables = buildVariables(selection.entries, doc, lineCounter, origin.file, problems);
+    if (valid && problems.length === 0) {
+      const environment = { environment: choice.environment, environments: selection.names };
+      return buildManifest(selection.raw, variables, buildExpansions(selection.raw, doc, lineCounter, origin.file), origin, environment);
+    }
   }
   const lines = sortProblems(problems).map((problem) => formatProblem(origin.file, problem));
   throw new SecretrunError('manifest_invalid', lines.join('\n'), {
@@ -193,12 +176,19 @@ export function parseManifest(text: string, origin: ManifestOrigin): Manifest {
   });
 }
 
-function buildManifest(raw: RawManifest, variables: VariableSpec[], expand: Expansion[], origin: ManifestOrigin): Manifest {
+function buildManifest(
+  raw: RawManifest,
+  variables: VariableSpec[],
+  expand: Expansion[],
+  origin: ManifestOrigin,
+  environment: Pick<Manifest, 'environment' | 'environments'>,
+): Manifest {
   const base = defaultManifest(origin.dir, origin.file);
   const duration = (value: string | undefined, fallback: number): number =>
     value === undefined ? fallback : (tryParseDuration(value) ?? fallback);
   return deepFreeze({
     ...base,
+    ...environment,
     variables,
     expand,
     dotenv: (raw.dotenv ?? []).map((file) => resolve(origin.dir, file)),
@@ -217,4 +207,20 @@ function buildManifest(raw: RawManifest, variables: VariableSpec[], expand: Expa
     shell: raw.shell ?? false,
     once: raw.once ?? false,
   });
+}
+
+// The environments a manifest text defines, in the order written, and where it uses `{{env}}`
+// (so needs one), from any manifest that parses as YAML: `check` validates each environment.
+// Pure.
+export function parseManifestEnvironments(text: string): { names: string[]; needed: string | undefined } {
+  const doc = parseDocument(text, { uniqueKeys: false });
+  let data: unknown;
+  try {
+    data = doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: maxAliasValues });
+  } catch {
+    data = undefined;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return { names: [], needed: undefined };
+  const selection = selectEnvironment(data as RawManifest, undefined, '', true);
+  return { names: selection.names.filter((name) => environmentNamePattern.test(name)), needed: selection.needed };
 }

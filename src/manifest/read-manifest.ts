@@ -3,15 +3,39 @@ import { SecretrunError } from '../errors.js';
 import { formatSize, isTooLarge, readFileBounded } from '../fs/bounded-read.js';
 import { manifestCacheKey, readCachedManifest, writeCachedManifest, type ManifestCacheOptions } from './manifest-cache.js';
 import type { Manifest } from './manifest.js';
+import type { ManifestChoice } from './parse-manifest.js';
 
 // The largest manifest read: --manifest /dev/zero must not be read forever, and the parser
 // holds the whole text (and its YAML tree) in memory.
 export const maxManifestBytes = 4 * 1024 * 1024;
 
-// Reads and validates a manifest file (`secretrun.yaml` by default). Messages name the file
-// as the user gave it; relative paths inside it resolve against its directory. With a cache,
-// an unchanged file is not parsed again; the parser itself is loaded only when needed.
-export async function readManifest(file = 'secretrun.yaml', cwd = process.cwd(), cache?: ManifestCacheOptions): Promise<Manifest> {
+// Reads and validates a manifest file (`secretrun.yaml` by default) for the chosen environment
+// (none by default). Messages name the file as the user gave it; relative paths inside it
+// resolve against its directory. With a cache, an unchanged file is not parsed again; the
+// parser itself is loaded only when needed.
+export async function readManifest(file = 'secretrun.yaml', cwd = process.cwd(), cache?: ManifestCacheOptions, choice: ManifestChoice = {}): Promise<Manifest> {
+  const text = readManifestText(file, cwd);
+  const absolute = resolve(cwd, file);
+  // The environment is part of what the entry depends on; a run without one keeps its old key.
+  const buildId = cache === undefined || choice.environment === undefined ? cache?.buildId : `${cache.buildId}\0env=${choice.environment}`;
+  const key = cache === undefined || buildId === undefined ? '' : manifestCacheKey(file, absolute, text, buildId);
+  const cached = cache === undefined ? undefined : readCachedManifest(cache, key);
+  if (cached !== undefined) return cached;
+  const { parseManifest } = await import('./parse-manifest.js');
+  const manifest = parseManifest(text, { file, dir: dirname(absolute) }, choice);
+  if (cache !== undefined) writeCachedManifest(cache, key, manifest);
+  return manifest;
+}
+
+// The environments a manifest file defines, and where it uses `{{env}}` (so cannot run without
+// one), whether or not it is otherwise valid: `check` validates each environment.
+export async function readManifestEnvironments(file = 'secretrun.yaml', cwd = process.cwd()): Promise<{ names: string[]; needed: string | undefined }> {
+  const text = readManifestText(file, cwd);
+  const { parseManifestEnvironments } = await import('./parse-manifest.js');
+  return parseManifestEnvironments(text);
+}
+
+function readManifestText(file: string, cwd: string): string {
   const absolute = resolve(cwd, file);
   let text: string;
   try {
@@ -28,11 +52,5 @@ export async function readManifest(file = 'secretrun.yaml', cwd = process.cwd(),
       cause,
     });
   }
-  const key = cache === undefined ? '' : manifestCacheKey(file, absolute, text, cache.buildId);
-  const cached = cache === undefined ? undefined : readCachedManifest(cache, key);
-  if (cached !== undefined) return cached;
-  const { parseManifest } = await import('./parse-manifest.js');
-  const manifest = parseManifest(text, { file, dir: dirname(absolute) });
-  if (cache !== undefined) writeCachedManifest(cache, key, manifest);
-  return manifest;
+  return text;
 }

@@ -41,7 +41,8 @@ export function buildSchemaProblems(errors: readonly ManifestSchemaError[], doc:
     if (error.keyword === 'if' || error.keyword === 'propertyNames') continue;
     if (error.propertyName !== undefined) {
       const name = error.propertyName;
-      at(locateKey(doc, segments, name), segments, `invalid variable name '${name}' (expected ${expected(error)})`);
+      const what = segments.length === 1 && segments[0] === 'environments' ? 'environment name' : 'variable name';
+      at(locateKey(doc, segments, name), segments, `invalid ${what} '${name}' (expected ${expected(error)})`);
       continue;
     }
     const located = locateNode(doc, segments);

@@ -38,7 +38,7 @@ const expected: Record<string, string> = {
   'unclosed-template': "unclosed-template.yaml:2:23: env.DB_URL.template: unclosed '{{' at character 12 (write \\{{ for a literal '{{')",
   'unknown-ref-key': "unknown-ref-key.yaml:4:5: env.DB_URL: unknown key 'defualt' (allowed: ref, optional, default, mask)",
   'unknown-template-key': "unknown-template-key.yaml:2:28: env.DB_URL: unknown key 'optinal' (allowed: template, optional, mask)",
-  'unknown-top-key': "unknown-top-key.yaml:2:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once)",
+  'unknown-top-key': "unknown-top-key.yaml:2:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once)",
 };
 
 function errorOf(name: string): string {
@@ -80,7 +80,7 @@ describe('parseManifest', () => {
     const text = 'evn: 1\nenv:\n  A-B: x#y\n  C: { template: "{{ nope }}" }\non_change: never\n';
     expect(() => parseManifest(text, { file: 'm.yaml', dir: '/w' })).toThrow(
       [
-        "m.yaml:1:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once)",
+        "m.yaml:1:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once)",
         "m.yaml:3:3: env: invalid variable name 'A-B' (expected a variable name [A-Za-z_][A-Za-z0-9_]*)",
         "m.yaml:4:18: env.C.template: invalid reference '{{ nope }}' (expected path#field or path#field@version)",
         "m.yaml:5:12: on_change: invalid value 'never' (allowed: restart, signal, exit, none)",
@@ -123,6 +123,8 @@ describe('parseManifest', () => {
     expect(rest).toEqual({
       file: 'valid-full.yaml',
       dir: '/w',
+      environment: undefined,
+      environments: [],
       dotenv: ['/w/.env', '/w/.env.local'],
       pristine: true,
       inherit: { allow: ['PATH', 'LC_*'], deny: ['LC_SECRET'] },

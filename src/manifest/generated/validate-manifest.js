@@ -3,16 +3,18 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `sh -c` (the arguments joined by spaces) instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional. It is written in the manifest, so it is never masked.","type":"string"},"mask":{"description":"false marks the value as not secret (a host, a port, a user name): it is not masked in the command's output nor registered with ::add-mask::, and the same reference inside a template counts as not secret either (default true).","type":"boolean"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"mask":{"description":"false: nothing of this variable is masked. By default the whole value is masked, and so is each part that comes from a reference not marked `mask: false`; a template whose every reference is marked `mask: false` is not masked.","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"mask":{"description":"false marks every field of this secret as not secret: none is masked (default true).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"environments":{"description":"The environments this manifest serves (dev, staging, prod, ...), chosen with `-env=NAME` or SECRETRUN_ENV. `{{env}}` in a reference, an expanded path, a dotenv file or the source stands for the chosen name (`secret/{{env}}/db#password`). Each may set its own `env` variables (over the top-level ones of the same name), `dotenv` files (after the top-level ones) and `source` (instead of the top-level one); an empty entry only declares the name.","type":"object","propertyNames":{"$ref":"#/$defs/environmentName"},"additionalProperties":{"$ref":"#/$defs/environment"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `sh -c` (the arguments joined by spaces) instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"environmentName":{"title":"an environment name [A-Za-z0-9][A-Za-z0-9_-]*","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"},"environment":{"description":"What one environment changes: its own `env` variables, `dotenv` files and `source`. Empty (or `{}`) to only declare the name.","type":["object","null"],"additionalProperties":false,"properties":{"env":{"description":"Variables of this environment; one with the name of a top-level variable replaces it.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"dotenv":{"description":"dotenv files loaded after the top-level ones (relative to this manifest), e.g. `.env.production`.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"source":{"description":"Where this environment's secrets come from, instead of the top-level source: `{store: path}` or `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}}}},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional. It is written in the manifest, so it is never masked.","type":"string"},"mask":{"description":"false marks the value as not secret (a host, a port, a user name): it is not masked in the command's output nor registered with ::add-mask::, and the same reference inside a template counts as not secret either (default true).","type":"boolean"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"mask":{"description":"false: nothing of this variable is masked. By default the whole value is masked, and so is each part that comes from a reference not marked `mask: false`; a template whose every reference is marked `mask: false` is not masked.","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"mask":{"description":"false marks every field of this secret as not secret: none is masked (default true).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
 const schema32 = {"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema40 = {"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"};
 const schema49 = {"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}};
-const schema50 = {"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]};
+const schema50 = {"title":"an environment name [A-Za-z0-9][A-Za-z0-9_-]*","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"};
+const schema54 = {"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]};
 const schema48 = {"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"};
 const func1 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern10 = new RegExp("^.+$", "u");
 const pattern9 = new RegExp("^[A-Za-z0-9_*]+$", "u");
+const pattern18 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$", "u");
 const pattern17 = new RegExp("^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$", "u");
 const schema33 = {"description":"A reference string `path#field[@version]`, an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}};
 const schema34 = {"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"};
@@ -793,6 +795,256 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema51 = {"description":"What one environment changes: its own `env` variables, `dotenv` files and `source`. Empty (or `{}`) to only declare the name.","type":["object","null"],"additionalProperties":false,"properties":{"env":{"description":"Variables of this environment; one with the name of a top-level variable replaces it.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"dotenv":{"description":"dotenv files loaded after the top-level ones (relative to this manifest), e.g. `.env.production`.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"source":{"description":"Where this environment's secrets come from, instead of the top-level source: `{store: path}` or `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}}}};
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate31.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema51.type},message:"must be object,null",schema:schema51.type,parentSchema:schema51,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((key0 === "env") || (key0 === "dotenv")) || (key0 === "source"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.env !== undefined){
+let data0 = data.env;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key1 in data0){
+const _errs4 = errors;
+if(typeof key1 === "string"){
+if(!pattern4.test(key1)){
+const err2 = {instancePath:instancePath+"/env",schemaPath:"#/$defs/variableName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema32,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/env",schemaPath:"#/$defs/variableName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:key1,propertyName:key1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+const err4 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema51.properties.env.propertyNames,parentSchema:schema51.properties.env,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+for(const key2 in data0){
+if(!(validate21(data0[key2], {instancePath:instancePath+"/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data0,parentDataProperty:key2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.properties.env.type,parentSchema:schema51.properties.env,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.dotenv !== undefined){
+let data2 = data.dotenv;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 === "string"){
+if(!pattern10.test(data3)){
+const err6 = {instancePath:instancePath+"/dotenv/" + i0,schemaPath:"#/properties/dotenv/items/pattern",keyword:"pattern",params:{pattern: "^.+$"},message:"must match pattern \""+"^.+$"+"\"",schema:"^.+$",parentSchema:schema51.properties.dotenv.items,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/dotenv/" + i0,schemaPath:"#/properties/dotenv/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.dotenv.items.type,parentSchema:schema51.properties.dotenv.items,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/dotenv",schemaPath:"#/properties/dotenv/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.dotenv.type,parentSchema:schema51.properties.dotenv,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+let data4 = data.source;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+const err9 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.properties.source.type,parentSchema:schema51.properties.source,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs15 = errors;
+let valid6 = true;
+const _errs16 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing0;
+if((data4.address === undefined) && (missing0 = "address")){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var _valid0 = _errs16 === errors;
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs17 = errors;
+if(!(validate27(data4, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs17 === errors;
+valid6 = _valid0;
+if(valid6){
+var props1 = true;
+}
+ifClause0 = "then";
+}
+else {
+const _errs18 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key3 in data4){
+if(!(key3 === "store")){
+const err11 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/storeSource/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data4.store !== undefined){
+let data5 = data4.store;
+if(typeof data5 !== "string"){
+const err12 = {instancePath:instancePath+"/source/store",schemaPath:"#/$defs/storeSource/properties/store/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.store.type,parentSchema:schema49.properties.store,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/source",schemaPath:"#/$defs/storeSource/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid0 = _errs18 === errors;
+valid6 = _valid0;
+if(valid6){
+if(props1 !== true){
+props1 = true;
+}
+}
+ifClause0 = "else";
+}
+if(!valid6){
+const err14 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema51.properties.source.if,parentSchema:schema51.properties.source,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://secretrun.dev/schema/secretrun.schema.json" */;
@@ -1171,10 +1423,14 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.on_change !== undefined){
-let data14 = data.on_change;
-if(!((((data14 === "restart") || (data14 === "signal")) || (data14 === "exit")) || (data14 === "none"))){
-const err24 = {instancePath:instancePath+"/on_change",schemaPath:"#/properties/on_change/enum",keyword:"enum",params:{allowedValues: schema31.properties.on_change.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.on_change.enum,parentSchema:schema31.properties.on_change,data:data14};
+if(data.environments !== undefined){
+let data14 = data.environments;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key5 in data14){
+const _errs44 = errors;
+if(typeof key5 === "string"){
+if(!pattern18.test(key5)){
+const err24 = {instancePath:instancePath+"/environments",schemaPath:"#/$defs/environmentName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]*$",parentSchema:schema50,data:key5,propertyName:key5};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1184,10 +1440,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.reload_signal !== undefined){
-let data15 = data.reload_signal;
-if(typeof data15 !== "string"){
-const err25 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data15};
+else {
+const err25 = {instancePath:instancePath+"/environments",schemaPath:"#/$defs/environmentName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:key5,propertyName:key5};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1196,8 +1450,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(!((((((((((data15 === "SIGHUP") || (data15 === "SIGINT")) || (data15 === "SIGQUIT")) || (data15 === "SIGTERM")) || (data15 === "SIGUSR1")) || (data15 === "SIGUSR2")) || (data15 === "SIGWINCH")) || (data15 === "SIGCONT")) || (data15 === "SIGALRM")) || (data15 === "SIGKILL"))){
-const err26 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema50.enum},message:"must be equal to one of the allowed values",schema:schema50.enum,parentSchema:schema50,data:data15};
+var valid18 = _errs44 === errors;
+if(!valid18){
+const err26 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid",schema:schema31.properties.environments.propertyNames,parentSchema:schema31.properties.environments,data:data14};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1207,10 +1462,15 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.stop_signal !== undefined){
-let data16 = data.stop_signal;
-if(typeof data16 !== "string"){
-const err27 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data16};
+for(const key6 in data14){
+if(!(validate31(data14[key6], {instancePath:instancePath+"/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data14,parentDataProperty:key6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.environments.type,parentSchema:schema31.properties.environments,data:data14};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1219,8 +1479,11 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(!((((((((((data16 === "SIGHUP") || (data16 === "SIGINT")) || (data16 === "SIGQUIT")) || (data16 === "SIGTERM")) || (data16 === "SIGUSR1")) || (data16 === "SIGUSR2")) || (data16 === "SIGWINCH")) || (data16 === "SIGCONT")) || (data16 === "SIGALRM")) || (data16 === "SIGKILL"))){
-const err28 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema50.enum},message:"must be equal to one of the allowed values",schema:schema50.enum,parentSchema:schema50,data:data16};
+}
+if(data.on_change !== undefined){
+let data16 = data.on_change;
+if(!((((data16 === "restart") || (data16 === "signal")) || (data16 === "exit")) || (data16 === "none"))){
+const err28 = {instancePath:instancePath+"/on_change",schemaPath:"#/properties/on_change/enum",keyword:"enum",params:{allowedValues: schema31.properties.on_change.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.on_change.enum,parentSchema:schema31.properties.on_change,data:data16};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1230,11 +1493,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.kill_timeout !== undefined){
-let data17 = data.kill_timeout;
-if(typeof data17 === "string"){
-if(!pattern17.test(data17)){
-const err29 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data17};
+if(data.reload_signal !== undefined){
+let data17 = data.reload_signal;
+if(typeof data17 !== "string"){
+const err29 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data17};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1243,9 +1505,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data17};
+if(!((((((((((data17 === "SIGHUP") || (data17 === "SIGINT")) || (data17 === "SIGQUIT")) || (data17 === "SIGTERM")) || (data17 === "SIGUSR1")) || (data17 === "SIGUSR2")) || (data17 === "SIGWINCH")) || (data17 === "SIGCONT")) || (data17 === "SIGALRM")) || (data17 === "SIGKILL"))){
+const err30 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data17};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1255,11 +1516,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.debounce !== undefined){
-let data18 = data.debounce;
-if(typeof data18 === "string"){
-if(!pattern17.test(data18)){
-const err31 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data18};
+if(data.stop_signal !== undefined){
+let data18 = data.stop_signal;
+if(typeof data18 !== "string"){
+const err31 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1268,9 +1528,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data18};
+if(!((((((((((data18 === "SIGHUP") || (data18 === "SIGINT")) || (data18 === "SIGQUIT")) || (data18 === "SIGTERM")) || (data18 === "SIGUSR1")) || (data18 === "SIGUSR2")) || (data18 === "SIGWINCH")) || (data18 === "SIGCONT")) || (data18 === "SIGALRM")) || (data18 === "SIGKILL"))){
+const err32 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data18};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1280,11 +1539,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.splay !== undefined){
-let data19 = data.splay;
+if(data.kill_timeout !== undefined){
+let data19 = data.kill_timeout;
 if(typeof data19 === "string"){
 if(!pattern17.test(data19)){
-const err33 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data19};
+const err33 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data19};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1295,7 +1554,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data19};
+const err34 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data19};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1305,10 +1564,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.mask !== undefined){
-let data20 = data.mask;
-if(!(((data20 === true) || (data20 === false)) || (data20 === "auto"))){
-const err35 = {instancePath:instancePath+"/mask",schemaPath:"#/properties/mask/enum",keyword:"enum",params:{allowedValues: schema31.properties.mask.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.mask.enum,parentSchema:schema31.properties.mask,data:data20};
+if(data.debounce !== undefined){
+let data20 = data.debounce;
+if(typeof data20 === "string"){
+if(!pattern17.test(data20)){
+const err35 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data20};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1318,10 +1578,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.github_mask !== undefined){
-let data21 = data.github_mask;
-if(typeof data21 !== "boolean"){
-const err36 = {instancePath:instancePath+"/github_mask",schemaPath:"#/properties/github_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.github_mask.type,parentSchema:schema31.properties.github_mask,data:data21};
+else {
+const err36 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data20};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1331,14 +1589,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.keep_credentials !== undefined){
-let data22 = data.keep_credentials;
-if(Array.isArray(data22)){
-const len4 = data22.length;
-for(let i4=0; i4<len4; i4++){
-let data23 = data22[i4];
-if(!((((data23 === "SECRETRUN_KEY") || (data23 === "SECRETRUN_KEY_FILE")) || (data23 === "SECRETRUN_PASSPHRASE")) || (data23 === "VAULT_TOKEN"))){
-const err37 = {instancePath:instancePath+"/keep_credentials/" + i4,schemaPath:"#/properties/keep_credentials/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.keep_credentials.items.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.keep_credentials.items.enum,parentSchema:schema31.properties.keep_credentials.items,data:data23};
+if(data.splay !== undefined){
+let data21 = data.splay;
+if(typeof data21 === "string"){
+if(!pattern17.test(data21)){
+const err37 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data21};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1348,9 +1603,8 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
 else {
-const err38 = {instancePath:instancePath+"/keep_credentials",schemaPath:"#/properties/keep_credentials/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.keep_credentials.type,parentSchema:schema31.properties.keep_credentials,data:data22};
+const err38 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data21};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1360,10 +1614,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.shell !== undefined){
-let data24 = data.shell;
-if(typeof data24 !== "boolean"){
-const err39 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.shell.type,parentSchema:schema31.properties.shell,data:data24};
+if(data.mask !== undefined){
+let data22 = data.mask;
+if(!(((data22 === true) || (data22 === false)) || (data22 === "auto"))){
+const err39 = {instancePath:instancePath+"/mask",schemaPath:"#/properties/mask/enum",keyword:"enum",params:{allowedValues: schema31.properties.mask.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.mask.enum,parentSchema:schema31.properties.mask,data:data22};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1373,10 +1627,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.once !== undefined){
-let data25 = data.once;
-if(typeof data25 !== "boolean"){
-const err40 = {instancePath:instancePath+"/once",schemaPath:"#/properties/once/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.once.type,parentSchema:schema31.properties.once,data:data25};
+if(data.github_mask !== undefined){
+let data23 = data.github_mask;
+if(typeof data23 !== "boolean"){
+const err40 = {instancePath:instancePath+"/github_mask",schemaPath:"#/properties/github_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.github_mask.type,parentSchema:schema31.properties.github_mask,data:data23};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1386,14 +1640,69 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data.keep_credentials !== undefined){
+let data24 = data.keep_credentials;
+if(Array.isArray(data24)){
+const len4 = data24.length;
+for(let i4=0; i4<len4; i4++){
+let data25 = data24[i4];
+if(!((((data25 === "SECRETRUN_KEY") || (data25 === "SECRETRUN_KEY_FILE")) || (data25 === "SECRETRUN_PASSPHRASE")) || (data25 === "VAULT_TOKEN"))){
+const err41 = {instancePath:instancePath+"/keep_credentials/" + i4,schemaPath:"#/properties/keep_credentials/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.keep_credentials.items.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.keep_credentials.items.enum,parentSchema:schema31.properties.keep_credentials.items,data:data25};
 if(vErrors === null){
 vErrors = [err41];
 }
 else {
 vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/keep_credentials",schemaPath:"#/properties/keep_credentials/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.keep_credentials.type,parentSchema:schema31.properties.keep_credentials,data:data24};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data.shell !== undefined){
+let data26 = data.shell;
+if(typeof data26 !== "boolean"){
+const err43 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.shell.type,parentSchema:schema31.properties.shell,data:data26};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.once !== undefined){
+let data27 = data.once;
+if(typeof data27 !== "boolean"){
+const err44 = {instancePath:instancePath+"/once",schemaPath:"#/properties/once/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.once.type,parentSchema:schema31.properties.once,data:data27};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
 }
 errors++;
 }
