@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { filePlatform, retryTransient } from './platform-files.js';
 
 // Replacing a file so that a crash at any moment leaves the old or the new content: write a
-// temp file in the same directory, fsync it, rename it over the target, fsync the directory.
+// temp file in the same directory, fsync it, rename it over the target, fsync the directory
+// (where the platform can: platform-files.ts).
 
 function tempPrefix(path: string): string {
   return `${basename(path)}.tmp-`;
@@ -19,8 +21,12 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 // Atomically replaces `path` with `data` (text is written as UTF-8). The new file gets `mode`
-// when given, else the existing file's mode (0644 for a new file), whatever the umask.
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+// when given, else the existing file's mode (0644 for a new file), whatever the umask. On
+// Windows (`platform`, the process's by default) the rename is retried while another program
+// holds the file, and the directory is not fsynced (platform-files.ts); modes there only say
+// whether the file is read-only.
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number; platform?: NodeJS.Platform } = {}): Promise<void> {
+  const files = filePlatform(options.platform ?? process.platform);
   const dir = dirname(path);
   const temp = join(dir, `${tempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
   const mode =
@@ -40,12 +46,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     } finally {
       await handle.close();
     }
-    await fs.rename(temp, path);
+    await retryTransient(files, () => fs.rename(temp, path));
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);
     throw error;
   }
-  await syncDirectory(dir);
+  if (files.syncsDirectories) await syncDirectory(dir);
 }
 
 // Removes temp files a killed writer left beside `path`. Only call it holding the store lock:

@@ -1,7 +1,7 @@
 import type { Manifest } from '../manifest/manifest.js';
 import type { SecretSource } from '../source/source.js';
 import { diffEnvironments } from './build-env.js';
-import { tryResolveManifest, type ResolvedEnv } from './resolve-manifest.js';
+import { tryResolveManifest, type ResolvedEnv, type ResolveOptions } from './resolve-manifest.js';
 import { formatResolveProblem } from './resolve-secrets.js';
 
 // What a "may have changed" notice from the source amounts to, once the manifest is resolved
@@ -17,12 +17,12 @@ export type ChangeResolution =
 export async function resolveChange(
   manifest: Manifest,
   source: SecretSource,
-  env: Readonly<Record<string, string | undefined>>,
+  options: ResolveOptions,
   current: ResolvedEnv,
 ): Promise<ChangeResolution> {
   let next: ResolvedEnv;
   try {
-    next = await tryResolveManifest(manifest, source, { env });
+    next = await tryResolveManifest(manifest, source, options);
   } catch (error) {
     return { kind: 'unavailable', reason: `source unavailable (${(error as Error).message})` };
   }

@@ -1,4 +1,7 @@
+import type { SpawnOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { buildShellCommand } from './platform-shell.js';
+import { canSendSignal } from './platform-signals.js';
 import type { ChildIo } from './runner-io.js';
 import { signalExitCode } from './signals.js';
 
@@ -11,7 +14,8 @@ export interface ChildExit {
 }
 
 // What to start. `args` are passed exactly; with `shell`, command and args are joined with
-// spaces and run by `sh -c`, as the user asked for shell parsing.
+// spaces and run by the platform's shell (`/bin/sh -c`, or cmd.exe on Windows:
+// platform-shell.ts), as the user asked for shell parsing.
 export interface ChildSpec {
   readonly command: string;
   readonly args: readonly string[];
@@ -63,15 +67,26 @@ export class Child {
   #done = false;
   readonly #signal: (signal: NodeJS.Signals) => boolean;
 
-  constructor(spec: ChildSpec, spawn: ChildIo['spawn']) {
-    const [file, argv] = spec.shell ? ['/bin/sh', ['-c', [spec.command, ...spec.args].join(' ')]] : [spec.command, [...spec.args]];
+  constructor(spec: ChildSpec, io: Pick<ChildIo, 'spawn' | 'platform'>) {
+    const shell = spec.shell ? buildShellCommand(io.platform, spec.env, [spec.command, ...spec.args].join(' ')) : undefined;
+    const [file, argv] = shell ? [shell.file, [...shell.args]] : [spec.command, [...spec.args]];
     const stdin = typeof spec.stdin === 'string' ? spec.stdin : 'pipe';
-    const child = spawn(file, argv, { env: spec.env, cwd: spec.cwd, stdio: [stdin, spec.stdout, spec.stderr] });
+    const stdio: SpawnOptions['stdio'] = [stdin, spec.stdout, spec.stderr];
+    const child = io.spawn(file, argv, { env: spec.env, cwd: spec.cwd, stdio, ...(shell?.verbatim ? { windowsVerbatimArguments: true } : {}) });
     if (typeof spec.stdin !== 'string' && child.stdin) spec.stdin.pipe(child.stdin as Writable);
     this.pid = child.pid;
     this.stdout = child.stdout;
     this.stderr = child.stderr;
-    this.#signal = (signal) => (this.#done ? false : child.kill(signal));
+    this.#signal = (signal) => {
+      // Node throws for a signal the platform cannot send (any but SIGTERM, SIGINT, SIGQUIT and
+      // SIGKILL on Windows); such a signal is not sent, and a signal never crashes the runner.
+      if (this.#done || !canSendSignal(io.platform, signal)) return false;
+      try {
+        return child.kill(signal);
+      } catch {
+        return false;
+      }
+    };
     this.exited = new Promise<ChildExit>((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => {
         if (child.pid !== undefined) return; // errors after start (e.g. kill) are not exits
@@ -89,7 +104,7 @@ export class Child {
     });
   }
 
-  // Sends a signal; false when the child has already exited.
+  // Sends a signal; false when the child has already exited or the platform cannot send it.
   signal(signal: NodeJS.Signals): boolean {
     return this.#signal(signal);
   }

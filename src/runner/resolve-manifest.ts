@@ -19,6 +19,8 @@ export interface ResolvedEnv extends SecretLayer {
 export interface ResolveOptions {
   /** The inherited environment (the entry point passes the process's). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where the command runs: on Windows variable names are case-insensitive. */
+  readonly platform?: NodeJS.Platform;
 }
 
 // The dotenv layer, and what in it cannot reach a command.
@@ -89,6 +91,7 @@ export async function tryResolveManifest(manifest: Manifest, source: SecretSourc
     secrets: layer.values,
     keepCredentials: manifest.keepCredentials,
     sourceCredentials: sourceCredentialNames(manifest.source),
+    caseInsensitive: options.platform === 'win32',
   });
   const problems = [...layer.problems, ...dotenvFiles.problems.filter((problem) => !Object.hasOwn(layer.values, problem.name))];
   return { ...layer, problems, env, dotenv };

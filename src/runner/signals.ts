@@ -20,8 +20,9 @@ export const forwardedSignals = [
 
 export type ForwardedSignal = (typeof forwardedSignals)[number];
 
-// Signals after which a runner without a child should end, as the child would have.
-export const terminatingSignals: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM'];
+// Signals after which a runner without a child should end, as the child would have (SIGBREAK:
+// Ctrl+Break on Windows).
+export const terminatingSignals: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGBREAK'];
 
 // The exit status a shell reports for a process killed by `signal`: 128 + its number.
 export function signalExitCode(signal: NodeJS.Signals): number {

@@ -10,7 +10,7 @@ import { forwardOutput, joinForwardings, type Forwarding } from './output-forwar
 import { planOutput, type OutputPlan } from './output-plan.js';
 import { resolveManifest, type ResolvedEnv } from './resolve-manifest.js';
 import type { RunnerIo } from './runner-io.js';
-import { forwardedSignals } from './signals.js';
+import { canSendSignal, listenedSignals, signalToForward } from './platform-signals.js';
 import { decideSignal, type SupervisionState } from './supervision-state.js';
 
 // How long the runner reads on after its command exited, when a process the command left
@@ -35,7 +35,7 @@ export async function superviseCommand(options: SuperviseOptions): Promise<numbe
   // Whether resolving waited on I/O, so that the event loop is turning already (see run()).
   let loopTurning = false;
   const turn = setImmediate(() => (loopTurning = true));
-  const initial = await resolveManifest(manifest, source, { env: io.env });
+  const initial = await resolveManifest(manifest, source, { env: io.env, platform: io.platform });
   clearImmediate(turn);
   const plan = planOutput(manifest, io, io.env);
   const masksTo = plan.githubMasks;
@@ -77,7 +77,7 @@ class Supervision {
       this.#finish = resolve;
     });
     // Subscribed before the child starts, so no signal falls between start and forwarding.
-    this.#unsubscribe = this.options.io.signals.subscribe(forwardedSignals, (signal) => this.#onSignal(signal));
+    this.#unsubscribe = this.options.io.signals.subscribe(listenedSignals(this.options.io.platform), (signal) => this.#onSignal(signal));
     // Node hands a signal to its listeners on a later turn of the event loop. When the loop is
     // turning already (resolving waited on a server), one more turn costs nothing and lets a
     // signal that came before the command existed be handled as such (SIGUSR1 ignored, SIGTERM
@@ -126,7 +126,7 @@ class Supervision {
         stderr: stderr.inherit ? (io.stderr.fd ?? 'pipe') : 'pipe',
         stdin: io.stdin,
       },
-      io.spawn,
+      io,
     );
     // After the spawn: the maskers and our own streams are set up while the command starts.
     const masker = (mask: boolean) => (mask ? createMasker(resolved.secretValues) : undefined);
@@ -170,9 +170,11 @@ class Supervision {
     const { action, next } = decideSignal(this.#state, signal);
     this.#state = next;
     switch (action.kind) {
-      case 'forward':
-        action.child.signal(signal);
+      case 'forward': {
+        const forwarded = signalToForward(this.options.io.platform, signal);
+        if (forwarded !== undefined) action.child.signal(forwarded);
         return;
+      }
       case 'end':
         this.#output.cut();
         this.#end(action.code);
@@ -208,7 +210,7 @@ class Supervision {
   async #applyChange(): Promise<void> {
     const { manifest, source, io } = this.options;
     if (this.#current === undefined) return;
-    const change = await resolveChange(manifest, source, io.env, this.#current);
+    const change = await resolveChange(manifest, source, { env: io.env, platform: io.platform }, this.#current);
     if (change.kind === 'unavailable') return this.#onSourceError(change.reason);
     if (this.#outage !== undefined) {
       this.#outage = undefined;
@@ -228,8 +230,12 @@ class Supervision {
         this.#current = next;
         return;
       case 'signal':
-        this.#log(`${names} changed, sending ${manifest.reloadSignal}`);
         this.#current = next;
+        if (!canSendSignal(this.options.io.platform, manifest.reloadSignal)) {
+          this.#log(`${names} changed, but ${manifest.reloadSignal} cannot be sent on this platform (on_change: signal needs POSIX signals; use restart)`);
+          return;
+        }
+        this.#log(`${names} changed, sending ${manifest.reloadSignal}`);
         child.signal(manifest.reloadSignal);
         return;
       case 'exit': {

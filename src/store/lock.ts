@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SecretrunError } from '../errors.js';
 import { describeFsError } from '../fs/fs-error.js';
+import { filePlatform, isTransient, type FilePlatform } from '../fs/platform-files.js';
 import { lockPathOf } from './store-paths.js';
 
 // The cross-process store lock: `store.json.lock`, created with O_EXCL and holding the
@@ -64,20 +65,25 @@ async function readLock(file: string): Promise<SeenLock | undefined> {
   }
 }
 
+const posixFiles = filePlatform('linux');
+
 function isStale(seen: SeenLock): boolean {
   if (seen.holder === undefined) return Date.now() - seen.mtimeMs > unreadableGraceMs;
   return seen.holder.host === hostname() && !isPidAlive(seen.holder.pid);
 }
 
-// Creates `file` holding `content`, or returns false when it exists. A file that cannot be
-// written whole (a full disk) is removed again: an empty lock would hold every writer off
-// until it is old enough to be judged stale.
-async function createExclusive(file: string, content: string): Promise<boolean> {
+// Creates `file` holding `content`: 'created', or 'exists' when it exists, or 'busy' when the
+// name cannot be taken this moment (Windows: EPERM while the last holder's lock is still being
+// deleted, EACCES while another process reads it). A file that cannot be written whole (a full
+// disk) is removed again: an empty lock would hold every writer off until it is old enough to
+// be judged stale.
+async function createExclusive(file: string, content: string, files: FilePlatform = posixFiles): Promise<'created' | 'exists' | 'busy'> {
   let handle;
   try {
     handle = await fs.open(file, 'wx', 0o644);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    if (isTransient(files, error)) return 'busy';
     throw error;
   }
   try {
@@ -88,7 +94,7 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
     throw error;
   }
   await handle.close();
-  return true;
+  return 'created';
 }
 
 async function removeIfSame(file: string, seen: SeenLock): Promise<void> {
@@ -100,7 +106,7 @@ async function removeIfSame(file: string, seen: SeenLock): Promise<void> {
 // lines below) is removed the same re-checked way.
 async function breakStaleLock(lockFile: string, stale: SeenLock, me: string): Promise<void> {
   const breakFile = `${lockFile}.break`;
-  if (!(await createExclusive(breakFile, me))) {
+  if ((await createExclusive(breakFile, me)) !== 'created') {
     const other = await readLock(breakFile);
     if (other !== undefined && isStale(other)) await removeIfSame(breakFile, other);
     return;
@@ -113,17 +119,28 @@ async function breakStaleLock(lockFile: string, stale: SeenLock, me: string): Pr
 }
 
 // Takes the lock of the store at `storePath`, waiting with backoff up to `timeoutMs` for a
-// live holder. Resolves to a function that releases it.
-export async function acquireStoreLock(storePath: string, timeoutMs = defaultLockTimeoutMs): Promise<() => Promise<void>> {
+// live holder. Resolves to a function that releases it. `platform` (the process's by default)
+// says which failures mean "busy for a moment" (Windows) rather than an error.
+export async function acquireStoreLock(storePath: string, timeoutMs = defaultLockTimeoutMs, platform: NodeJS.Platform = process.platform): Promise<() => Promise<void>> {
+  const files = filePlatform(platform);
   const lockFile = lockPathOf(storePath);
   const me = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: randomBytes(8).toString('hex') });
   const deadline = Date.now() + timeoutMs;
   let backoff = 2;
   for (;;) {
     let seen: SeenLock | undefined;
+    let busy = false;
     try {
-      if (await createExclusive(lockFile, me)) return () => releaseLock(lockFile, me);
-      seen = await readLock(lockFile);
+      const created = await createExclusive(lockFile, me, files);
+      if (created === 'created') return () => releaseLock(lockFile, me);
+      busy = created === 'busy';
+      // Windows: a lock being deleted or read by another process this very moment cannot be read.
+      const onTransient = (error: unknown): undefined => {
+        if (!isTransient(files, error)) throw error;
+        busy = true;
+        return undefined;
+      };
+      seen = busy ? undefined : await readLock(lockFile).catch(onTransient);
       if (seen !== undefined && isStale(seen)) {
         await breakStaleLock(lockFile, seen, me);
         continue;
@@ -132,10 +149,11 @@ export async function acquireStoreLock(storePath: string, timeoutMs = defaultLoc
       const failure = describeFsError(error);
       throw new SecretrunError('store_io', `cannot lock store ${storePath}: ${failure.what} on ${lockFile} (${failure.code}; ${failure.fix})`, { cause: error });
     }
-    if (seen === undefined) continue;
+    // Gone between create and read: try again at once. Busy: wait as for a live holder.
+    if (seen === undefined && !busy) continue;
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
-      const who = seen.holder === undefined ? 'another process' : `pid ${seen.holder.pid} on ${seen.holder.host} since ${seen.holder.time}`;
+      const who = seen?.holder === undefined ? 'another process' : `pid ${seen.holder.pid} on ${seen.holder.host} since ${seen.holder.time}`;
       throw new SecretrunError(
         'store_locked',
         `store ${storePath} is locked by ${who} (wait for it to finish, or delete ${lockFile} if that process is gone)`,

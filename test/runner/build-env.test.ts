@@ -27,6 +27,17 @@ describe('buildEnvironment', () => {
     expect(buildEnvironment({ ...base, inherited: {}, dotenv: { VAULT_TOKEN: 'd' }, secrets: { SECRETRUN_KEY: 's' } })).toEqual({ SECRETRUN_KEY: 's' });
   });
 
+  it('on Windows treats names case-insensitively: credentials in any case go, a layer replaces every spelling, patterns match any case', () => {
+    const inherited = { secretrun_key: 'k', Vault_Token: 't', Path: 'C:\\Windows', aws_secret: 'a', OK: '1' };
+    const windows = { ...base, caseInsensitive: true };
+    expect(buildEnvironment({ ...windows, inherited, deny: ['AWS_*'], dotenv: { PATH: 'D:\\bin' }, secrets: { ok: 'secret' } })).toEqual({ PATH: 'D:\\bin', ok: 'secret' });
+    expect(buildEnvironment({ ...windows, inherited, allow: ['path', 'ok'] })).toEqual({ Path: 'C:\\Windows', OK: '1' });
+    expect(buildEnvironment({ ...windows, inherited, keepCredentials: ['VAULT_TOKEN'] })).toEqual({ Vault_Token: 't', Path: 'C:\\Windows', aws_secret: 'a', OK: '1' });
+    expect(buildEnvironment({ ...windows, inherited: { My_Token: 'x', OTHER: 'y' }, sourceCredentials: ['MY_TOKEN'] })).toEqual({ OTHER: 'y' });
+    // POSIX names are case-sensitive: these are other variables there.
+    expect(buildEnvironment({ ...base, inherited, dotenv: { PATH: '/bin' } })).toEqual({ secretrun_key: 'k', Vault_Token: 't', Path: 'C:\\Windows', aws_secret: 'a', OK: '1', PATH: '/bin' });
+  });
+
   it('always strips the passphrase of operator rekey, which no command needs', () => {
     const inherited = { SECRETRUN_NEW_PASSPHRASE: 'new', OK: '1' };
     expect(buildEnvironment({ ...base, inherited })).toEqual({ OK: '1' });

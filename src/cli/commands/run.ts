@@ -8,7 +8,7 @@ import { manifestFlags, openRunSetup } from '../runner-setup.js';
 const flags = [
   ...manifestFlags,
   { name: 'once', kind: 'bool', usage: 'Resolve, run the command and exit with its code, without watching for changes (for CI).' },
-  { name: 'shell', kind: 'bool', usage: 'Run the command through sh -c instead of executing it directly.' },
+  { name: 'shell', kind: 'bool', usage: 'Run the command line through the shell (/bin/sh -c; %ComSpec% /d /s /c on Windows) instead of executing it directly.' },
   { name: 'mask', kind: 'string', example: 'on|off|auto', usage: 'Replace secret values in the command\'s output with <concealed by secretrun>. auto (the default) masks when stdout is not a terminal.' },
 ] as const satisfies readonly FlagSpec[];
 

@@ -46,13 +46,16 @@ export function identityFilePath(env: Env, name: string): string {
 }
 
 // Reads one private key file, bounded: SECRETRUN_KEY_FILE may name anything (/dev/zero, a FIFO).
-export function readIdentityText(path: string): { text: string; exposed: boolean } {
+// `exposed`: others may read it by its mode. Windows keeps no such mode (files show 0666, or
+// 0444 when read-only; who may read is the ACL's business, inherited from the user's profile),
+// so there a key is never called exposed by its mode.
+export function readIdentityText(path: string, platform: NodeJS.Platform = process.platform): { text: string; exposed: boolean } {
   const fd = openSync(path, 'r');
   try {
     const info = fstatSync(fd);
     if (info.isDirectory()) throw new SecretrunError('store_key', `cannot use ${path}: it is a directory, not a private key file`);
     const text = readOpenFileBounded(fd, path, maxIdentityFileBytes, info.isFile() && info.size > 0 ? info.size : undefined).toString('utf8');
-    return { text, exposed: (info.mode & 0o077) !== 0 };
+    return { text, exposed: platform !== 'win32' && (info.mode & 0o077) !== 0 };
   } catch (error) {
     if (isTooLarge(error)) {
       throw new SecretrunError('store_key', `cannot use ${path}: it is larger than ${formatSize(maxIdentityFileBytes)} (a private key file holds a few lines)`);

@@ -66,4 +66,15 @@ describe('the identities directory', () => {
     writeFileSync(big, `# ${'x'.repeat(70 * 1024)}\n`);
     expect(() => readIdentityText(big)).toThrow(/larger than 64 KiB/);
   });
+
+  it('calls a key readable by others exposed by its mode on POSIX, never on Windows, which keeps no such mode', () => {
+    const dir = makeTempDir();
+    const file = join(dir, 'wide.key');
+    writeFileSync(file, 'AGE-SECRET-KEY-1\n');
+    chmodSync(file, 0o644);
+    expect(readIdentityText(file, 'linux').exposed).toBe(true);
+    expect(readIdentityText(file, 'win32').exposed).toBe(false);
+    chmodSync(file, 0o600);
+    expect(readIdentityText(file, 'linux').exposed).toBe(false);
+  });
 });
