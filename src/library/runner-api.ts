@@ -68,6 +68,7 @@ export async function runSupervised(options: RunOptions): Promise<number> {
     stdin: given.stdin ?? own.stdin,
     spawn: own.spawn,
     platform: own.platform,
+    pid: own.pid,
     env: given.env ?? process.env,
     cwd: given.cwd ?? process.cwd(),
     signals: given.signals ?? processSignals,

@@ -32,5 +32,6 @@ export function processChildIo(): ChildIo {
     // would then be loaded by every command, not only by the runner.
     spawn: (file, args, options) => process.getBuiltinModule('node:child_process').spawn(file, args, options),
     platform: process.platform,
+    pid: process.pid,
   };
 }

@@ -29,6 +29,8 @@ export interface ChildIo {
   readonly stdin: 'inherit' | Readable;
   readonly spawn: SpawnProgram;
   readonly platform: NodeJS.Platform;
+  /** The runner's own process id: as PID 1 (a container without an init) it warns at start. */
+  readonly pid: number;
 }
 
 // The runner's connections to the world, handed down from the entry point (cli/process-io.ts

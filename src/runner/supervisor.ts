@@ -8,6 +8,7 @@ import { createMasker } from './masker.js';
 import { createOrphanGuard, type OrphanGuard } from './orphan-guard.js';
 import { forwardOutput, joinForwardings, type Forwarding } from './output-forwarding.js';
 import { planOutput, type OutputPlan } from './output-plan.js';
+import { renderPidOneWarning } from './pid-one.js';
 import { resolveManifest, type ResolvedEnv } from './resolve-manifest.js';
 import type { RunnerIo } from './runner-io.js';
 import { canSendSignal, listenedSignals, signalToForward } from './platform-signals.js';
@@ -37,6 +38,8 @@ export async function superviseCommand(options: SuperviseOptions): Promise<numbe
   const turn = setImmediate(() => (loopTurning = true));
   const initial = await resolveManifest(manifest, source, { env: io.env, platform: io.platform });
   clearImmediate(turn);
+  const pidOne = renderPidOneWarning(io.pid, io.platform);
+  if (pidOne !== undefined) io.stderr.stream.write(pidOne);
   const plan = planOutput(manifest, io, io.env);
   const masksTo = plan.githubMasks;
   if (masksTo === 'stdout' || masksTo === 'stderr') io[masksTo].stream.write(renderGithubMasks(initial.secretValues));
