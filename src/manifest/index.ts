@@ -1,7 +1,10 @@
 // The manifest's library API (re-exports only).
 export { readManifest } from './read-manifest.js';
 export { parseManifest } from './parse-manifest.js';
-export type { ManifestOrigin } from './parse-manifest.js';
+export { parseManifestEnvironments } from './parse-manifest.js';
+export type { ManifestOrigin, ManifestChoice } from './parse-manifest.js';
+export { readManifestEnvironments } from './read-manifest.js';
+export { chooseEnvironment, fillEnvironment, usesEnvironment } from './environment.js';
 export { defaultManifest, runnerCredentials } from './manifest.js';
 export type { Manifest, VariableSpec, Expansion, SourceSpec, RemoteAuth, OnChange, MaskMode, SignalName, RunnerCredential } from './manifest.js';
 export { parseReference, tryParseReference, formatReference } from './reference.js';

@@ -18,4 +18,8 @@ export { createMasker, maskReplacement, minMaskLength } from './masker.js';
 export type { Masker } from './masker.js';
 export { renderGithubMasks } from './github-mask.js';
 export { forwardedSignals, signalExitCode } from './signals.js';
+export { listenedSignals, signalToForward, canSendSignal } from './platform-signals.js';
+export { buildShellCommand } from './platform-shell.js';
+export type { ShellCommand } from './platform-shell.js';
+export { renderPidOneWarning } from './pid-one.js';
 export type { SignalSource } from './signals.js';
