@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 // The layers under src/, and what each must not import. A layer below never reaches up.
-const folders = ['go', 'store', 'kv', 'sys', 'auth', 'audit', 'database', 'team', 'manifest', 'client', 'source', 'http', 'runner', 'process', 'library', 'cli'];
+const folders = ['go', 'store', 'kv', 'sys', 'auth', 'audit', 'database', 'team', 'manifest', 'client', 'source', 'http', 'runner', 'process', 'library', 'startup', 'cli'];
 const except = (...allowed) => folders.filter((folder) => !allowed.includes(folder));
 const forbidden = {
   go: except(),
@@ -27,6 +27,8 @@ const forbidden = {
   // The process's own streams, signals and spawn, as the runner's io.
   process: except('runner'),
   library: except('go', 'store', 'kv', 'sys', 'source', 'manifest', 'runner', 'process'),
+  // The start-up work: routing, the code cache, the manifest cache, the early store open.
+  startup: except('go', 'store', 'source', 'manifest'),
 };
 
 const layerRule = (layer, banned) => ({

@@ -102,9 +102,21 @@ const cli = {
   // dist/run.cjs hands command lines that are not the runner's to the whole CLI.
   external: ['./cli.cjs'],
 };
-// dist/run.cjs is the runner alone (bin/secretrun.cjs picks it for `run` and `-- CMD`): the
+// dist/run.cjs is the runner alone (dist/start.cjs picks it for `run` and `-- CMD`): the
 // product's hot path then compiles and evaluates less than half of the CLI.
 await build({ ...cli, entryPoints: { cli: 'src/cli/main.ts', run: 'src/cli/run-main.ts' }, outdir: 'dist' });
+// dist/start.cjs is what bin/secretrun.cjs requires: the routing rule and the code-cache loader
+// (src/startup/), which compile one of the two bundles above.
+// Each bundle's code cache is tagged with a hash of its text (see src/startup/code-cache.ts).
+const bundleTag = (file) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: { start: 'src/startup/start.ts' },
+  outExtension: { '.js': '.cjs' },
+  outdir: 'dist',
+  define: { ...common.define, __SECRETRUN_BUNDLE_TAGS__: JSON.stringify({ run: bundleTag('dist/run.cjs'), cli: bundleTag('dist/cli.cjs') }) },
+});
 await build({ ...cli, entryPoints: lazy, outdir: 'dist/lazy' });
 
 // A bundle loads every built-in it imports when it starts, whether the command uses it or not.
@@ -115,7 +127,7 @@ const startupBanned = ['node:fs/promises', 'node:stream/promises', 'node:child_p
 // The database drivers (hundreds of KB) belong in the plugins' lazy bundles only; each is
 // recognised by a string of its code.
 const driverMarks = { pg: 'The server does not support SSL connections', mysql2: 'Server does not support secure connection' };
-for (const bundle of ['dist/cli.cjs', 'dist/run.cjs']) {
+for (const bundle of ['dist/start.cjs', 'dist/cli.cjs', 'dist/run.cjs']) {
   const source = readFileSync(bundle, 'latin1');
   const loaded = startupBanned.filter((name) => source.includes(`require("${name}")`));
   loaded.push(...Object.entries(driverMarks).filter(([, mark]) => source.includes(mark)).map(([name]) => name));

@@ -5,20 +5,7 @@ import { exitCodeByCode } from './exit-code.js';
 import { renderCommandHelp } from './flag-help.js';
 import { scanGlobalFlags, type GlobalFlags } from './global-flags.js';
 import type { CliIo } from './io.js';
-
-// The flags `secretrun` answers itself, before any command.
-export const helpFlags: readonly string[] = ['-h', '-help', '--help'];
-export const versionFlags: readonly string[] = ['-v', '-version', '--version'];
-
-// The runner's command lines: `secretrun run ARGS`, and `secretrun [flags] -- CMD` (a first
-// argument that is a flag other than help or version). Returns the run command's arguments,
-// or undefined for any other command line.
-export function runnerArguments(argv: readonly string[]): readonly string[] | undefined {
-  const first = argv[0];
-  if (first === 'run') return argv.slice(1);
-  if (first !== undefined && first.startsWith('-') && !helpFlags.includes(first) && !versionFlags.includes(first)) return argv;
-  return undefined;
-}
+import { helpFlags } from '../startup/route.js';
 
 // The globals of a command that takes none: table output, and help only when -h comes among
 // its own flags (before the first argument or `--`), never from the child's arguments.

@@ -2,10 +2,11 @@ import { version } from '../build-id.js';
 import type { ApiClient } from './api-client.js';
 import type { ClientFlags } from './command.js';
 import { commandEntries, findCommand, subcommandsOf } from './commands/registry.js';
-import { executeCommand, helpFlags, versionFlags } from './execute.js';
+import { executeCommand } from './execute.js';
 import { createLocalClient } from './local-client.js';
 import { processIo } from './process-io.js';
 import type { CliIo } from './io.js';
+import { helpFlags, versionFlags } from '../startup/route.js';
 
 const groups = ['kv', 'kv metadata', 'secrets', 'audit', 'operator', 'key', 'git', 'token'];
 

@@ -3,13 +3,15 @@ import { resolve } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { defaultManifest, type Manifest, type SourceSpec } from '../manifest/manifest.js';
 import { buildId } from '../build-id.js';
-import { manifestCacheDir } from '../manifest/manifest-cache.js';
 import { readManifest } from '../manifest/read-manifest.js';
 import { withFlagVariables } from '../manifest/variable-flag.js';
 import { chooseEnvironment, environmentNeededError, fillEnvironment, unknownEnvironmentError, usesEnvironment } from '../manifest/environment.js';
 import { createLocalSource } from '../source/local-source.js';
 import type { TokenSourceOptions } from '../source/remote-token.js';
 import type { SecretSource } from '../source/source.js';
+import { discardSource, startLocalSource, takeEarlySource, type EarlySource } from '../startup/early-source.js';
+import { createManifestCache, manifestCacheDir } from '../startup/manifest-cache.js';
+import { isTrickOff } from '../startup/switches.js';
 import { resolveStorePath } from '../store/store-paths.js';
 import type { FlagSpec } from './flags.js';
 import type { CliIo } from './io.js';
@@ -33,7 +35,8 @@ export async function loadRunManifest(io: CliIo, file: string, variables: readon
     if (environment !== undefined) throw unknownEnvironmentError('the command line (no manifest)', environment, []);
     return withFlagVariables(defaultManifest(io.cwd), withEnvironment(variables, undefined));
   }
-  const cache = buildId === undefined ? undefined : { dir: manifestCacheDir(io.env), buildId };
+  // Unbundled (tests) there is no build to key the cache by.
+  const cache = buildId === undefined || isTrickOff(io.env, 'manifest-cache') ? undefined : createManifestCache({ dir: manifestCacheDir(io.env), buildId });
   const manifest = await readManifest(path, io.cwd, cache, { environment });
   return variables.length > 0 ? withFlagVariables(manifest, withEnvironment(variables, manifest)) : manifest;
 }
@@ -62,37 +65,13 @@ function remoteAuth(io: CliIo, spec: Extract<SourceSpec, { kind: 'remote' }>): T
   return token ? { kind: 'token', token } : { kind: 'file' };
 }
 
-// A local store opened before the manifest was read, so that reading and verifying the store
-// overlaps with reading the manifest (start-up is the runner's hot path).
-interface EarlySource {
-  readonly path: string;
-  readonly opened: Promise<SecretSource>;
-}
-
-// Opens the local store where it will be unless the manifest says otherwise: --store,
-// SECRETRUN_STORE or the default path. Nothing when VAULT_ADDR makes every run remote. It never
-// prompts: a passphrase is asked for only once the manifest chose this store.
-function startLocalSource(io: CliIo, storeFlag: string): EarlySource | undefined {
-  if (io.env['VAULT_ADDR']) return undefined;
-  const path = resolveStorePath(io.cwd, {}, storeFlag || io.env['SECRETRUN_STORE'] || undefined);
-  const opened = createLocalSource({ path, env: io.env });
-  // Its failure is reported only if the manifest chooses this store (see discardSource).
-  opened.catch(() => undefined);
-  return { path, opened };
-}
-
-// Closes an early store the manifest did not choose; its errors are not the run's.
-function discardSource(early: EarlySource | undefined): void {
-  void early?.opened.then((source) => source.close()).catch(() => undefined);
-}
-
 // The manifest of a run and the source it reads from, read side by side. Errors come in the
 // same order as when reading one after the other: the manifest's first, then the source's.
 export async function openRunSetup(
   io: CliIo,
   flags: { readonly manifest: string; readonly e: readonly string[]; readonly store: string; readonly env?: string },
 ): Promise<{ manifest: Manifest; source: SecretSource }> {
-  const early = startLocalSource(io, flags.store);
+  const early = isTrickOff(io.env, 'early-open') ? undefined : startLocalSource(io, flags.store);
   let manifest: Manifest;
   try {
     manifest = await loadRunManifest(io, flags.manifest, flags.e, chooseEnvironment(flags.env ?? '', io.env));
@@ -124,8 +103,7 @@ export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: st
   const manifestStore = manifest.source.kind === 'store' ? manifest.source.store : undefined;
   const explicit = storeFlag || io.env['SECRETRUN_STORE'] || manifestStore;
   const path = resolveStorePath(io.cwd, {}, explicit || undefined);
-  const chosen = early?.path === path ? early : undefined;
-  if (chosen === undefined) discardSource(early);
+  const chosen = takeEarlySource(early, path);
   return withPassphrasePrompt(io, path, (passphrase) =>
     passphrase === undefined && chosen !== undefined ? chosen.opened : createLocalSource({ path, env: io.env, ...(passphrase === undefined ? {} : { passphrase }) }),
   );

@@ -1,7 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { formatSize, isTooLarge, readFileBounded } from '../fs/bounded-read.js';
-import { manifestCacheKey, readCachedManifest, writeCachedManifest, type ManifestCacheOptions } from './manifest-cache.js';
 import type { Manifest } from './manifest.js';
 import type { ManifestChoice } from './parse-manifest.js';
 
@@ -9,21 +8,37 @@ import type { ManifestChoice } from './parse-manifest.js';
 // holds the whole text (and its YAML tree) in memory.
 export const maxManifestBytes = 4 * 1024 * 1024;
 
+// A manifest's text and where it was read from, for which environment: what a parsed
+// manifest depends on.
+export interface ManifestText {
+  /** The file as the user named it (messages use it). */
+  readonly file: string;
+  readonly absolute: string;
+  readonly text: string;
+  readonly environment: string | undefined;
+}
+
+// Validated manifests kept between runs (the runner's is src/startup/manifest-cache.ts), so
+// that an unchanged file is not parsed again.
+export interface ManifestCache {
+  /** The manifest parsed earlier from this text, or undefined. */
+  read(text: ManifestText): Manifest | undefined;
+  /** Keeps a manifest just parsed from this text; never throws. */
+  save(text: ManifestText, manifest: Manifest): void;
+}
+
 // Reads and validates a manifest file (`secretrun.yaml` by default) for the chosen environment
 // (none by default). Messages name the file as the user gave it; relative paths inside it
 // resolve against its directory. With a cache, an unchanged file is not parsed again; the
 // parser itself is loaded only when needed.
-export async function readManifest(file = 'secretrun.yaml', cwd = process.cwd(), cache?: ManifestCacheOptions, choice: ManifestChoice = {}): Promise<Manifest> {
+export async function readManifest(file = 'secretrun.yaml', cwd = process.cwd(), cache?: ManifestCache, choice: ManifestChoice = {}): Promise<Manifest> {
   const text = readManifestText(file, cwd);
-  const absolute = resolve(cwd, file);
-  // The environment is part of what the entry depends on; a run without one keeps its old key.
-  const buildId = cache === undefined || choice.environment === undefined ? cache?.buildId : `${cache.buildId}\0env=${choice.environment}`;
-  const key = cache === undefined || buildId === undefined ? '' : manifestCacheKey(file, absolute, text, buildId);
-  const cached = cache === undefined ? undefined : readCachedManifest(cache, key);
+  const read: ManifestText = { file, absolute: resolve(cwd, file), text, environment: choice.environment };
+  const cached = cache?.read(read);
   if (cached !== undefined) return cached;
   const { parseManifest } = await import('./parse-manifest.js');
-  const manifest = parseManifest(text, { file, dir: dirname(absolute) }, choice);
-  if (cache !== undefined) writeCachedManifest(cache, key, manifest);
+  const manifest = parseManifest(text, { file, dir: dirname(read.absolute) }, choice);
+  cache?.save(read, manifest);
   return manifest;
 }
 

@@ -13,7 +13,7 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 
 const key = randomBytes(32).toString('base64');
 
-function ioIn(cwd: string, env: Record<string, string> = {}): CliIo {
+function baseIo(cwd: string, env: Record<string, string> = {}): CliIo {
   const ignore = { write: () => undefined, isTTY: false };
   return {
     stdout: ignore,
@@ -52,7 +52,10 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 const flags = { manifest: '', e: [], store: '' };
 
-describe('openRunSetup', () => {
+// The early open is a start-up trick (src/startup/early-source.ts): with it turned off the store is
+// opened after the manifest was read, and everything else is the same.
+describe.each(['', 'early-open'])('openRunSetup (SECRETRUN_STARTUP_OFF=%s)', (off) => {
+  const ioIn = (cwd: string, env: Record<string, string> = {}): CliIo => baseIo(cwd, { SECRETRUN_STARTUP_OFF: off, ...env });
   it('reads the secrets of the store in SECRETRUN_STORE', async () => {
     const dir = makeTempDir();
     await writeStore(join(dir, 'one.json'), 'from-one');

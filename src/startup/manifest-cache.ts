@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { deepFreeze, type Manifest } from './manifest.js';
+import { deepFreeze, type Manifest } from '../manifest/manifest.js';
+import type { ManifestCache, ManifestText } from '../manifest/read-manifest.js';
+import { cacheDir } from './cache-dir.js';
 
 // A cache of validated manifests, so a run whose secretrun.yaml did not change loads neither
-// the YAML parser nor the schema validator (about 20 ms of start-up, the runner's hot path).
+// the YAML parser nor the schema validator (docs/runner.md#start-up has what that saves).
 // An entry is named by a hash of everything the result depends on — the file as named, its
 // absolute path, its text and the build of secretrun — so it never needs invalidating. It holds
 // references only, never values. Any failure to read or write it just means parsing again.
@@ -19,17 +20,18 @@ export interface ManifestCacheOptions {
 
 // The cache directory for an environment: $XDG_CACHE_HOME/secretrun/manifests (~/.cache).
 export function manifestCacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  const base = env['XDG_CACHE_HOME'] || join(env['HOME'] || homedir(), '.cache');
-  return join(base, 'secretrun', 'manifests');
+  return join(cacheDir(env), 'manifests');
 }
 
-// The entry name for one manifest text read from one place by one build.
-export function manifestCacheKey(file: string, absolute: string, text: string, buildId: string): string {
-  return createHash('sha256').update(`${buildId}\0${file}\0${absolute}\0`).update(text).digest('hex');
+// The entry name for one manifest text read from one place by one build, for one environment
+// (a run without one keeps the key it had before environments existed).
+export function manifestCacheKey(text: ManifestText, buildId: string): string {
+  const build = text.environment === undefined ? buildId : `${buildId}\0env=${text.environment}`;
+  return createHash('sha256').update(`${build}\0${text.file}\0${text.absolute}\0`).update(text.text).digest('hex');
 }
 
 // The cached manifest, or undefined when there is none or it cannot be read.
-export function readCachedManifest(options: ManifestCacheOptions, key: string): Manifest | undefined {
+function readEntry(options: ManifestCacheOptions, key: string): Manifest | undefined {
   try {
     const entry = JSON.parse(readFileSync(join(options.dir, `${key}.json`), 'utf8')) as { key?: string; manifest?: Manifest };
     return entry.key === key && entry.manifest !== undefined ? deepFreeze(entry.manifest) : undefined;
@@ -39,7 +41,7 @@ export function readCachedManifest(options: ManifestCacheOptions, key: string): 
 }
 
 // Stores a manifest atomically (temp file + rename), ignoring every failure.
-export function writeCachedManifest(options: ManifestCacheOptions, key: string, manifest: Manifest): void {
+function writeEntry(options: ManifestCacheOptions, key: string, manifest: Manifest): void {
   try {
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const temp = join(options.dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
@@ -48,4 +50,12 @@ export function writeCachedManifest(options: ManifestCacheOptions, key: string, 
   } catch {
     // A cache that cannot be written only costs the next run a parse.
   }
+}
+
+// The manifest cache in `options.dir` for readManifest.
+export function createManifestCache(options: ManifestCacheOptions): ManifestCache {
+  return {
+    read: (text) => readEntry(options, manifestCacheKey(text, options.buildId)),
+    save: (text, manifest) => writeEntry(options, manifestCacheKey(text, options.buildId), manifest),
+  };
 }
