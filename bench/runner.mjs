@@ -2,8 +2,9 @@
 // the local encrypted store, beside `node -e 0`, dotenv-cli and dotenvx with the same 10 values;
 // (b) change-to-restart latency: from `secretrun kv put` returning to the restarted child's
 // first output line (debounce 0); (c) output masking throughput (bench/runner-masking.mjs);
-// (d) `check` time at 2,000 and 20,000 variables (bench/runner-check.mjs).
-// Usage: npm run build && node bench/runner.mjs [runs] [startup|restart|masking|check ...]
+// (d) `check` time at 2,000 and 20,000 variables (bench/runner-check.mjs); (e) what each start-up
+// trick gains, and (f) what the modules kept off start-up would cost (bench/runner-startup.mjs).
+// Usage: npm run build && node bench/runner.mjs [runs] [startup|restart|masking|check|tricks|imports ...]
 // (all sections by default; startup installs the peers into a temp dir)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,12 +15,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { benchCheck } from './runner-check.mjs';
 import { benchMasking } from './runner-masking.mjs';
+import { benchImports, benchTricks } from './runner-startup.mjs';
 import { median, pairedRatios, printRows, timeRoundRobin } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'secretrun.cjs');
 const runs = Number(process.argv[2] ?? 21);
-const sections = process.argv.length > 3 ? new Set(process.argv.slice(3)) : new Set(['startup', 'restart', 'masking', 'check']);
+const sections = process.argv.length > 3 ? new Set(process.argv.slice(3)) : new Set(['startup', 'restart', 'masking', 'check', 'tricks', 'imports']);
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-runner-'));
 const env = {
   ...process.env,
@@ -126,4 +128,6 @@ if (sections.has('restart')) {
 // --- (c) masking throughput and (d) check scaling
 if (sections.has('masking')) await benchMasking({ root, cli, work, env, secretrun, runs: Math.min(runs, 7) });
 if (sections.has('check')) await benchCheck({ cli, work, env, secretrun, runs: Math.min(runs, 7) });
+if (sections.has('tricks')) benchTricks({ cli, work, env, runs });
+if (sections.has('imports')) benchImports({ root, runs });
 rmSync(work, { recursive: true, force: true });
