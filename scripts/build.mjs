@@ -56,6 +56,10 @@ const lazy = {
   'git-setup': 'src/cli/commands/git-setup.ts',
   'git-textconv': 'src/cli/commands/git-textconv.ts',
   'merge-driver': 'src/cli/commands/merge-driver.ts',
+  // Loaded by the runner once its command started, and only when needed: the manifest's
+  // watcher (chokidar) unless --once, the hooks' runner (execa) when the manifest has hooks.
+  'file-watch': 'src/runner/file-watch.ts',
+  'hook-runner': 'src/runner/hook-runner.ts',
   // The database plugins, loaded by src/database/plugin-loader.ts when a connection is used.
   'mysql-plugin': 'src/database/mysql-plugin.ts',
   'postgresql-plugin': 'src/database/postgresql-plugin.ts',
@@ -126,7 +130,13 @@ await build({ ...cli, entryPoints: lazy, outdir: 'dist/lazy' });
 const startupBanned = ['node:fs/promises', 'node:stream/promises', 'node:child_process'];
 // The database drivers (hundreds of KB) belong in the plugins' lazy bundles only; each is
 // recognised by a string of its code.
-const driverMarks = { pg: 'The server does not support SSL connections', mysql2: 'Server does not support secure connection' };
+// chokidar and execa, which the runner loads only after its command started, likewise.
+const driverMarks = {
+  pg: 'The server does not support SSL connections',
+  mysql2: 'Server does not support secure connection',
+  chokidar: 'awaitWriteFinish',
+  execa: 'forceKillAfterDelay',
+};
 for (const bundle of ['dist/start.cjs', 'dist/cli.cjs', 'dist/run.cjs']) {
   const source = readFileSync(bundle, 'latin1');
   const loaded = startupBanned.filter((name) => source.includes(`require("${name}")`));
@@ -134,13 +144,17 @@ for (const bundle of ['dist/start.cjs', 'dist/cli.cjs', 'dist/run.cjs']) {
   if (loaded.length > 0) throw new Error(`${bundle} loads ${loaded.join(', ')} at start-up; import them lazily (see scripts/build.mjs)`);
 }
 
-// The library for Node programs: one ES module.
+// The library for Node programs: an ES module, and what it loads with import() (the YAML parser,
+// the runner's manifest watcher and hook runner) in chunks of their own under dist/lib/, so a
+// program that imports secretrun does not parse chokidar and execa.
 await build({
   ...common,
   format: 'esm',
   outExtension: { '.js': '.mjs' },
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist',
+  splitting: true,
+  chunkNames: 'lib/[name]-[hash]',
   // Some dependencies still call require() for Node built-ins.
   banner: { js: "import { createRequire as __secretrunRequire } from 'node:module'; const require = __secretrunRequire(import.meta.url);" },
 });

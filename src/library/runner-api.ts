@@ -38,6 +38,12 @@ export interface RunOptions {
   readonly command: string;
   readonly args: readonly string[];
   readonly io?: Partial<RunIo>;
+  /**
+   * Reads the manifest again, e.g. `() => readManifest('secretrun.yaml')`. Given, the manifest
+   * file and its dotenv files are watched while the command runs, and an edit is applied as a
+   * secret change is; an invalid edit is reported and the last valid manifest kept.
+   */
+  readonly reloadManifest?: () => Promise<Manifest>;
 }
 
 // Options for resolving: the inherited environment (default process.env).
@@ -74,7 +80,8 @@ export async function runSupervised(options: RunOptions): Promise<number> {
     signals: given.signals ?? processSignals,
     random: given.random ?? Math.random,
   };
-  return superviseCommand({ manifest: options.manifest, source: options.source, command: options.command, args: options.args, io });
+  const { manifest, source, command, args, reloadManifest } = options;
+  return superviseCommand({ manifest, source, command, args, io, ...(reloadManifest === undefined ? {} : { reloadManifest }) });
 }
 
 // Resolves a manifest into the child's environment, or throws 'reference_unresolved' listing

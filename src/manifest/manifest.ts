@@ -82,6 +82,24 @@ export function sourceCredentialNames(source: SourceSpec): string[] {
   return source.auth.method === 'approle' ? [source.tokenEnv, source.auth.secretIdEnv] : [source.tokenEnv];
 }
 
+// A command the runner runs beside the supervised one (`hooks:`): a string runs through the
+// shell, a list is the program and its arguments, run without one.
+export interface Hook {
+  readonly command: string | readonly string[];
+  /** 0: no limit. */
+  readonly timeoutMs: number;
+}
+
+// The hooks of a run: `preStart` before every start of the command, `onChange` when its
+// environment changed, before on_change acts.
+export interface Hooks {
+  readonly preStart: Hook | undefined;
+  readonly onChange: Hook | undefined;
+}
+
+// How long a hook may run unless the manifest says otherwise.
+export const defaultHookTimeoutMs = 60_000;
+
 // The whole manifest. Durations are milliseconds.
 export interface Manifest {
   /** The manifest file, or undefined when the run has none (only `-e` flags). */
@@ -110,6 +128,7 @@ export interface Manifest {
   readonly keepCredentials: readonly RunnerCredential[];
   readonly shell: boolean;
   readonly once: boolean;
+  readonly hooks: Hooks;
 }
 
 // The defaults every manifest starts from; also the manifest of a run without a file.
@@ -136,6 +155,7 @@ export function defaultManifest(dir: string, file?: string): Manifest {
     keepCredentials: [],
     shell: false,
     once: false,
+    hooks: { preStart: undefined, onChange: undefined },
   });
 }
 

@@ -4,10 +4,11 @@ import type { Document, Node } from 'yaml';
 import { SecretrunError } from '../errors.js';
 import { validate } from './generated/validate-manifest.js';
 import { defaultManifest, deepFreeze } from './manifest.js';
-import type { Expansion, Manifest, SourceSpec, VariableSpec } from './manifest.js';
+import { defaultHookTimeoutMs } from './manifest.js';
+import type { Expansion, Hook, Hooks, Manifest, SourceSpec, VariableSpec } from './manifest.js';
 import { selectEnvironment, type EnvEntry } from './environment-selection.js';
 import { environmentNamePattern } from './environment.js';
-import type { RawManifest } from './raw-manifest.js';
+import type { RawHook, RawManifest } from './raw-manifest.js';
 import { tryParseDuration } from './duration.js';
 import { tryParseReference, tryParseSecretPath } from './reference.js';
 import { parseTemplate } from './template.js';
@@ -148,6 +149,17 @@ function buildSource(raw: RawManifest, dir: string): SourceSpec {
   };
 }
 
+function buildHook(raw: RawHook | undefined): Hook | undefined {
+  if (raw === undefined) return undefined;
+  const spec = typeof raw === 'string' || Array.isArray(raw) ? { command: raw, timeout: undefined } : raw;
+  const timeoutMs = spec.timeout === undefined ? defaultHookTimeoutMs : (tryParseDuration(spec.timeout) ?? defaultHookTimeoutMs);
+  return { command: spec.command, timeoutMs };
+}
+
+function buildHooks(raw: RawManifest): Hooks {
+  return { preStart: buildHook(raw.hooks?.pre_start), onChange: buildHook(raw.hooks?.on_change) };
+}
+
 // Parses and validates manifest text into a frozen Manifest for the chosen environment, or
 // throws 'manifest_invalid' listing every problem as `file:line:col: path: problem` ('usage'
 // for an environment it does not define, or none chosen where `{{env}}` needs one). Pure:
@@ -206,6 +218,7 @@ function buildManifest(
     keepCredentials: raw.keep_credentials ?? [],
     shell: raw.shell ?? false,
     once: raw.once ?? false,
+    hooks: buildHooks(raw),
   });
 }
 

@@ -38,4 +38,8 @@ export interface RawManifest {
   keep_credentials?: RunnerCredential[];
   shell?: boolean;
   once?: boolean;
+  hooks?: { pre_start?: RawHook; on_change?: RawHook };
 }
+
+// A hook as written: a shell command, a program and its arguments, or either with a timeout.
+export type RawHook = string | string[] | { command: string | string[]; timeout?: string };

@@ -1,5 +1,6 @@
 // Turns "something may have changed" notices into runs of `apply`: after `debounceMs` without
-// a further notice (so a burst of writes is one run), and never two at once (a notice during a
+// a further notice (so a burst of writes is one run; `debounceMs` is asked at each notice, as
+// an edited manifest may change it), and never two at once (a notice during a
 // run makes one more run right after it).
 export interface ChangeQueue {
   notify(): void;
@@ -8,7 +9,7 @@ export interface ChangeQueue {
 }
 
 // A queue around `apply`, which must not throw.
-export function createChangeQueue(debounceMs: number, apply: () => Promise<void>): ChangeQueue {
+export function createChangeQueue(debounceMs: () => number, apply: () => Promise<void>): ChangeQueue {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let pending = false;
@@ -33,7 +34,7 @@ export function createChangeQueue(debounceMs: number, apply: () => Promise<void>
     notify() {
       if (closed) return;
       clearTimeout(timer);
-      timer = setTimeout(() => void run(), debounceMs);
+      timer = setTimeout(() => void run(), debounceMs());
     },
     close() {
       closed = true;

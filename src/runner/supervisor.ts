@@ -1,4 +1,4 @@
-import type { Manifest } from '../manifest/manifest.js';
+import type { Hook, Manifest } from '../manifest/manifest.js';
 import type { SecretSource } from '../source/source.js';
 import { createChangeQueue, type ChangeQueue } from './change-queue.js';
 import { resolveChange } from './change-resolution.js';
@@ -8,6 +8,9 @@ import { createMasker } from './masker.js';
 import { createOrphanGuard, type OrphanGuard } from './orphan-guard.js';
 import { forwardOutput, joinForwardings, type Forwarding } from './output-forwarding.js';
 import { planOutput, type OutputPlan } from './output-plan.js';
+import type { FileWatch } from './file-watch.js';
+import { runHook } from './hooks.js';
+import { configFiles, reloadManifest } from './manifest-reload.js';
 import { renderPidOneWarning } from './pid-one.js';
 import { resolveManifest, type ResolvedEnv } from './resolve-manifest.js';
 import type { RunnerIo } from './runner-io.js';
@@ -26,6 +29,11 @@ export interface SuperviseOptions {
   readonly command: string;
   readonly args: readonly string[];
   readonly io: RunnerIo;
+  /**
+   * Reads the manifest again (with the run's flags on top) when its file or one of its dotenv
+   * files changed while the command runs; without it those files are not watched.
+   */
+  readonly reloadManifest?: () => Promise<Manifest>;
 }
 
 // Runs a command under supervision: resolves secrets (throwing 'reference_unresolved' before
@@ -51,6 +59,14 @@ export async function superviseCommand(options: SuperviseOptions): Promise<numbe
 // A class because it is a lifecycle.
 class Supervision {
   #state: SupervisionState = { phase: 'starting' };
+  /** The manifest in force: the last valid one read. */
+  #manifest: Manifest;
+  #plan: OutputPlan;
+  /** Set when a configuration file changed, so the next change run reads the manifest again. */
+  #configChanged = false;
+  #configWatch: FileWatch | undefined;
+  /** Stops a hook that is running when the run ends. */
+  readonly #hooks = new AbortController();
   /** What the command runs with now (changes are compared against it). */
   #current: ResolvedEnv | undefined;
   /** The copying of the current (or last) command's output. */
@@ -65,9 +81,11 @@ class Supervision {
 
   constructor(
     readonly options: SuperviseOptions,
-    readonly plan: OutputPlan,
+    plan: OutputPlan,
   ) {
-    this.#changes = createChangeQueue(options.manifest.debounceMs, () => this.#applyChange());
+    this.#manifest = options.manifest;
+    this.#plan = plan;
+    this.#changes = createChangeQueue(() => this.#manifest.debounceMs, () => this.#applyChange());
     this.#guard = createOrphanGuard(options.io, { signal: options.manifest.stopSignal, killTimeoutMs: options.manifest.killTimeoutMs });
   }
 
@@ -93,9 +111,10 @@ class Supervision {
       this.#unsubscribe();
       return result;
     }
-    this.#start(initial);
-    const { manifest, source } = this.options;
-    if (!manifest.once && source.watch) {
+    // Without a pre_start hook the command starts here, before this turn ends.
+    await this.#launch(initial);
+    const { source } = this.options;
+    if (!this.#manifest.once && !this.#ended && source.watch) {
       try {
         const stop = await source.watch(
           () => this.#changes.notify(),
@@ -107,17 +126,80 @@ class Supervision {
         this.#log(`cannot watch for changes (${(error as Error).message}); running without restarts`);
       }
     }
+    if (!this.#manifest.once && !this.#ended) await this.#watchConfig();
     const code = await result;
     await this.#stopWatching?.();
+    await this.#configWatch?.close();
     await this.#output.done;
     this.#guard.close();
     this.#unsubscribe();
     return code;
   }
 
+  // Starts the command with `resolved`, after hooks.pre_start when the manifest has one: a
+  // failing hook ends the run with its exit code. Without a hook the command starts at once.
+  async #launch(resolved: ResolvedEnv): Promise<void> {
+    const hook = this.#manifest.hooks.preStart;
+    if (hook !== undefined) {
+      const outcome = await this.#runHook('hooks.pre_start', hook, resolved, {});
+      // A terminating signal during the hook ended the run.
+      if (this.#state.phase !== 'starting') return;
+      if (!outcome.ok) {
+        this.#log(outcome.problem);
+        return this.#end(outcome.exitCode);
+      }
+    }
+    this.#start(resolved);
+  }
+
+  #runHook(name: 'hooks.pre_start' | 'hooks.on_change', hook: Hook, resolved: ResolvedEnv, extraEnv: Record<string, string>) {
+    const run = { name, hook, env: { ...resolved.env, ...extraEnv }, secretValues: resolved.secretValues, killTimeoutMs: this.#manifest.killTimeoutMs, cancel: this.#hooks.signal };
+    return runHook(run, this.options.io, this.#plan);
+  }
+
+  // Watches the manifest and its dotenv files once the command runs (chokidar is loaded then,
+  // never on start-up). A change is applied as a secret change is, after the manifest was
+  // read again and found valid.
+  async #watchConfig(): Promise<void> {
+    const { reloadManifest: reload, io } = this.options;
+    const files = configFiles(this.#manifest, io.cwd);
+    if (reload === undefined || files.length === 0) return;
+    const onChange = (): void => {
+      this.#configChanged = true;
+      this.#changes.notify();
+    };
+    try {
+      const { startFileWatch } = await import('./file-watch.js');
+      const watch = await startFileWatch(files, onChange, (reason) => this.#log(`cannot watch the manifest (${reason})`));
+      if (this.#ended) await watch.close();
+      else this.#configWatch = watch;
+    } catch (error) {
+      this.#log(`cannot watch the manifest (${(error as Error).message}); its changes apply from the next start`);
+    }
+  }
+
+  // Reads the manifest again after one of its files changed. An invalid manifest is reported
+  // and the run goes on with the last valid one.
+  async #reloadConfig(read: () => Promise<Manifest>): Promise<void> {
+    const { io } = this.options;
+    const file = this.#manifest.file ?? 'the manifest';
+    const reload = await reloadManifest(this.#manifest, read);
+    if (reload.kind === 'same') return;
+    if (reload.kind === 'invalid') {
+      this.#log(`${file} changed but is not valid; keeping the last valid manifest:\n  ${reload.problem.split('\n').join('\n  ')}`);
+      return;
+    }
+    this.#manifest = reload.manifest;
+    this.#plan = planOutput(reload.manifest, io, io.env);
+    this.#configWatch?.set(configFiles(reload.manifest, io.cwd));
+    this.#log(`${file} changed`);
+    for (const note of reload.notes) this.#log(note);
+  }
+
   #start(resolved: ResolvedEnv): void {
-    const { manifest, command, args, io } = this.options;
-    const { stdout, stderr } = this.plan;
+    const { command, args, io } = this.options;
+    const manifest = this.#manifest;
+    const { stdout, stderr } = this.#plan;
     const child = new Child(
       {
         command,
@@ -166,6 +248,7 @@ class Supervision {
     if (this.#ended) return;
     this.#state = { phase: 'ended', code };
     this.#changes.close();
+    this.#hooks.abort();
     this.#finish(code);
   }
 
@@ -193,7 +276,8 @@ class Supervision {
   // Stops the running child, still forwarding signals to it. Resolves with its exit, whether
   // it was still there to stop, and whether a terminating signal came meanwhile.
   async #stop(child: Child, then: 'restart' | 'exit'): Promise<{ exit: ChildExit; stopped: boolean; terminated: boolean }> {
-    const { manifest, io } = this.options;
+    const { io } = this.options;
+    const manifest = this.#manifest;
     this.#state = { phase: 'stopping', child, then, terminated: false };
     const splay = then === 'restart' && manifest.splayMs > 0 ? { maxMs: manifest.splayMs, random: io.random } : undefined;
     const { exit, stopped } = await child.stop({ signal: manifest.stopSignal, killTimeoutMs: manifest.killTimeoutMs, ...(splay ? { splay } : {}) });
@@ -211,9 +295,13 @@ class Supervision {
   }
 
   async #applyChange(): Promise<void> {
-    const { manifest, source, io } = this.options;
+    const { source, io, reloadManifest: reload } = this.options;
     if (this.#current === undefined) return;
-    const change = await resolveChange(manifest, source, { env: io.env, platform: io.platform }, this.#current);
+    if (this.#configChanged && reload !== undefined) {
+      this.#configChanged = false;
+      await this.#reloadConfig(reload);
+    }
+    const change = await resolveChange(this.#manifest, source, { env: io.env, platform: io.platform }, this.#current);
     if (change.kind === 'unavailable') return this.#onSourceError(change.reason);
     if (this.#outage !== undefined) {
       this.#outage = undefined;
@@ -221,12 +309,28 @@ class Supervision {
     }
     if (change.kind === 'unresolved') this.#log(`cannot apply change, keeping last-known values:\n  ${change.problems.join('\n  ')}`);
     // Only a running command reacts: one that has exited is on its way out with its own code.
-    else if (change.kind === 'changed' && this.#state.phase === 'running') await this.#react(this.#state.child, change.names.join(', '), change.next);
+    else if (change.kind === 'changed' && this.#state.phase === 'running') {
+      const child = this.#state.child;
+      if (!(await this.#onChangeHook(change.names, change.next))) return;
+      const state = this.#state;
+      if (state.phase === 'running' && state.child === child) await this.#react(child, change.names.join(', '), change.next);
+    }
+  }
+
+  // Runs hooks.on_change, with the new environment and SECRETRUN_CHANGED naming the variables
+  // that changed, before on_change acts. False when it failed: the change is then not applied,
+  // and the next notice of a change tries again.
+  async #onChangeHook(names: readonly string[], next: ResolvedEnv): Promise<boolean> {
+    const hook = this.#manifest.hooks.onChange;
+    if (hook === undefined) return true;
+    const outcome = await this.#runHook('hooks.on_change', hook, next, { SECRETRUN_CHANGED: names.join(',') });
+    if (!outcome.ok && !this.#ended) this.#log(`${outcome.problem}; the change is not applied, the command keeps its last values`);
+    return outcome.ok;
   }
 
   // Applies on_change to the running `child` for a change of the variables `names`.
   async #react(child: Child, names: string, next: ResolvedEnv): Promise<void> {
-    const { manifest } = this.options;
+    const manifest = this.#manifest;
     switch (manifest.onChange) {
       case 'none':
         this.#log(`${names} changed (on_change: none)`);
@@ -254,7 +358,7 @@ class Supervision {
         if (!stopped) return this.#end(exit.exitCode);
         await this.#output.done;
         if (terminated) this.#end(exit.exitCode);
-        else if (this.#state.phase === 'starting') this.#start(next);
+        else if (this.#state.phase === 'starting') await this.#launch(next);
         return;
       }
     }

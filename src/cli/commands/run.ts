@@ -1,9 +1,9 @@
 import { SecretrunError } from '../../errors.js';
-import { deepFreeze, type MaskMode } from '../../manifest/manifest.js';
+import { deepFreeze, type Manifest, type MaskMode } from '../../manifest/manifest.js';
 import { superviseCommand } from '../../runner/supervisor.js';
 import type { Command } from '../command.js';
 import { parseFlags, type FlagSpec } from '../flags.js';
-import { manifestFlags, openRunSetup } from '../runner-setup.js';
+import { loadRunManifest, manifestFlags, openRunSetup } from '../runner-setup.js';
 
 const flags = [
   ...manifestFlags,
@@ -32,15 +32,19 @@ export const runCommand: Command = {
     const mask = parsed.flags.mask;
     if (mask !== '' && !['on', 'off', 'auto'].includes(mask)) throw new SecretrunError('usage', `invalid -mask "${mask}": use on, off or auto`);
     const { manifest: loaded, source } = await openRunSetup(io, parsed.flags);
-    const manifest = deepFreeze({
-      ...loaded,
-      once: loaded.once || parsed.flags.once,
-      shell: loaded.shell || parsed.flags.shell,
-      mask: mask === '' ? loaded.mask : (mask as MaskMode),
-    });
+    // The flags stand over the manifest, also when it is read again after an edit.
+    const withFlags = (read: Manifest): Manifest =>
+      deepFreeze({
+        ...read,
+        once: read.once || parsed.flags.once,
+        shell: read.shell || parsed.flags.shell,
+        mask: mask === '' ? read.mask : (mask as MaskMode),
+      });
+    const manifest = withFlags(loaded);
+    const reloadManifest = async (): Promise<Manifest> => withFlags(await loadRunManifest(io, parsed.flags.manifest, parsed.flags.e));
     try {
       const runnerIo = { ...io.child, env: io.env, cwd: io.cwd, signals: io.signals, random: io.random };
-      return await superviseCommand({ manifest, source, command, args, io: runnerIo });
+      return await superviseCommand({ manifest, source, command, args, io: runnerIo, reloadManifest });
     } finally {
       await source.close();
     }

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"environments":{"description":"The environments this manifest serves (dev, staging, prod, ...), chosen with `-env=NAME` or SECRETRUN_ENV. `{{env}}` in a reference, an expanded path, a dotenv file or the source stands for the chosen name (`secret/{{env}}/db#password`). Each may set its own `env` variables (over the top-level ones of the same name), `dotenv` files (after the top-level ones) and `source` (instead of the top-level one); an empty entry only declares the name.","type":"object","propertyNames":{"$ref":"#/$defs/environmentName"},"additionalProperties":{"$ref":"#/$defs/environment"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `/bin/sh -c` (on Windows `%ComSpec% /d /s /c`, cmd.exe), the arguments joined by spaces, instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"environmentName":{"title":"an environment name [A-Za-z0-9][A-Za-z0-9_-]*","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"},"environment":{"description":"What one environment changes: its own `env` variables, `dotenv` files and `source`. Empty (or `{}`) to only declare the name.","type":["object","null"],"additionalProperties":false,"properties":{"env":{"description":"Variables of this environment; one with the name of a top-level variable replaces it.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"dotenv":{"description":"dotenv files loaded after the top-level ones (relative to this manifest), e.g. `.env.production`.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"source":{"description":"Where this environment's secrets come from, instead of the top-level source: `{store: path}` or `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}}}},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional. It is written in the manifest, so it is never masked.","type":"string"},"mask":{"description":"false marks the value as not secret (a host, a port, a user name): it is not masked in the command's output nor registered with ::add-mask::, and the same reference inside a template counts as not secret either (default true).","type":"boolean"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"mask":{"description":"false: nothing of this variable is masked. By default the whole value is masked, and so is each part that comes from a reference not marked `mask: false`; a template whose every reference is marked `mask: false` is not masked.","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"mask":{"description":"false marks every field of this secret as not secret: none is masked (default true).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"environments":{"description":"The environments this manifest serves (dev, staging, prod, ...), chosen with `-env=NAME` or SECRETRUN_ENV. `{{env}}` in a reference, an expanded path, a dotenv file or the source stands for the chosen name (`secret/{{env}}/db#password`). Each may set its own `env` variables (over the top-level ones of the same name), `dotenv` files (after the top-level ones) and `source` (instead of the top-level one); an empty entry only declares the name.","type":"object","propertyNames":{"$ref":"#/$defs/environmentName"},"additionalProperties":{"$ref":"#/$defs/environment"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `/bin/sh -c` (on Windows `%ComSpec% /d /s /c`, cmd.exe), the arguments joined by spaces, instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"},"hooks":{"description":"Commands run beside the supervised one, with its environment and its output masking. `pre_start` runs before every start of the command (a migration); if it fails, the run ends with its exit code. `on_change` runs when the command's environment changed, before `on_change` acts (a cache flush); if it fails, the change is not applied. Each has a timeout (default 60s).","type":"object","additionalProperties":false,"properties":{"pre_start":{"$ref":"#/$defs/hook"},"on_change":{"$ref":"#/$defs/hook"}}}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"environmentName":{"title":"an environment name [A-Za-z0-9][A-Za-z0-9_-]*","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"},"environment":{"description":"What one environment changes: its own `env` variables, `dotenv` files and `source`. Empty (or `{}`) to only declare the name.","type":["object","null"],"additionalProperties":false,"properties":{"env":{"description":"Variables of this environment; one with the name of a top-level variable replaces it.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"dotenv":{"description":"dotenv files loaded after the top-level ones (relative to this manifest), e.g. `.env.production`.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"source":{"description":"Where this environment's secrets come from, instead of the top-level source: `{store: path}` or `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}}}},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"hook":{"description":"A command: a string runs through the shell (`sh -c`), a list is the program and its arguments (no shell), and `{command, timeout}` sets the timeout (default 60s; 0 for none).","type":["string","array","object"],"if":{"type":["string","array"]},"then":{"$ref":"#/$defs/hookCommand"},"else":{"$ref":"#/$defs/hookWithTimeout"}},"hookCommand":{"type":["string","array"],"if":{"type":"string"},"then":{"title":"a shell command","type":"string","pattern":"\\S"},"else":{"title":"a program and its arguments","type":"array","minItems":1,"items":{"type":"string"}}},"hookWithTimeout":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"description":"A string runs through the shell; a list is the program and its arguments.","$ref":"#/$defs/hookCommand"},"timeout":{"description":"How long the hook may run before it is stopped (SIGTERM, then SIGKILL after kill_timeout); 0 for no limit. Default 60s.","$ref":"#/$defs/duration"}}},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional. It is written in the manifest, so it is never masked.","type":"string"},"mask":{"description":"false marks the value as not secret (a host, a port, a user name): it is not masked in the command's output nor registered with ::add-mask::, and the same reference inside a template counts as not secret either (default true).","type":"boolean"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"mask":{"description":"false: nothing of this variable is masked. By default the whole value is masked, and so is each part that comes from a reference not marked `mask: false`; a template whose every reference is marked `mask: false` is not masked.","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"mask":{"description":"false marks every field of this secret as not secret: none is masked (default true).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
 const schema32 = {"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema40 = {"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"};
 const schema49 = {"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}};
@@ -1045,6 +1045,400 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema59 = {"description":"A command: a string runs through the shell (`sh -c`), a list is the program and its arguments (no shell), and `{command, timeout}` sets the timeout (default 60s; 0 for none).","type":["string","array","object"],"if":{"type":["string","array"]},"then":{"$ref":"#/$defs/hookCommand"},"else":{"$ref":"#/$defs/hookWithTimeout"}};
+const schema60 = {"type":["string","array"],"if":{"type":"string"},"then":{"title":"a shell command","type":"string","pattern":"\\S"},"else":{"title":"a program and its arguments","type":"array","minItems":1,"items":{"type":"string"}}};
+const pattern24 = new RegExp("\\S", "u");
+const schema61 = {"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"description":"A string runs through the shell; a list is the program and its arguments.","$ref":"#/$defs/hookCommand"},"timeout":{"description":"How long the hook may run before it is stopped (SIGTERM, then SIGKILL after kill_timeout); 0 for no limit. Default 60s.","$ref":"#/$defs/duration"}}};
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate36.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.command === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema61.required,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "command") || (key0 === "timeout"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.command !== undefined){
+let data0 = data.command;
+if((typeof data0 !== "string") && (!(Array.isArray(data0)))){
+const err2 = {instancePath:instancePath+"/command",schemaPath:"#/$defs/hookCommand/type",keyword:"type",params:{type: schema60.type},message:"must be string,array",schema:schema60.type,parentSchema:schema60,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs5 = errors;
+let valid2 = true;
+const _errs6 = errors;
+if(typeof data0 !== "string"){
+const err3 = {};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs8 = errors;
+if(typeof data0 === "string"){
+if(!pattern24.test(data0)){
+const err4 = {instancePath:instancePath+"/command",schemaPath:"#/$defs/hookCommand/then/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema60.then,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/command",schemaPath:"#/$defs/hookCommand/then/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.then.type,parentSchema:schema60.then,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs10 = errors;
+if(Array.isArray(data0)){
+if(data0.length < 1){
+const err6 = {instancePath:instancePath+"/command",schemaPath:"#/$defs/hookCommand/else/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema60.else,data:data0};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(typeof data1 !== "string"){
+const err7 = {instancePath:instancePath+"/command/" + i0,schemaPath:"#/$defs/hookCommand/else/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.else.items.type,parentSchema:schema60.else.items,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/command",schemaPath:"#/$defs/hookCommand/else/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema60.else.type,parentSchema:schema60.else,data:data0};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = _valid0;
+ifClause0 = "else";
+}
+if(!valid2){
+const err9 = {instancePath:instancePath+"/command",schemaPath:"#/$defs/hookCommand/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema60.if,parentSchema:schema60,data:data0};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.timeout !== undefined){
+let data2 = data.timeout;
+if(typeof data2 === "string"){
+if(!pattern17.test(data2)){
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate35.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if((!data || typeof data != "object") && (typeof data !== "string")){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema59.type},message:"must be string,array,object",schema:schema59.type,parentSchema:schema59,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if((typeof data !== "string") && (!(Array.isArray(data)))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if((typeof data !== "string") && (!(Array.isArray(data)))){
+const err2 = {instancePath,schemaPath:"#/$defs/hookCommand/type",keyword:"type",params:{type: schema60.type},message:"must be string,array",schema:schema60.type,parentSchema:schema60,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs7 = errors;
+let valid2 = true;
+const _errs8 = errors;
+if(typeof data !== "string"){
+const err3 = {};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs8 === errors;
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs10 = errors;
+if(typeof data === "string"){
+if(!pattern24.test(data)){
+const err4 = {instancePath,schemaPath:"#/$defs/hookCommand/then/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema60.then,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/$defs/hookCommand/then/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.then.type,parentSchema:schema60.then,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid1 = _errs10 === errors;
+valid2 = _valid1;
+ifClause1 = "then";
+}
+else {
+const _errs12 = errors;
+if(Array.isArray(data)){
+if(data.length < 1){
+const err6 = {instancePath,schemaPath:"#/$defs/hookCommand/else/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema60.else,data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+if(typeof data0 !== "string"){
+const err7 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/hookCommand/else/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.else.items.type,parentSchema:schema60.else.items,data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/$defs/hookCommand/else/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema60.else.type,parentSchema:schema60.else,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs12 === errors;
+valid2 = _valid1;
+if(valid2){
+var items0 = true;
+}
+ifClause1 = "else";
+}
+if(!valid2){
+const err9 = {instancePath,schemaPath:"#/$defs/hookCommand/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema60.if,parentSchema:schema60,data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs16 = errors;
+if(!(validate36(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs16 === errors;
+valid0 = _valid0;
+if(valid0){
+var props0 = true;
+}
+ifClause0 = "else";
+}
+if(!valid0){
+const err10 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema59.if,parentSchema:schema59,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate35.errors = vErrors;
+evaluated0.props = props0;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate35.evaluated = {"dynamicProps":true,"dynamicItems":true};
+
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://secretrun.dev/schema/secretrun.schema.json" */;
@@ -1695,14 +2089,53 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(data.hooks !== undefined){
+let data28 = data.hooks;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+for(const key7 in data28){
+if(!((key7 === "pre_start") || (key7 === "on_change"))){
+const err45 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.hooks,data:data28};
 if(vErrors === null){
 vErrors = [err45];
 }
 else {
 vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data28.pre_start !== undefined){
+if(!(validate35(data28.pre_start, {instancePath:instancePath+"/hooks/pre_start",parentData:data28,parentDataProperty:"pre_start",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+if(data28.on_change !== undefined){
+if(!(validate35(data28.on_change, {instancePath:instancePath+"/hooks/on_change",parentData:data28,parentDataProperty:"on_change",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.hooks.type,parentSchema:schema31.properties.hooks,data:data28};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
 }
 errors++;
 }
