@@ -18,6 +18,8 @@ const expected: Record<string, string> = {
   'bad-auth': "bad-auth.yaml:3:19: source.auth.method: invalid value 'ldap' (allowed: token, approle)",
   'bad-credential': "bad-credential.yaml:1:20: keep_credentials[0]: invalid value 'AWS_SECRET' (allowed: SECRETRUN_KEY, SECRETRUN_KEY_FILE, SECRETRUN_PASSPHRASE, VAULT_TOKEN)",
   'bad-duration': "bad-duration.yaml:1:15: kill_timeout: invalid value '5 seconds' (expected a duration such as 100ms, 5s, 1m30s or 0)",
+  'bad-hook': "bad-hook.yaml:2:42: hooks.pre_start: unknown key 'timeot' (allowed: command, timeout)",
+  'bad-hook-empty': 'bad-hook-empty.yaml:2:14: hooks.on_change: must NOT have fewer than 1 items',
   'bad-inherit': "bad-inherit.yaml:2:17: inherit.allow[1]: invalid value 'HOME-DIR' (expected a variable name pattern (letters, digits, _ and *))",
   'bad-mask': "bad-mask.yaml:1:7: mask: invalid value 'sometimes' (allowed: true, false, auto)",
   'bad-on-change': "bad-on-change.yaml:1:12: on_change: invalid value 'reboot' (allowed: restart, signal, exit, none)",
@@ -38,7 +40,7 @@ const expected: Record<string, string> = {
   'unclosed-template': "unclosed-template.yaml:2:23: env.DB_URL.template: unclosed '{{' at character 12 (write \\{{ for a literal '{{')",
   'unknown-ref-key': "unknown-ref-key.yaml:4:5: env.DB_URL: unknown key 'defualt' (allowed: ref, optional, default, mask)",
   'unknown-template-key': "unknown-template-key.yaml:2:28: env.DB_URL: unknown key 'optinal' (allowed: template, optional, mask)",
-  'unknown-top-key': "unknown-top-key.yaml:2:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once)",
+  'unknown-top-key': "unknown-top-key.yaml:2:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once, hooks)",
 };
 
 function errorOf(name: string): string {
@@ -80,7 +82,7 @@ describe('parseManifest', () => {
     const text = 'evn: 1\nenv:\n  A-B: x#y\n  C: { template: "{{ nope }}" }\non_change: never\n';
     expect(() => parseManifest(text, { file: 'm.yaml', dir: '/w' })).toThrow(
       [
-        "m.yaml:1:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once)",
+        "m.yaml:1:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once, hooks)",
         "m.yaml:3:3: env: invalid variable name 'A-B' (expected a variable name [A-Za-z_][A-Za-z0-9_]*)",
         "m.yaml:4:18: env.C.template: invalid reference '{{ nope }}' (expected path#field or path#field@version)",
         "m.yaml:5:12: on_change: invalid value 'never' (allowed: restart, signal, exit, none)",
@@ -140,12 +142,16 @@ describe('parseManifest', () => {
       keepCredentials: ['VAULT_TOKEN'],
       shell: true,
       once: true,
+      hooks: {
+        preStart: { command: ['npm', 'run', 'migrate'], timeoutMs: 300_000 },
+        onChange: { command: 'curl -fsS -X POST http://localhost:8080/cache/flush', timeoutMs: 60_000 },
+      },
     });
   });
 
   it('gives defaults for an empty manifest and resolves the store path against its directory', () => {
     const empty = parseManifest('', { file: 'e.yaml', dir: '/w' });
-    expect(empty).toMatchObject({ variables: [], onChange: 'restart', stopSignal: 'SIGTERM', killTimeoutMs: 5000, debounceMs: 100, splayMs: 0, mask: 'auto', githubMask: true, source: { kind: 'store', store: undefined } });
+    expect(empty).toMatchObject({ variables: [], hooks: { preStart: undefined, onChange: undefined }, onChange: 'restart', stopSignal: 'SIGTERM', killTimeoutMs: 5000, debounceMs: 100, splayMs: 0, mask: 'auto', githubMask: true, source: { kind: 'store', store: undefined } });
     expect(parseManifest('source: { store: s/store.json }\n', { file: 'e.yaml', dir: '/w' }).source).toEqual({ kind: 'store', store: '/w/s/store.json' });
   });
 });
