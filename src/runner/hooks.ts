@@ -1,8 +1,8 @@
 import type { Hook } from '../manifest/manifest.js';
 import type { HookOutcome } from './hook-runner.js';
-import { createMasker } from './masker.js';
+import { createMasker, hasMaskableValue } from './masker.js';
 import { forwardOutput, joinForwardings } from './output-forwarding.js';
-import type { OutputPlan } from './output-plan.js';
+import { routeStream, type OutputPlan } from './output-plan.js';
 import type { RunnerIo } from './runner-io.js';
 
 export type { HookOutcome } from './hook-runner.js';
@@ -26,20 +26,14 @@ export interface HookRun {
 // command's is (`plan`). execa (hook-runner.ts) is loaded here, on a manifest's first hook.
 export async function runHook(run: HookRun, io: RunnerIo, plan: OutputPlan): Promise<HookOutcome> {
   const { startHook } = await import('./hook-runner.js');
-  const started = startHook({
-    hook: run.hook,
-    name: run.name,
-    env: run.env,
-    cwd: io.cwd,
-    stdout: plan.stdout.inherit ? (io.stdout.fd ?? 'pipe') : 'pipe',
-    stderr: plan.stderr.inherit ? (io.stderr.fd ?? 'pipe') : 'pipe',
-    killTimeoutMs: run.killTimeoutMs,
-    cancel: run.cancel,
-  });
+  const maskable = hasMaskableValue(run.secretValues);
+  const stdout = routeStream(plan.stdout, io.stdout, maskable);
+  const stderr = routeStream(plan.stderr, io.stderr, maskable);
+  const started = startHook({ hook: run.hook, name: run.name, env: run.env, cwd: io.cwd, stdout: stdout.target, stderr: stderr.target, killTimeoutMs: run.killTimeoutMs, cancel: run.cancel });
   const masker = (mask: boolean) => (mask ? createMasker(run.secretValues) : undefined);
   const output = joinForwardings([
-    forwardOutput(started.stdout, () => io.stdout.stream, masker(plan.stdout.mask)),
-    forwardOutput(started.stderr, () => io.stderr.stream, masker(plan.stderr.mask)),
+    forwardOutput(started.stdout, () => io.stdout.stream, masker(stdout.mask)),
+    forwardOutput(started.stderr, () => io.stderr.stream, masker(stderr.mask)),
   ]);
   // execa settles once the pipes closed; a process the hook left running in the background
   // holds them open, so after the hook's exit they are read briefly and then cut.

@@ -30,8 +30,10 @@ interface Found {
 const comparisonsPerByte = 4;
 
 // Plans the masking of `bytes`. `final`: no more output follows, so nothing is held back.
-// Linear in the buffer's length whatever it holds. No state is kept between calls.
-export function planMasking(automaton: MaskAutomaton, grams: MaskGrams | undefined, bytes: Uint8Array, final: boolean): MaskPlan {
+// `from`: bytes before it are already covered (by a value that began in earlier output), so
+// matches are chosen from there on. Linear in the buffer's length whatever it holds. No state
+// is kept between calls.
+export function planMasking(automaton: MaskAutomaton, grams: MaskGrams | undefined, bytes: Uint8Array, final: boolean, from = 0): MaskPlan {
   const n = bytes.length;
   if (scratch.length < n) scratch = new Int32Array(Math.max(n, 2 * scratch.length));
   const found: Found = { longest: scratch, starts: [], state: 0 };
@@ -47,7 +49,7 @@ export function planMasking(automaton: MaskAutomaton, grams: MaskGrams | undefin
   // reads the last bytes (or everything from where comparing stopped paying).
   const tail = final ? n : Math.max(0, n - automaton.maxLength + 1);
   run(automaton, bytes, Math.min(readFrom, tail), n, found);
-  const plan = select(automaton, found, n, final);
+  const plan = select(automaton, found, n, final, from);
   for (const start of found.starts) found.longest[start] = 0;
   return plan;
 }
@@ -138,12 +140,12 @@ function note(found: Found, start: number, length: number): void {
 // Chooses the matches left to right, longest first at each position, and the hold-back point:
 // the first position (not inside a chosen match) where the rest of the buffer is the start of a
 // longer value. Before it, every longest match is final; from it on, more output may change them.
-function select(automaton: MaskAutomaton, found: Found, n: number, final: boolean): MaskPlan {
+function select(automaton: MaskAutomaton, found: Found, n: number, final: boolean, from: number): MaskPlan {
   const starts: number[] = [];
   const lengths: number[] = [];
   const candidates = [...found.starts].sort((a, b) => a - b);
-  let cursor = 0;
-  let limit = final ? n : holdPoint(automaton, found.state, n, 0);
+  let cursor = from;
+  let limit = final ? n : holdPoint(automaton, found.state, n, from);
   for (const start of candidates) {
     if (start < cursor) continue;
     if (start >= limit) break;

@@ -38,19 +38,30 @@ export function forwardOutput(from: Readable | null, to: () => Writable, masker:
   const settle = (): void => {
     if (closed && unwritten === 0) done();
   };
-  const write = (bytes: Buffer): void => {
-    if (bytes.length === 0) return;
-    destination ??= to();
-    unwritten += 1;
-    const more = destination.write(bytes, () => {
-      unwritten -= 1;
-      settle();
-    });
-    if (more) return;
+  const written = (): void => {
+    unwritten -= 1;
+    settle();
+  };
+  // Writes the pieces a chunk became (one chunk, or the masker's slices of it and
+  // replacements) as one write: corked, a stream hands them to the system together (writev).
+  const write = (parts: readonly Buffer[]): void => {
+    if (parts.length === 0) return;
+    const target = (destination ??= to());
+    if (parts.length > 1) target.cork();
+    let more = true;
+    for (const part of parts) {
+      unwritten += 1;
+      more = target.write(part, written);
+    }
+    if (parts.length > 1) {
+      target.uncork();
+      more = !target.writableNeedDrain;
+    }
+    if (more || paused) return;
     from.pause();
     paused = true;
     clock.stop();
-    destination.once('drain', () => {
+    target.once('drain', () => {
       paused = false;
       from.resume();
       clock.start();
@@ -68,7 +79,7 @@ export function forwardOutput(from: Readable | null, to: () => Writable, masker:
     from.destroy();
   };
   const clock = drainClock(cut, () => paused || closed);
-  from.on('data', (chunk: Buffer) => write(masker ? masker.write(chunk) : chunk));
+  from.on('data', (chunk: Buffer) => write(masker ? masker.write(chunk) : [chunk]));
   from.once('end', end);
   // A read error on the pipe ends the copy; 'close' follows it as it follows 'end'.
   from.on('error', () => undefined);

@@ -27,6 +27,20 @@ export function shouldMask(manifest: Manifest, isTerminal: boolean): boolean {
   return manifest.mask === 'on' || (manifest.mask === 'auto' && !isTerminal);
 }
 
+// Where one stream's output goes for one start of the command (or a hook): the runner's own
+// descriptor, which the child writes to directly at no cost, unless it is masked and some
+// value is long enough to mask (`maskable`); then a pipe the runner reads, masking when `mask`.
+export interface StreamRoute {
+  readonly target: number | 'pipe';
+  readonly mask: boolean;
+}
+
+// The route of a planned stream to `output` when the values are `maskable` or not.
+export function routeStream(plan: StreamPlan, output: RunOutput, maskable: boolean): StreamRoute {
+  const mask = plan.mask && maskable;
+  return { target: !mask && output.fd !== undefined ? output.fd : 'pipe', mask };
+}
+
 function planStream(manifest: Manifest, output: RunOutput): StreamPlan {
   const mask = shouldMask(manifest, output.kind === 'terminal');
   return { mask, inherit: !mask && output.fd !== undefined };

@@ -4,10 +4,10 @@ import { createChangeQueue, type ChangeQueue } from './change-queue.js';
 import { resolveChange } from './change-resolution.js';
 import { Child, type ChildExit } from './child.js';
 import { githubMasksNowhere, renderGithubMasks } from './github-mask.js';
-import { createMasker } from './masker.js';
+import { createMasker, hasMaskableValue } from './masker.js';
 import { createOrphanGuard, type OrphanGuard } from './orphan-guard.js';
 import { forwardOutput, joinForwardings, type Forwarding } from './output-forwarding.js';
-import { planOutput, type OutputPlan } from './output-plan.js';
+import { planOutput, routeStream, type OutputPlan } from './output-plan.js';
 import type { FileWatch } from './file-watch.js';
 import { runHook } from './hooks.js';
 import { configFiles, reloadManifest } from './manifest-reload.js';
@@ -199,18 +199,11 @@ class Supervision {
   #start(resolved: ResolvedEnv): void {
     const { command, args, io } = this.options;
     const manifest = this.#manifest;
-    const { stdout, stderr } = this.#plan;
+    const maskable = hasMaskableValue(resolved.secretValues);
+    const stdout = routeStream(this.#plan.stdout, io.stdout, maskable);
+    const stderr = routeStream(this.#plan.stderr, io.stderr, maskable);
     const child = new Child(
-      {
-        command,
-        args,
-        env: resolved.env,
-        shell: manifest.shell,
-        cwd: io.cwd,
-        stdout: stdout.inherit ? (io.stdout.fd ?? 'pipe') : 'pipe',
-        stderr: stderr.inherit ? (io.stderr.fd ?? 'pipe') : 'pipe',
-        stdin: io.stdin,
-      },
+      { command, args, env: resolved.env, shell: manifest.shell, cwd: io.cwd, stdout: stdout.target, stderr: stderr.target, stdin: io.stdin },
       io,
     );
     // After the spawn: the maskers and our own streams are set up while the command starts.

@@ -2,7 +2,7 @@
 // real files, a real terminal from `script`): masking for stdout and stderr apart, and the
 // `::add-mask::` lines for GitHub Actions only onto a stream the Actions runner reads.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bundleFixture } from '../helpers/bundle-fixture.js';
@@ -92,5 +92,34 @@ describe('mask: auto, per stream', () => {
     expect(readFileSync(errFile, 'utf8')).toBe('err <concealed by secretrun>\n');
     // On the terminal, auto means unmasked: the person at it ran the command.
     expect(stdout().replace(/\r/g, '')).toBe(`out ${value}\n`);
+  });
+});
+
+describe('a masked stream with nothing to mask', () => {
+  // The inode of the command's stdout: the runner's own file, or the pipe the runner reads.
+  const printInode = [process.execPath, '-e', 'process.stdout.write(String(require("fs").fstatSync(1).ino))'];
+
+  async function inodeSeen(values: Record<string, string>): Promise<{ seen: string; file: string }> {
+    const setup = writeSetup(`mask: true\nenv:\n${Object.keys(values).map((name) => `  ${name}: secret/app#${name.toLowerCase()}\n`).join('')}`, {
+      'secret/app': { version: 1, data: Object.fromEntries(Object.entries(values).map(([name, value]) => [name.toLowerCase(), value])) },
+    });
+    const file = join(setup.dir, 'stdout.log');
+    const fd = openSync(file, 'w');
+    const child = spawn(process.execPath, [driver, setup.manifestFile, setup.sourceFile, '--', ...printInode], { env: { ...process.env, GITHUB_ACTIONS: '' }, stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code).toBe(0);
+    return { seen: readFileSync(file, 'utf8'), file };
+  }
+
+  it('is written by the command straight to the runner\'s descriptor: no value is long enough to mask', async () => {
+    const run = await inodeSeen({ PORT: '80', FLAG: 'yes' });
+    expect(run.seen).toBe(String(statSync(run.file).ino));
+  });
+
+  it('is read and masked by the runner as soon as one value is long enough', async () => {
+    const run = await inodeSeen({ PORT: '80', TOKEN: 'tok-1234' });
+    expect(run.seen).not.toBe(String(statSync(run.file).ino));
+    expect(run.seen).toMatch(/^\d+$/);
   });
 });
