@@ -7,7 +7,9 @@
 //   beside copying those chunks.
 // Outputs: typical log text; bytes drawn from the secrets' first bytes (the old masker compared
 // values at each); and prefixes of secrets back to back (near matches all the way). The row
-// `relay only` masks with no values: what passing output through the runner costs by itself.
+// `relay only` masks one value that never occurs: what passing output through the runner
+// costs by itself (with no value long enough to mask, the command writes to the runner's
+// stdout itself, as unmasked).
 // MASK_MB=small,big sets the two output sizes (default 32,160).
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
@@ -78,8 +80,10 @@ export function inProcess(createMasker, values, sample, rounds) {
     const masker = values === undefined ? undefined : createMasker(values);
     const start = process.hrtime.bigint();
     let total = 0;
-    for (const chunk of chunks) total += (masker ? masker.write(chunk) : Buffer.from(chunk)).length;
-    if (masker) total += masker.end().length;
+    // The masker returns pieces (slices of the chunk and replacements).
+    const size = (parts) => parts.reduce((sum, part) => sum + part.length, 0);
+    for (const chunk of chunks) total += masker ? size(masker.write(chunk)) : Buffer.from(chunk).length;
+    if (masker) total += size(masker.end());
     rates.push(sample.length / 1e6 / (Number(process.hrtime.bigint() - start) / 1e9));
     if (total === 0) throw new Error('nothing came out');
   }
@@ -100,16 +104,15 @@ export async function benchMasking({ root, cli, work, env, secretrun, runs }) {
   // MASK_MB=4,20 for smaller outputs (the old masker took minutes over the default sizes).
   const sizes = (process.env.MASK_MB ?? '32,160').split(',').map((mb) => Number(mb) * 1e6);
   const kinds = ['typical', 'first-bytes', 'near-matches'];
-  // `relay only` masks with no values: the cost of passing output through the runner at all.
+  // `relay only` masks one value that never occurs: the cost of passing output through the
+  // runner at all.
   const cases = [
     { label: 'unmasked', count: 20, kind: 'typical', mask: false },
-    { label: 'relay only (no values)', count: 0, kind: 'typical', mask: true },
+    { label: 'relay only (1 value, absent)', count: 1, kind: 'typical', mask: true },
   ];
   for (const count of [20, 1000]) for (const kind of kinds) cases.push({ label: `${kind}, ${count} secrets`, count, kind, mask: true });
-  const secretSets = new Map([0, 20, 1000].map((count) => [count, makeSecrets(count, count)]));
-  writeFileSync(join(work, 'mask-0-true.yaml'), 'mask: true\nonce: true\nenv: {}\n');
+  const secretSets = new Map([1, 20, 1000].map((count) => [count, makeSecrets(count, count)]));
   for (const [count, secrets] of secretSets) {
-    if (count === 0) continue;
     const data = Object.fromEntries(secrets.map((secret, i) => [`s${i}`, secret]));
     writeFileSync(join(work, `mask-${count}.json`), JSON.stringify(data));
     secretrun('kv', 'put', `secret/bench/mask${count}`, `@${join(work, `mask-${count}.json`)}`);

@@ -25,6 +25,10 @@ afterEach(() => {
 // The command: leaves `sleep 600` in the background holding its stdout and stderr, prints
 // the sleeper's pid, and exits 3.
 const leavesSleeper = ['sh', '-c', 'sleep 600 & echo "background $!"; exit 3'];
+// Masked with a value to mask, so the command's output comes through pipes the runner reads
+// (with nothing to mask, the command writes to the runner's descriptors itself).
+const masked = 'mask: true\nenv:\n  VALUE: secret/app#value\n';
+const secret = { 'secret/app': { version: 1, data: { value: 'first-value' } } };
 
 async function sleeperOf(run: RunnerProcess, nth = 1): Promise<number> {
   await waitFor(`background process ${nth}`, () => [...run.stdout().matchAll(/background \d+/g)].length >= nth);
@@ -43,7 +47,7 @@ async function endOf(run: RunnerProcess, timeoutMs = 5_000): Promise<number | nu
 
 describe('a runner whose command left a process holding its output', () => {
   it('exits with the command\'s code once the command exited (masked, so through pipes)', async () => {
-    const run = startRunner(driver, writeSetup('mask: true\n', {}), leavesSleeper);
+    const run = startRunner(driver, writeSetup(masked, secret), leavesSleeper);
     const sleeper = await sleeperOf(run);
     expect(await endOf(run)).toBe(3);
     // The sleeper is not the runner's to end: it is still there, only its output is no longer read.
@@ -51,7 +55,7 @@ describe('a runner whose command left a process holding its output', () => {
   });
 
   it('ends on SIGTERM after the command exited, with the command\'s code', async () => {
-    const run = startRunner(driver, writeSetup('mask: true\n', {}), leavesSleeper);
+    const run = startRunner(driver, writeSetup(masked, secret), leavesSleeper);
     await sleeperOf(run);
     run.child.kill('SIGTERM');
     expect(await endOf(run)).toBe(3);
