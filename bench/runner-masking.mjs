@@ -98,6 +98,10 @@ export async function loadMasker(root, work) {
   return (await import(pathToFileURL(file).href)).createMasker;
 }
 
+// A relay as short as Node allows: `cat FILE` through a pipe to stdout, with backpressure.
+const bareRelay = `const c = require('node:child_process').spawn('cat', [process.argv[1]], { stdio: ['ignore', 'pipe', 'inherit'] });
+c.stdout.on('data', (d) => { if (!process.stdout.write(d)) { c.stdout.pause(); process.stdout.once('drain', () => c.stdout.resume()); } });`;
+
 // Runs the whole section; `secretrun(...args)` runs the CLI in `work` with `env`.
 export async function benchMasking({ root, cli, work, env, secretrun, runs }) {
   const createMasker = await loadMasker(root, work);
@@ -106,8 +110,11 @@ export async function benchMasking({ root, cli, work, env, secretrun, runs }) {
   const kinds = ['typical', 'first-bytes', 'near-matches'];
   // `relay only` masks one value that never occurs: the cost of passing output through the
   // runner at all.
+  // `bare Node relay` is ten lines of Node copying `cat`'s pipe to its stdout, without the
+  // runner: what any relay in Node costs on the machine.
   const cases = [
     { label: 'unmasked', count: 20, kind: 'typical', mask: false },
+    { label: 'bare Node relay (no runner)', count: 20, kind: 'typical', mask: false, bare: true },
     { label: 'relay only (1 value, absent)', count: 1, kind: 'typical', mask: true },
   ];
   for (const count of [20, 1000]) for (const kind of kinds) cases.push({ label: `${kind}, ${count} secrets`, count, kind, mask: true });
@@ -137,8 +144,9 @@ export async function benchMasking({ root, cli, work, env, secretrun, runs }) {
     for (const [ci, c] of cases.entries()) {
       for (const [si, file] of c.files.entries()) {
         const manifest = join(work, `mask-${c.count}-${c.mask}.yaml`);
+        const command = c.bare ? [process.execPath, '-e', bareRelay, file] : [process.execPath, cli, 'run', '--manifest', manifest, '--', 'cat', file];
         const start = process.hrtime.bigint();
-        const result = spawnSync('sh', ['-c', 'exec "$@" | wc -c', 'sh', process.execPath, cli, 'run', '--manifest', manifest, '--', 'cat', file], { env, cwd: work, encoding: 'utf8' });
+        const result = spawnSync('sh', ['-c', 'exec "$@" | wc -c', 'sh', ...command], { env, cwd: work, encoding: 'utf8' });
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
         if (result.status !== 0 || result.stdout.trim() === '') throw new Error(`masking run failed: ${result.stderr}`);
         if (round > 0) times[ci][si].push(ms);
@@ -149,7 +157,7 @@ export async function benchMasking({ root, cli, work, env, secretrun, runs }) {
     const [small, big] = times[ci].map(median);
     const wall = sizes[1] / 1e6 / (big / 1000);
     const steady = (sizes[1] - sizes[0]) / 1e6 / ((big - small) / 1000);
-    const own = inProcess(createMasker, c.mask ? secretSets.get(c.count) : undefined, c.sample.subarray(0, Math.min(c.sample.length, sizes[0])), 5);
+    const own = c.bare ? 0 : inProcess(createMasker, c.mask ? secretSets.get(c.count) : undefined, c.sample.subarray(0, Math.min(c.sample.length, sizes[0])), 5);
     return { label: c.label, wall, steady, own };
   });
   const base = rows[0];
@@ -159,9 +167,10 @@ export async function benchMasking({ root, cli, work, env, secretrun, runs }) {
   console.log(`${''.padEnd(width)}  ${`whole run, ${bigMb} MB`.padStart(20)}  ${`steady (${bigMb}-${smallMb} MB)`.padStart(20)}  ${'in process, 64 KiB chunks'.padStart(27)}`);
   for (const row of rows) {
     const ratio = (value, baseValue) => (row === base ? '' : ` ${(baseValue / value).toFixed(2)}x`);
-    console.log(`${row.label.padEnd(width)}  ${`${row.wall.toFixed(0)}${ratio(row.wall, base.wall)}`.padStart(20)}  ${`${row.steady.toFixed(0)}${ratio(row.steady, base.steady)}`.padStart(20)}  ${`${row.own.toFixed(0)}${row === base ? ' (copy)' : ratio(row.own, base.own)}`.padStart(27)}`);
+    console.log(`${row.label.padEnd(width)}  ${`${row.wall.toFixed(0)}${ratio(row.wall, base.wall)}`.padStart(20)}  ${`${row.steady.toFixed(0)}${ratio(row.steady, base.steady)}`.padStart(20)}  ${(row.own === 0 ? '-' : `${row.own.toFixed(0)}${row === base ? ' (copy)' : ratio(row.own, base.own)}`).padStart(27)}`);
   }
-  const required = rows.filter((row) => !row.label.startsWith('near') && !row.label.startsWith('relay') && row !== base);
-  const worst = (list) => Math.max(...list.map((row) => base.wall / row.wall)).toFixed(2);
-  console.log(`target: masking costs at most 2x unmasked (whole run) -> typical and first-bytes: worst ${worst(required)}x; near-matches: worst ${worst(rows.filter((row) => row.label.startsWith('near')))}x`);
+  const masked = rows.filter((row) => row !== base && !row.label.startsWith('bare') && !row.label.startsWith('relay'));
+  const worst = (list) => list.reduce((a, b) => (base.wall / b.wall > base.wall / a.wall ? b : a));
+  const show = (row) => `${(base.wall / row.wall).toFixed(2)}x (${row.label})`;
+  console.log(`target: masking costs at most 2x unmasked (whole run), whatever the output -> worst ${show(worst(masked))}; without near matches ${show(worst(masked.filter((row) => !row.label.startsWith('near'))))}`);
 }
