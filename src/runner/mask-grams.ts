@@ -18,6 +18,9 @@ export interface MaskGrams {
    * slot), the first candidate, and scratch for building; then 3 numbers per candidate: the gram's offset in its value,
    * where the value's bytes start in `bytes`, its length. Interleaved, a sample that finds a
    * candidate reads two cache lines of the table rather than six arrays.
+   * A gram of one candidate (most) holds it in its slot instead: -1 candidates, where the
+   * value's bytes start, and its offset, last byte and length packed (see packCandidate), so a
+   * near miss is told from the slot alone, without reading the candidates or the value.
    */
   readonly slots: Int32Array;
   readonly candidates: Int32Array;
@@ -37,6 +40,13 @@ const minStride = 4;
 
 // Longer strides save little more reading, and each value indexes one gram per position of a stride.
 const maxStride = 32;
+
+// A candidate in one number: the gram's offset in the value (5 bits, as strides are at most
+// 32), the value's last byte (8 bits) and its length (19 bits), for values under 512 KiB.
+const maxPackedLength = 2 ** 19;
+export function packCandidate(offset: number, last: number, length: number): number {
+  return offset | (last << 5) | (length << 13);
+}
 
 // Multiplicative hashing (Knuth): the high bits of gram × 2^32/φ.
 const golden = 0x9e3779b1;
@@ -103,6 +113,16 @@ export function buildMaskGrams(values: readonly Uint8Array[]): MaskGrams | undef
       candidates[c + 1] = valueBase[index]!;
       candidates[c + 2] = values[index]!.length;
     }
+  }
+  for (let slot = 0; slot <= slotMask; slot++) {
+    if (slots[4 * slot + 1] !== 1) continue;
+    const c = slots[4 * slot + 2]!;
+    const base = candidates[c + 1]!;
+    const length = candidates[c + 2]!;
+    if (length >= maxPackedLength) continue;
+    slots[4 * slot + 1] = -1;
+    slots[4 * slot + 2] = base;
+    slots[4 * slot + 3] = packCandidate(candidates[c]!, bytes[base + length - 1]!, length);
   }
   return { stride, bits, shift, slots, candidates, slotMask, slotShift: 32 - slotLog, bytes };
 }

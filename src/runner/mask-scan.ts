@@ -69,21 +69,38 @@ function findByGrams(grams: MaskGrams, bytes: Uint8Array, found: Found, budget: 
     if ((bits[hash >>> 5]! & (1 << (hash & 31))) === 0) continue;
     let slot = gramHash(gram, slotShift) << 2;
     while (slots[slot + 1] !== 0 && slots[slot] !== gram) slot = (slot + 4) & ((slotMask << 2) | 3);
-    for (let c = slots[slot + 2]!, last = c + 3 * slots[slot + 1]!; c < last; c += 3) {
-      const start = at - candidates[c]!;
-      const base = candidates[c + 1]!;
-      const length = candidates[c + 2]!;
-      // The last byte first: output that only begins like a value (a near miss) fails here.
+    const count = slots[slot + 1]!;
+    if (count < 0) {
+      // One candidate, in the slot: the last byte first, so a near miss fails here.
+      const packed = slots[slot + 3]!;
+      const length = packed >>> 13;
+      const start = at - (packed & 31);
       spent += 1;
-      if (start + length > n || bytes[start + length - 1] !== values[base + length - 1]) continue;
-      let same = 0;
-      while (same < length && bytes[start + same] === values[base + same]) same += 1;
-      spent += same;
-      if (same === length) note(found, start, length);
+      if (start + length > n || bytes[start + length - 1] !== ((packed >>> 5) & 255)) continue;
+      spent += compare(bytes, start, values, slots[slot + 2]!, length, found);
+    } else {
+      for (let c = slots[slot + 2]!, last = c + 3 * count; c < last; c += 3) {
+        const start = at - candidates[c]!;
+        const base = candidates[c + 1]!;
+        const length = candidates[c + 2]!;
+        // The last byte first: output that only begins like a value (a near miss) fails here.
+        spent += 1;
+        if (start + length > n || bytes[start + length - 1] !== values[base + length - 1]) continue;
+        spent += compare(bytes, start, values, base, length, found);
+      }
     }
     if (spent > budget) return at - stride + 1;
   }
   return n;
+}
+
+// Compares the value at values[base, base + length) with the output at `start`, noting it when
+// it is there; returns the bytes compared.
+function compare(bytes: Uint8Array, start: number, values: Uint8Array, base: number, length: number, found: Found): number {
+  let same = 0;
+  while (same < length && bytes[start + same] === values[base + same]) same += 1;
+  if (same === length) note(found, start, length);
+  return same;
 }
 
 // Runs the automaton from the root over bytes[from, to), recording every match; the state at
