@@ -41,7 +41,7 @@ export const runCommand: Command = {
         mask: mask === '' ? read.mask : (mask as MaskMode),
       });
     const manifest = withFlags(loaded);
-    const reloadManifest = async (): Promise<Manifest> => withFlags(await loadRunManifest(io, parsed.flags.manifest, parsed.flags.e));
+    const reloadManifest = async (): Promise<Manifest> => withFlags(await loadRunManifest(io, parsed.flags.manifest, parsed.flags.e, loaded.environment));
     try {
       const runnerIo = { ...io.child, env: io.env, cwd: io.cwd, signals: io.signals, random: io.random };
       return await superviseCommand({ manifest, source, command, args, io: runnerIo, reloadManifest });
