@@ -1,7 +1,7 @@
 import { SecretrunError } from '../errors.js';
 import type { Storage } from '../store/storage.js';
 import { addressInCidrs } from './bound-cidrs.js';
-import { isRoot, writeTokenRecord, type Caller } from './token-record.js';
+import { writeTokenRecord, type Caller } from './token-record.js';
 import { readLiveToken } from './token-store.js';
 import { revokeTree } from './token-tree.js';
 
@@ -65,25 +65,4 @@ export function createTokenAuthenticator(options: TokenAuthenticatorOptions = {}
     writeTokenRecord(storage, spent);
     return { token, record: spent, useLimited: true };
   };
-}
-
-// What Vault's `default` policy grants every token (on the caller's own token only).
-const selfPaths: ReadonlyArray<{ path: string; operations: readonly string[] }> = [
-  { path: 'auth/token/lookup-self', operations: ['read'] },
-  { path: 'auth/token/renew-self', operations: ['update', 'create'] },
-  { path: 'auth/token/revoke-self', operations: ['update', 'create'] },
-];
-
-// Authorisation until ACL policies are wired (the ACL engineer's `authorize` replaces it in
-// start-server.ts): root tokens may do everything; any other token only what the `default`
-// policy grants on its own token. Everything else is refused (fail closed), exactly as Vault
-// refuses a token whose named policies do not exist.
-export function authorizeUntilPolicies(request: AuthRequest, caller: Caller | undefined): void {
-  if (caller === undefined || isRoot(caller.record)) return;
-  if (selfPaths.some((rule) => rule.path === request.path && rule.operations.includes(request.operation))) return;
-  if (request.path.startsWith('sys/internal/ui/mounts/')) {
-    const shown = `${request.path.slice('sys/internal/ui/mounts/'.length).replace(/^\/+|\/+$/g, '')}/`;
-    throw new SecretrunError('permission_denied', `preflight capability check returned 403, please ensure client's policies grant access to path "${shown}"`);
-  }
-  throw new SecretrunError('permission_denied', '1 error occurred:\n\t* permission denied\n\n');
 }

@@ -9,6 +9,7 @@ import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
 import type { RouteContext } from './routes/route-context.js';
+import { routeSysAccess } from './routes/sys-access.js';
 import { routeSysAudit, routeSysAuditHash, type SysAuditOptions } from './routes/sys-audit.js';
 import { readUiMount, routeSysMounts } from './routes/sys-mounts.js';
 
@@ -31,6 +32,8 @@ function noRoute(path: string): never {
 // `sys/health` and `sys/seal-status` are answered by the handler before the store is touched
 // (handler.ts), so that they answer even when the store fails its checks.
 function routeSys(rest: string, context: RouteContext, options: RouterOptions): Served {
+  const access = routeSysAccess(rest, context, options.random);
+  if (access !== undefined) return access;
   if (rest === 'mounts' || rest.startsWith('mounts/')) return routeSysMounts(rest.slice('mounts'.length), context, options.random);
   if (rest === 'audit' || rest.startsWith('audit/')) return routeSysAudit(rest.slice('audit'.length), context, options);
   if (rest.startsWith('audit-hash/')) return routeSysAuditHash(rest.slice('audit-hash/'.length), context);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createAuditBroker } from '../audit/audit-broker.js';
-import { authorizeUntilPolicies, createTokenAuthenticator } from '../auth/token-auth.js';
+import { createAuthorizer } from '../auth/authorize.js';
+import { createTokenAuthenticator } from '../auth/token-auth.js';
+import { isUnauthenticatedPath } from '../auth/unauthenticated-paths.js';
 import { buildToken } from '../auth/token-id.js';
 import { createRootToken, hasRootToken } from '../auth/token-store.js';
 import { openFileStore } from '../store/file-store.js';
@@ -73,7 +75,8 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
     report: (line) => void process.stderr.write(`secretrun server: ${line}\n`),
     now,
   });
-  const handler = createApiHandler({ store, now, authenticate: createTokenAuthenticator(), authorize: authorizeUntilPolicies, audit, logError });
+  const authenticate = createTokenAuthenticator({ unauthenticated: (request, storage) => isUnauthenticatedPath(storage, request.path) });
+  const handler = createApiHandler({ store, now, authenticate, authorize: createAuthorizer({ now }), audit, logError });
   const server = createVaultServer({
     handler,
     host: settings.host,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { authorizeUntilPolicies, createTokenAuthenticator, type AuthRequest } from '../../src/auth/token-auth.js';
+import { createTokenAuthenticator, type AuthRequest } from '../../src/auth/token-auth.js';
+import { isUnauthenticatedPath } from '../../src/auth/unauthenticated-paths.js';
+import { enableAuthMethod } from '../../src/sys/auth-methods.js';
 import { readStoredRecord } from '../../src/auth/token-record.js';
 import { createRootToken, issueToken } from '../../src/auth/token-store.js';
 import { isSecretrunError } from '../../src/errors.js';
@@ -28,7 +30,6 @@ async function setup() {
       attempt(() => {
         const caller = authenticate({ operation, path, token }, storage, at, { transaction: false, remoteAddress: address });
         if (caller === undefined) return 'anonymous';
-        authorizeUntilPolicies({ operation, path, token }, caller);
         return caller.record.display_name;
       }),
     );
@@ -77,17 +78,32 @@ describe('createTokenAuthenticator', () => {
   });
 });
 
-describe('authorizeUntilPolicies', () => {
-  it('gives other tokens only the default policy (fail closed until ACL policies are wired)', async () => {
-    const { check } = await setup();
-    expect(await check('read', 'auth/token/lookup-self', 'plain-token')).toBe('token');
-    expect(await check('update', 'auth/token/renew-self', 'plain-token')).toBe('token');
-    expect(await check('update', 'auth/token/revoke-self', 'plain-token')).toBe('token');
-    expect(await check('read', 'secret/data/x', 'plain-token')).toBe('permission_denied: 1 error occurred:\n\t* permission denied\n\n');
-    expect(await check('update', 'auth/token/lookup-self', 'plain-token')).toContain('permission denied');
-    expect(await check('update', 'auth/token/create', 'plain-token')).toContain('permission denied');
-    expect(await check('read', 'sys/internal/ui/mounts/secret/foo', 'plain-token')).toBe(
-      'permission_denied: preflight capability check returned 403, please ensure client\'s policies grant access to path "secret/foo/"',
-    );
+describe('the paths the auth table opens', () => {
+  it('serves login paths of enabled methods and the mount preflight without a token, and nothing else', async () => {
+    const store = createMemoryStore();
+    const clock = { now: 0, random };
+    await store.update((storage) => {
+      enableAuthMethod(storage, 'userpass', { type: 'userpass' }, random);
+      enableAuthMethod(storage, 'ci/approle', { type: 'approle' }, random);
+      createRootToken(storage, clock, 'root-token');
+    });
+    const authenticate = createTokenAuthenticator({ unauthenticated: (request, storage) => isUnauthenticatedPath(storage, request.path) });
+    const check = (operation: string, path: string) =>
+      store.read((storage) => {
+        try {
+          return authenticate({ operation, path, token: undefined }, storage, 1_000, { transaction: false, remoteAddress: '127.0.0.1' }) === undefined ? 'anonymous' : 'caller';
+        } catch (error) {
+          if (isSecretrunError(error)) return `${error.code}: ${error.message}`;
+          throw error;
+        }
+      });
+    expect(await check('update', 'auth/userpass/login/alice')).toBe('anonymous');
+    expect(await check('update', 'auth/ci/approle/login')).toBe('anonymous');
+    expect(await check('read', 'sys/internal/ui/mounts/secret/foo')).toBe('anonymous');
+    // Their other paths, and login paths of methods that are not enabled, need a token.
+    expect(await check('update', 'auth/userpass/users/alice')).toBe('permission_denied: permission denied');
+    expect(await check('update', 'auth/ci/approle/role/x')).toBe('permission_denied: permission denied');
+    expect(await check('update', 'auth/other/login/alice')).toBe('permission_denied: permission denied');
+    expect(await check('update', 'auth/token/create')).toBe('permission_denied: permission denied');
   });
 });

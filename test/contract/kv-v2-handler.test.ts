@@ -1,7 +1,9 @@
-// The KV v2 contract against the in-process handler (no sockets), with token auth on.
+// The KV v2 contract against the in-process handler (no sockets), with token auth and ACLs on.
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'vitest';
+import { createAuthorizer } from '../../src/auth/authorize.js';
 import { createTokenAuthenticator } from '../../src/auth/token-auth.js';
+import { isUnauthenticatedPath } from '../../src/auth/unauthenticated-paths.js';
 import { createRootToken } from '../../src/auth/token-store.js';
 import { createApiHandler } from '../../src/http/handler.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
@@ -10,7 +12,8 @@ import { enableMount, kvV2Contract, type Send } from './kv-v2-contract.js';
 async function createSend(): Promise<Send> {
   const store = createMemoryStore();
   const rootToken = await store.update((storage) => createRootToken(storage, { now: Date.now(), random: (n) => new Uint8Array(randomBytes(n)) }).token);
-  const handler = createApiHandler({ store, authenticate: createTokenAuthenticator() });
+  const authenticate = createTokenAuthenticator({ unauthenticated: (request, storage) => isUnauthenticatedPath(storage, request.path) });
+  const handler = createApiHandler({ store, authenticate, authorize: createAuthorizer() });
   return async (request) => {
     const headers: Record<string, string> = {};
     const token = request.token === undefined ? rootToken : request.token;

@@ -1,3 +1,4 @@
+import { preflightDenied } from '../../auth/authorize.js';
 import { SecretrunError } from '../../errors.js';
 import { disableMount, enableMount, normalizeMountPath, readMounts, tuneMount, type Mount, type RandomBytes } from '../../sys/mounts.js';
 import { findMount } from '../../sys/mount-resolver.js';
@@ -92,13 +93,7 @@ export function readUiMount(rest: string, context: RouteContext): Served {
 function findUiMount(rest: string, context: RouteContext): LogicalResponse {
   const path = rest.replace(/^\/+/, '');
   const match = findMount(readMounts(context.storage), path);
-  if (match === undefined || path === '') {
-    const shown = `${path.replace(/\/+$/, '')}/`;
-    throw new SecretrunError(
-      'permission_denied',
-      `preflight capability check returned 403, please ensure client's policies grant access to path "${shown}"`,
-    );
-  }
+  if (match === undefined || path === '') throw preflightDenied(path);
   return dataResponse({ ...(match.mount as unknown as JsonObject), path: match.path });
 }
 

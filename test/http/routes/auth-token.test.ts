@@ -2,7 +2,8 @@
 // hands: Vault's answers for creation, lookup, renewal and revocation, expiry at TTL and max
 // TTL, use limits and the tree of tokens.
 import { describe, expect, it } from 'vitest';
-import { authorizeUntilPolicies, createTokenAuthenticator } from '../../../src/auth/token-auth.js';
+import { createAuthorizer } from '../../../src/auth/authorize.js';
+import { createTokenAuthenticator } from '../../../src/auth/token-auth.js';
 import { createRootToken } from '../../../src/auth/token-store.js';
 import { createApiHandler } from '../../../src/http/handler.js';
 import { createMemoryStore } from '../../../src/store/memory-store.js';
@@ -19,7 +20,7 @@ async function setUp() {
   const store = createMemoryStore();
   let now = Date.UTC(2026, 0, 1);
   await store.update((storage) => createRootToken(storage, { now, random: (n) => new Uint8Array(randomBytes(n)) }, 'root'));
-  const handler = createApiHandler({ store, now: () => now, authenticate: createTokenAuthenticator(), authorize: authorizeUntilPolicies });
+  const handler = createApiHandler({ store, now: () => now, authenticate: createTokenAuthenticator(), authorize: createAuthorizer({ now: () => now }) });
   const send = async (token: string, method: string, path: string, body?: unknown): Promise<Answer> => {
     const response = await handler({
       method,
