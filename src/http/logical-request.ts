@@ -138,6 +138,7 @@ export function parseLogicalRequest(request: WireRequest): LogicalRequest {
     data: data as { [key: string]: JsonValue },
     token: tokenFrom(request.headers),
     namespace: request.headers['x-vault-namespace'],
+    remoteAddress: request.remoteAddress,
   };
 }
 

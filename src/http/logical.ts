@@ -16,6 +16,8 @@ export interface LogicalRequest {
   data: JsonObject;
   token: string | undefined;
   namespace: string | undefined;
+  /** The client's address ('' in-process): logins check CIDR bindings against it. */
+  remoteAddress: string;
 }
 
 // What a route answers. `none` is Vault's nil response: 404 for reads and lists, 204 otherwise.

@@ -5,6 +5,7 @@ import type { Storage } from '../store/storage.js';
 import { readMounts, type RandomBytes } from '../sys/mounts.js';
 import { resolveKvPath } from '../sys/mount-resolver.js';
 import type { AcceptedFields, LogicalRequest, LogicalResponse, Served } from './logical.js';
+import { authExistenceOf, routeAuthMethod } from './routes/auth-methods.js';
 import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
@@ -48,6 +49,10 @@ export function routeRequest(context: RouteContext, options: RouterOptions): Rou
   const { path } = context.request;
   if (path.startsWith('sys/')) return routed(routeSys(path.slice('sys/'.length), context, options), 'system');
   if (path.startsWith('auth/token/')) return routed(routeAuthToken(path.slice('auth/token/'.length), context, options.random), 'token');
+  if (path.startsWith('auth/')) {
+    const method = routeAuthMethod(path.slice('auth/'.length), context, options.random);
+    return method === undefined ? noRoute(path) : routed(method.served, method.type);
+  }
   const target = resolveKvPath(context.storage, readMounts(context.storage), path);
   if (target === undefined) return noRoute(path);
   if (target.version === 2) return routed(routeKvV2(target.scope, target.rest, context), 'kv');
@@ -61,7 +66,8 @@ export function routeRequest(context: RouteContext, options: RouterOptions): Rou
 // destroy/ and the system paths are always updates). KV v2 `data/` and `metadata/` exist with
 // the key's metadata; a KV v1 key exists when stored.
 export function existenceOf(storage: Storage, request: LogicalRequest): boolean | undefined {
-  if (request.operation !== 'update' || request.path.startsWith('sys/') || request.path.startsWith('auth/')) return undefined;
+  if (request.operation !== 'update' || request.path.startsWith('sys/') || request.path.startsWith('auth/token/')) return undefined;
+  if (request.path.startsWith('auth/')) return authExistenceOf(storage, request);
   const target = resolveKvPath(storage, readMounts(storage), request.path);
   if (target === undefined) return undefined;
   if (target.version === 1) return readV1(target.scope, target.rest) !== undefined;
