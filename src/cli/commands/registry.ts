@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { auditDisableCommand, auditEnableCommand, auditListCommand } from './audit.js';
+import { authDisableCommand, authEnableCommand, authListCommand, authTuneCommand } from './auth.js';
 import { checkCommand } from './check.js';
 import { envCommand } from './env.js';
 import { deleteCommand, listCommand, readCommand, writeCommand } from './generic.js';
@@ -12,6 +13,7 @@ import { kvPutCommand } from './kv-put.js';
 import { kvRollbackCommand } from './kv-rollback.js';
 import { kvDeleteCommand, kvDestroyCommand, kvUndeleteCommand } from './kv-versions.js';
 import { operatorGenerateRootCommand, operatorRekeyCommand, operatorRotateCommand } from './operator.js';
+import { policyDeleteCommand, policyFmtCommand, policyListCommand, policyReadCommand, policyWriteCommand } from './policy.js';
 import { runCommand } from './run.js';
 import { secretsDisableCommand, secretsEnableCommand, secretsListCommand, secretsTuneCommand } from './secrets.js';
 import { loginCommand } from './login.js';
@@ -55,6 +57,15 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'audit list', synopsis: 'Lists enabled audit devices', load: async () => auditListCommand },
   { name: 'audit enable', synopsis: 'Enables an audit device', load: async () => auditEnableCommand },
   { name: 'audit disable', synopsis: 'Disables an audit device', load: async () => auditDisableCommand },
+  { name: 'policy write', synopsis: 'Uploads a named policy from a file', load: async () => policyWriteCommand },
+  { name: 'policy read', synopsis: 'Prints the contents of a policy', load: async () => policyReadCommand },
+  { name: 'policy list', synopsis: 'Lists the installed policies', load: async () => policyListCommand },
+  { name: 'policy delete', synopsis: 'Deletes a policy by name', load: async () => policyDeleteCommand },
+  { name: 'policy fmt', synopsis: 'Formats a policy on disk', load: async () => policyFmtCommand },
+  { name: 'auth enable', synopsis: 'Enables a new auth method', load: async () => authEnableCommand },
+  { name: 'auth disable', synopsis: 'Disables an auth method', load: async () => authDisableCommand },
+  { name: 'auth list', synopsis: 'Lists enabled auth methods', load: async () => authListCommand },
+  { name: 'auth tune', synopsis: 'Tunes an auth method configuration', load: async () => authTuneCommand },
   { name: 'import', synopsis: 'Write the variables of a dotenv file to the store', load: async () => (await import('./import.js')).importCommand },
   { name: 'export', synopsis: 'Print a secret\'s fields as dotenv, JSON or shell exports', load: async () => (await import('./export.js')).exportCommand },
   { name: 'read', synopsis: 'Read data from any API path', load: async () => readCommand },
