@@ -82,7 +82,9 @@ export function createTokenKeeper(http: VaultHttpClient, options: TokenSourceOpt
     if (held.renewable) {
       const response = await http.request({ method: 'POST', path: 'auth/token/renew-self', token: held.token, body: {} });
       const renewed = leaseOf(response.json?.['auth']);
-      if (response.status === 200 && renewed !== undefined) {
+      // A renewal capped at the token's max TTL can grant 0 s: an AppRole client logs in again
+      // then, rather than keep a token nobody renews any more.
+      if (response.status === 200 && renewed !== undefined && (renewed.ttl > 0 || options.kind !== 'approle')) {
         lease = renewed;
         return;
       }
