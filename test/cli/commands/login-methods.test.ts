@@ -5,6 +5,7 @@ import { loginWithApprole } from '../../../src/cli/commands/login-approle.js';
 import { loginWithUserpass, type MethodLoginInput } from '../../../src/cli/commands/login-userpass.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { createRemoteClient } from '../../../src/cli/remote-client.js';
+import { processChildIo } from '../../../src/process/child-io.js';
 import { isSecretrunError } from '../../../src/errors.js';
 import { createSandbox } from '../../e2e/run-cli.js';
 import { startServerProcess, type ServerProcess } from '../../http/server-process.js';
@@ -26,6 +27,9 @@ function ioWith(options: { tty?: boolean; answer?: string } = {}): CliIo & { ask
     signals: { subscribe: () => () => undefined },
     env: { VAULT_TOKEN: '' },
     cwd: '/',
+    now: Date.now,
+    random: Math.random,
+    child: processChildIo(),
   };
 }
 
