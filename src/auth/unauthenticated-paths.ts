@@ -11,7 +11,7 @@ import { findAuthMethod, readAuthMethods, type AuthMethodType } from '../sys/aut
 export const preflightPrefix = 'sys/internal/ui/mounts/';
 
 // Each method's login paths, relative to where it is enabled.
-const loginPaths: Record<AuthMethodType, (rest: string) => boolean> = {
+const loginPaths: Readonly<Record<AuthMethodType, (rest: string) => boolean>> = {
   token: () => false,
   userpass: (rest) => rest.startsWith('login/'),
   approle: (rest) => rest === 'login',
@@ -23,5 +23,6 @@ export function isUnauthenticatedPath(storage: Storage, path: string): boolean {
   if (path.startsWith('sys/')) return path === 'sys/health' || path === 'sys/seal-status' || path.startsWith(preflightPrefix);
   if (!path.startsWith('auth/') || path.startsWith('auth/token/')) return false;
   const match = findAuthMethod(readAuthMethods(storage), path.slice('auth/'.length));
-  return match !== undefined && loginPaths[match.method.type](match.rest);
+  // A type this build does not know (a store from a newer one) opens nothing.
+  return match !== undefined && Object.hasOwn(loginPaths, match.method.type) && loginPaths[match.method.type](match.rest);
 }
