@@ -35,6 +35,10 @@ const session: Array<{ argv: string[]; input?: string; exit: number }> = [
   { argv: ['read', 'sys/auth/ci/tune'], exit: 0 },
   { argv: ['write', 'auth/ci/role/deploy', 'token_policies=app-policy', 'secret_id_num_uses=3'], exit: 0 },
   { argv: ['read', 'auth/ci/role/deploy'], exit: 0 },
+  // Vault's documented way to issue a secret-id: a write with no data, forced.
+  { argv: ['write', 'auth/ci/role/deploy/secret-id'], exit: 1 },
+  { argv: ['write', '-f', 'auth/ci/role/deploy/secret-id'], exit: 0 },
+  { argv: ['write', '-force', '-field=secret_id_num_uses', 'auth/ci/role/deploy/secret-id'], exit: 0 },
   { argv: ['list', 'auth/ci/role'], exit: 0 },
   { argv: ['auth', 'disable', 'ci'], exit: 0 },
   { argv: ['auth', 'disable', 'token'], exit: 2 },
@@ -95,6 +99,7 @@ describe('policy and auth commands', () => {
       'Error opening policy file: cannot read nope.hcl: no such file or directory (ENOENT; check that its directory exists)\n',
     );
     expect(expectExit(await sandbox.run(['auth', 'enable', 'userpass']), 0).stdout).toBe('Success! Enabled userpass auth method at: userpass/\n');
+    expect(expectExit(await sandbox.run(['write', 'auth/userpass/users/x']), 1).stderr).toBe('Must supply data or use -force\n');
     expect(expectExit(await sandbox.run(['auth', 'enable', '-path=team/people', 'userpass']), 0).stdout).toBe('Success! Enabled userpass auth method at: team/people/\n');
     expect(expectExit(await sandbox.run(['auth', 'enable', 'userpass']), 2).stderr).toBe('Error enabling userpass auth: path is already in use at userpass/\n');
     const listed = expectExit(await sandbox.run(['auth', 'list']), 0).stdout;

@@ -54,6 +54,10 @@ async function printSecret(context: CommandContext, secret: ApiSecret, field: st
 }
 
 const readFlags = [...outputFlags, ...clientFlags] as const satisfies readonly FlagSpec[];
+const writeFlags = [
+  ...readFlags,
+  { name: 'force', kind: 'bool', aliases: ['f'], usage: 'Allow the operation to continue with no key=value pairs. This allows writing to keys that do not need or expect data (secretrun write -f auth/approle/role/ci/secret-id).' },
+] as const satisfies readonly FlagSpec[];
 
 // `read PATH`: any API path, as `vault read`.
 export const readCommand: Command = {
@@ -78,9 +82,10 @@ export const writeCommand: Command = {
   name: 'write',
   usage: 'secretrun write [options] PATH [DATA K=V...]',
   description: 'Writes data to the given API path, like vault write. Data is key=value, key=@file, key=-, @file.json or -.\n\n  $ secretrun write secret/config max_versions=5\n  $ secretrun write sys/mounts/team type=kv-v2',
-  flags: readFlags,
+  flags: writeFlags,
   async run(argv, context) {
-    const { flags: values, args } = parseCommandLine('write', readFlags, argv, context, { min: 1, max: Infinity });
+    const { flags: values, args } = parseCommandLine('write', writeFlags, argv, context, { min: 1, max: Infinity });
+    if (args.length === 1 && !values.force) throw new SecretrunError('usage', 'Must supply data or use -force');
     const path = sanitizePath(args[0] ?? '');
     const data = await readKvData(args.slice(1), context.io);
     const client = await context.client(clientFlagsOf(values));
