@@ -2,6 +2,8 @@
 // myapp-policy written with the guide's heredoc, the userpass user it is applied to, and that
 // user's token against `secretrun server` over the same store — through the CLI and through
 // node-vault. Configured locally (holding the key is root), enforced by the server.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import vault from 'node-vault';
 import { describe, expect, it } from 'vitest';
@@ -36,11 +38,9 @@ async function shell(sandbox: CliSandbox, script: string, env: Record<string, st
 
 const secrets = ['sk-proj-your-openai-key-here', 'your-anthropic-key-here', 'secure_db_password', 'jwt-signing-key'];
 
-// Logs in over HTTP (the CLI's `login -method=userpass` is the token work's) and returns the token.
-async function loginAs(url: string, username: string, password: string): Promise<{ client_token: string; policies: string[] }> {
-  const response = await fetch(`${url}/v1/auth/userpass/login/${username}`, { method: 'POST', body: JSON.stringify({ password }) });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { auth: { client_token: string; policies: string[] } }).auth;
+// `secretrun login -method=userpass` against the server, without storing the token: the token.
+async function loginAs(sandbox: CliSandbox, url: string, username: string, password: string): Promise<string> {
+  return expectExit(await sandbox.run(['login', '-method=userpass', '-token-only', `username=${username}`, `password=${password}`], { env: { VAULT_ADDR: url } }), 0).stdout;
 }
 
 async function setUpGuide(sandbox: CliSandbox): Promise<void> {
@@ -65,9 +65,11 @@ describe("the guide's least privilege", () => {
     await setUpGuide(sandbox);
     const server = await startServerProcess(['-listen-address=127.0.0.1:0'], sandbox.env, sandbox.dir);
     try {
-      const auth = await loginAs(server.url, 'myapp-user', 'secure-password');
-      expect(auth.policies).toEqual(['default', 'myapp-policy']);
-      const as = { env: { VAULT_ADDR: server.url, VAULT_TOKEN: auth.client_token } };
+      // Log in as the guide's user; later commands find the token where the vault CLI keeps it.
+      const login = expectExit(await sandbox.run(['login', '-method=userpass', 'username=myapp-user', 'password=secure-password'], { env: { VAULT_ADDR: server.url } }), 0);
+      expect(login.stdout).toContain('policies               ["default" "myapp-policy"]');
+      const token = readFileSync(join(sandbox.dir, '.vault-token'), 'utf8').trim();
+      const as = { env: { VAULT_ADDR: server.url } };
 
       // Reads the policy grants.
       expect(expectExit(await sandbox.run(['kv', 'get', '-field=password', 'secret/myapp/database'], as), 0).stdout).toBe('secure_db_password');
@@ -101,7 +103,7 @@ describe("the guide's least privilege", () => {
 
       // A user holding no policy but default does not even pass the preflight of secret/.
       expectExit(await sandbox.run(['write', 'auth/userpass/users/nobody', 'password=nobody-pass'], { env: { VAULT_ADDR: server.url, VAULT_TOKEN: server.rootToken ?? '' } }), 0);
-      const nobody = (await loginAs(server.url, 'nobody', 'nobody-pass')).client_token;
+      const nobody = await loginAs(sandbox, server.url, 'nobody', 'nobody-pass');
       const preflight = await sandbox.run(['kv', 'get', 'secret/myapp/database'], { env: { VAULT_ADDR: server.url, VAULT_TOKEN: nobody } });
       expect(preflight.exitCode).toBe(2);
       expect(preflight.stderr).toContain(
@@ -109,7 +111,7 @@ describe("the guide's least privilege", () => {
       );
 
       // node-vault with the same token sees the same answers over HTTP.
-      const client = vault({ endpoint: server.url, token: auth.client_token });
+      const client = vault({ endpoint: server.url, token });
       expect(((await client.read('secret/data/myapp/database')) as { data: { data: Record<string, string> } }).data.data['password']).toBe('secure_db_password');
       expect(((await client.read('secret/data/api-keys/openai')) as { data: { data: Record<string, string> } }).data.data['api_key']).toBe('sk-proj-your-openai-key-here');
       for (const attempt of [
@@ -135,7 +137,7 @@ describe("the guide's least privilege", () => {
     await setUpGuide(sandbox);
     const server = await startServerProcess(['-listen-address=127.0.0.1:0'], sandbox.env, sandbox.dir);
     try {
-      const as = { env: { VAULT_ADDR: server.url, VAULT_TOKEN: (await loginAs(server.url, 'myapp-user', 'secure-password')).client_token } };
+      const as = { env: { VAULT_ADDR: server.url, VAULT_TOKEN: await loginAs(sandbox, server.url, 'myapp-user', 'secure-password') } };
       expect((await sandbox.run(['kv', 'get', 'secret/api-keys/anthropic'], as)).exitCode).toBe(2);
       const widened = await shell(sandbox, `secretrun policy write myapp-policy - <<EOF
 path "secret/data/myapp/*" { capabilities = ["read"] }

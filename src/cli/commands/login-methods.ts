@@ -1,7 +1,9 @@
 import type { ApiClient } from '../api-client.js';
 import type { ApiSecret } from '../format/secret-json.js';
 import type { CliIo } from '../io.js';
+import { loginWithApprole } from './login-approle.js';
 import { loginWithToken } from './login-token.js';
+import { loginWithUserpass } from './login-userpass.js';
 
 // The auth methods `secretrun login -method=TYPE` knows, each a function from the command
 // line's K=V configuration to the login response (Vault's LoginHandler.Auth). The login
@@ -28,4 +30,6 @@ export type LoginMethod = (input: LoginInput) => Promise<ApiSecret>;
 // Method type → its login.
 export const loginMethods: Readonly<Record<string, LoginMethod>> = {
   token: loginWithToken,
+  userpass: loginWithUserpass,
+  approle: loginWithApprole,
 };

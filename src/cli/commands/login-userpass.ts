@@ -1,26 +1,15 @@
 import { SecretrunError } from '../../errors.js';
-import type { ApiClient } from '../api-client.js';
 import { apiError } from '../api-error.js';
 import type { ApiSecret } from '../format/secret-json.js';
-import type { CliIo } from '../io.js';
 import { sanitizePath } from '../kv-path.js';
-import { parseLoginSecret } from '../login-secret.js';
+import { parseApiSecret } from '../token-output.js';
+import type { LoginInput } from './login-methods.js';
 
 // `secretrun login -method=userpass username=NAME [password=...]` (Vault's
 // builtin/credential/userpass/cli.go): without `password` it is asked for on the terminal,
 // never echoed; `password=-` reads it from stdin. The password only ever travels in the body.
 
-// What a login method receives from the login command (its K=V configuration, with `mount`).
-export interface MethodLoginInput {
-  config: Readonly<Record<string, string>>;
-  /** Where the method is enabled, with a trailing slash: -path, else `<type>/`. */
-  mount: string;
-  client: ApiClient;
-  io: CliIo;
-  nonInteractive: boolean;
-}
-
-async function askPassword(input: MethodLoginInput): Promise<string> {
+async function askPassword(input: LoginInput): Promise<string> {
   if (input.nonInteractive) throw new SecretrunError('usage', "'password' not supplied and refusing to pull from stdin");
   const { io } = input;
   if (!io.stdinIsTTY || io.promptSecret === undefined) {
@@ -35,7 +24,7 @@ async function askPassword(input: MethodLoginInput): Promise<string> {
 }
 
 // Logs in at `auth/<mount>/login/<username>`; the answer's `auth` holds the token.
-export async function loginWithUserpass(input: MethodLoginInput): Promise<ApiSecret> {
+export async function loginWithUserpass(input: LoginInput): Promise<ApiSecret> {
   const username = input.config['username'] ?? '';
   if (username === '') throw new SecretrunError('usage', "'username' must be specified");
   const given = input.config['password'];
@@ -43,7 +32,7 @@ export async function loginWithUserpass(input: MethodLoginInput): Promise<ApiSec
   const mount = sanitizePath(input.config['mount'] ?? input.mount);
   const path = `auth/${mount}/login/${username}`;
   const response = await input.client.request('POST', path, { body: { password } });
-  const secret = response.status === 200 ? parseLoginSecret(response) : undefined;
-  if (secret === undefined) throw apiError(input.client, '', { method: 'POST', path }, response);
+  const secret = response.status === 200 ? parseApiSecret(response) : undefined;
+  if (secret?.auth === undefined || secret.auth === null) throw apiError(input.client, '', { method: 'POST', path }, response);
   return secret;
 }

@@ -1,8 +1,9 @@
 // The userpass and AppRole login methods of `secretrun login`, run against `secretrun server`
-// with the CLI's own remote client (the login command that calls them is the token work's).
+// with the CLI's own remote client, as the login command calls them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginWithApprole } from '../../../src/cli/commands/login-approle.js';
-import { loginWithUserpass, type MethodLoginInput } from '../../../src/cli/commands/login-userpass.js';
+import type { LoginInput } from '../../../src/cli/commands/login-methods.js';
+import { loginWithUserpass } from '../../../src/cli/commands/login-userpass.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { createRemoteClient } from '../../../src/cli/remote-client.js';
 import { processChildIo } from '../../../src/process/child-io.js';
@@ -33,7 +34,7 @@ function ioWith(options: { tty?: boolean; answer?: string } = {}): CliIo & { ask
   };
 }
 
-async function input(config: Record<string, string>, mount: string, io = ioWith()): Promise<MethodLoginInput> {
+async function input(config: Record<string, string>, mount: string, io = ioWith()): Promise<LoginInput> {
   return { config, mount, client: await createRemoteClient({ address: server.url, namespace: undefined, io }), io, nonInteractive: false };
 }
 
