@@ -4,7 +4,7 @@ import type { JsonObject, JsonValue } from '../json.js';
 import { decodeBool, decodeDurationSeconds, decodeInt, given } from '../kv/field-decode.js';
 import type { Storage } from '../store/storage.js';
 import { authConfigPrefix, authStatePrefix, type AuthMethod } from '../sys/auth-methods.js';
-import { parseCidrList } from './cidr.js';
+import { parseCidrList } from './bound-cidrs.js';
 import { decodeCommaList, emptyTokenParams, parseTokenFields, renderTokenData, sanitizePolicies, type TokenParams } from './token-params.js';
 
 // The AppRole method's roles (Vault's builtin/credential/approle): each has a role_id (a

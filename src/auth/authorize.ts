@@ -4,6 +4,7 @@ import type { Storage } from '../store/storage.js';
 import { readMounts } from '../sys/mounts.js';
 import { findMount } from '../sys/mount-resolver.js';
 import { createAclSource, type AclSource } from './acl-source.js';
+import { addressInCidrs } from './bound-cidrs.js';
 import type { Operation } from './policy.js';
 import { isRoot, type Caller } from './token-record.js';
 import { readLiveToken } from './token-store.js';
@@ -21,6 +22,8 @@ export interface AuthorizeRequest {
   path: string;
   data: JsonObject;
   token: string | undefined;
+  /** The client's address: the preflight holds its token to the token's bound CIDRs. */
+  remoteAddress: string;
 }
 
 // The hook: throws permission_denied to refuse, returns to let the request through.
@@ -61,7 +64,7 @@ export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {
     if (match === undefined || target === '') return;
     const token = request.token;
     const record = token === undefined || token === '' ? undefined : readLiveToken(storage, token, now());
-    if (record === undefined) throw invalidToken();
+    if (record === undefined || !addressInCidrs(request.remoteAddress, record.bound_cidrs)) throw invalidToken();
     if (isRoot(record)) return;
     if (!source.aclFor(storage, record.policies).hasMountAccess(match.path)) throw preflightDenied(target);
   };

@@ -1,7 +1,7 @@
 import { invalidRequest } from '../errors.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { decodeBool, decodeDurationSeconds, decodeInt, given } from '../kv/field-decode.js';
-import { parseCidrList } from './cidr.js';
+import { parseCidrList } from './bound-cidrs.js';
 
 // The token settings an auth method's users and roles carry (Vault's sdk/helper/tokenutil):
 // parsed from a write, shown on a read, and turned into the token a login issues. Durations are

@@ -3,7 +3,7 @@ import type { JsonObject, JsonValue } from '../json.js';
 import { decodeDurationSeconds, given } from '../kv/field-decode.js';
 import type { Storage } from '../store/storage.js';
 import { authConfigPrefix, type AuthMethod } from '../sys/auth-methods.js';
-import { parseCidrList } from './cidr.js';
+import { parseCidrList } from './bound-cidrs.js';
 import { decodeCommaList, emptyTokenParams, parseTokenFields, renderTokenData, sanitizePolicies, type TokenParams } from './token-params.js';
 
 // The userpass method's users (Vault's builtin/credential/userpass): a password hash and the

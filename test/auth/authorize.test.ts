@@ -27,7 +27,7 @@ async function setup() {
   // The answer of authorize: 'allowed', or the refusal's message.
   const decide = (caller: Caller | undefined, operation: Operation, path: string, options: { existing?: boolean; data?: Record<string, never>; token?: string } = {}) =>
     store.read((storage) => {
-      const request: AuthorizeRequest = { operation, path, data: options.data ?? {}, token: options.token };
+      const request: AuthorizeRequest = { operation, path, data: options.data ?? {}, token: options.token, remoteAddress: '127.0.0.1' };
       try {
         authorize(request, caller, storage, options.existing);
         return 'allowed';
@@ -79,6 +79,26 @@ describe('authorize', () => {
     expect(await preflight('secret/app/db', 'app-token')).toBe('permission_denied: permission denied');
   });
 
+  it('holds the preflight\'s token to its bound CIDRs, as every other use of it', async () => {
+    const store = createMemoryStore();
+    const authorize = createAuthorizer({ now: () => 0 });
+    await store.update((storage) => {
+      writePolicyText(storage, 'app', 'path "secret/data/app/*" { capabilities = ["read"] }', 'r1');
+      issueToken(storage, { id: 'bound', policies: ['app'], displayName: 'token', path: 'auth/token/create', ttl: 60, boundCidrs: ['10.0.0.0/8'] }, { now: 0, random });
+    });
+    const preflight = (remoteAddress: string) =>
+      store.read((storage) => {
+        try {
+          authorize({ operation: 'read', path: 'sys/internal/ui/mounts/secret/app/db', data: {}, token: 'bound', remoteAddress }, undefined, storage, undefined);
+          return 'allowed';
+        } catch (error) {
+          return isSecretrunError(error) ? error.message : String(error);
+        }
+      });
+    expect(await preflight('10.1.2.3')).toBe('allowed');
+    expect(await preflight('127.0.0.1')).toBe('permission denied');
+  });
+
   it('gives the preflight text when the token reaches nothing under the mount', async () => {
     const store = createMemoryStore();
     const authorize = createAuthorizer({ now: () => 0 });
@@ -88,7 +108,7 @@ describe('authorize', () => {
     });
     const refusal = await store.read((storage) => {
       try {
-        authorize({ operation: 'read', path: 'sys/internal/ui/mounts/secret/app/db', data: {}, token: 't' }, undefined, storage, undefined);
+        authorize({ operation: 'read', path: 'sys/internal/ui/mounts/secret/app/db', data: {}, token: 't', remoteAddress: '127.0.0.1' }, undefined, storage, undefined);
         return 'allowed';
       } catch (error) {
         return isSecretrunError(error) ? error.message : String(error);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressInCidrs, parseCidrList } from '../../src/auth/bound-cidrs.js';
+import { addressInCidrs, cidrsWithin, parseCidrList } from '../../src/auth/bound-cidrs.js';
 
 describe('bound CIDRs', () => {
   it('parses blocks and single addresses, refusing anything else by name', () => {
@@ -17,5 +17,14 @@ describe('bound CIDRs', () => {
     expect(addressInCidrs('11.0.0.1', cidrs)).toBe(false);
     expect(addressInCidrs('', cidrs)).toBe(false);
     expect(addressInCidrs('', [])).toBe(true);
+  });
+
+  it('tells whether one list of blocks lies inside another (a secret-id\'s CIDRs within its role\'s)', () => {
+    const role = parseCidrList(['10.0.0.0/8', 'fd00::/8'], 'secret_id_bound_cidrs');
+    expect(cidrsWithin(parseCidrList(['10.1.0.0/16', '10.2.3.4', 'fd00::1'], 'cidr_list'), role)).toBe(true);
+    expect(cidrsWithin(parseCidrList(['10.0.0.0/7'], 'cidr_list'), role)).toBe(false);
+    expect(cidrsWithin(parseCidrList(['11.0.0.0/16'], 'cidr_list'), role)).toBe(false);
+    expect(cidrsWithin(parseCidrList(['::1'], 'cidr_list'), role)).toBe(false);
+    expect(cidrsWithin(parseCidrList(['11.0.0.0/16'], 'cidr_list'), [])).toBe(true);
   });
 });

@@ -43,7 +43,7 @@ describe('token settings of users and roles', () => {
     expect(message({ token_num_uses: -1 })).toBe("'token_num_uses' cannot be negative");
     expect(message({ token_max_ttl: '-5s' })).toBe("'token_max_ttl' cannot be negative");
     expect(message({ token_type: 'odd' })).toBe(`invalid 'token_type' value "odd"`);
-    expect(message({ token_bound_cidrs: 'nope' })).toContain('invalid CIDR block "nope" in token_bound_cidrs');
+    expect(message({ token_bound_cidrs: 'nope' })).toBe('invalid CIDR in token_bound_cidrs: "nope" (use an address or address/prefix, e.g. 10.0.0.0/8)');
   });
 
   it('sanitize policy names as Vault stores them', () => {

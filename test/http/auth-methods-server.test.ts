@@ -126,7 +126,7 @@ describe('userpass', () => {
     expect(await send('POST', 'auth/userpass/login/erin', { password: 'erin-pass-1' }, undefined)).toEqual({ status: 403, json: { errors: ['permission denied'] } });
     expect(await send('POST', 'auth/userpass/users/erin', { token_bound_cidrs: 'not-a-cidr' })).toEqual({
       status: 400,
-      json: { errors: ['invalid CIDR block "not-a-cidr" in token_bound_cidrs: use an address or address/prefix such as 10.0.0.0/8 or 127.0.0.1'] },
+      json: { errors: ['invalid CIDR in token_bound_cidrs: "not-a-cidr" (use an address or address/prefix, e.g. 10.0.0.0/8)'] },
     });
   });
 });

@@ -21,7 +21,7 @@ import {
   type RoleEntry,
   type SecretIdEntry,
 } from '../../auth/approle.js';
-import { isAddressInBlocks, isCidrSubset, parseCidrList } from '../../auth/cidr.js';
+import { addressInCidrs, cidrsWithin, parseCidrList } from '../../auth/bound-cidrs.js';
 import { buildLoginToken, issueLoginToken } from '../../auth/login-token.js';
 import type { RandomBytes } from '../../auth/token-id.js';
 import { decodeCommaList, tokenFieldNames } from '../../auth/token-params.js';
@@ -95,9 +95,9 @@ function issueSecretId(context: RouteContext, method: AuthMethod, roleName: stri
   const role = requireRole(storage, method, roleName);
   if (!role.bind_secret_id) throw invalidRequest('bind_secret_id is not set on the role');
   const cidrs = parseCidrList(decodeCommaList(input['cidr_list'], 'cidr_list'), 'cidr_list');
-  if (!isCidrSubset(cidrs, role.secret_id_bound_cidrs)) throw invalidRequest("failed to verify the CIDR restrictions set on the secret ID: cidr_list must lie within the role's secret_id_bound_cidrs");
+  if (!cidrsWithin(cidrs, role.secret_id_bound_cidrs)) throw invalidRequest("failed to verify the CIDR restrictions set on the secret ID: cidr_list must lie within the role's secret_id_bound_cidrs");
   const tokenCidrs = parseCidrList(decodeCommaList(input['token_bound_cidrs'], 'token_bound_cidrs'), 'token_bound_cidrs');
-  if (!isCidrSubset(tokenCidrs, role.token_bound_cidrs)) {
+  if (!cidrsWithin(tokenCidrs, role.token_bound_cidrs)) {
     throw invalidRequest("failed to verify the token bound CIDR restrictions set on the secret ID: token_bound_cidrs must lie within the role's token_bound_cidrs");
   }
   let numUses = role.secret_id_num_uses;
@@ -148,14 +148,14 @@ function login(context: RouteContext, match: AuthMethodMatch, random: RandomByte
     if (secretId === '') throw invalidRequest('missing secret_id');
     const found = findSecretId(storage, method, roleName, role, secretId);
     if (found === undefined || isSecretIdExpired(found.entry, now)) throw refused();
-    if (found.entry.cidr_list.length > 0 && !isAddressInBlocks(address, found.entry.cidr_list)) {
+    if (!addressInCidrs(address, found.entry.cidr_list)) {
       throw invalidRequest(`source address ${JSON.stringify(address)} unauthorized through CIDR restrictions on the secret ID`);
     }
     spendSecretId(storage, method, found, now);
     metadata = found.entry.metadata;
     if (found.entry.token_bound_cidrs.length > 0) tokenCidrs = found.entry.token_bound_cidrs;
   }
-  if (role.secret_id_bound_cidrs.length > 0 && !isAddressInBlocks(address, role.secret_id_bound_cidrs)) {
+  if (!addressInCidrs(address, role.secret_id_bound_cidrs)) {
     throw invalidRequest(`source address ${JSON.stringify(address)} unauthorized by CIDR restrictions on the role`);
   }
   const token = buildLoginToken({ ...role, token_bound_cidrs: tokenCidrs }, method, match.path, {

@@ -1,4 +1,4 @@
-import { isAddressInBlocks } from '../../auth/cidr.js';
+import { addressInCidrs } from '../../auth/bound-cidrs.js';
 import { buildLoginToken, issueLoginToken } from '../../auth/login-token.js';
 import { absentUserHash, hashPassword, verifyPassword } from '../../auth/password-hash.js';
 import type { RandomBytes } from '../../auth/token-id.js';
@@ -93,7 +93,7 @@ function login(method: AuthMethod, methodPath: string, name: string, random: Ran
       // The same work whether or not the user exists: one scrypt verification.
       const matches = await verifyPassword(password, user?.password_hash ?? absentUserHash);
       if (!matches || user === undefined) throw refused();
-      if (user.token_bound_cidrs.length > 0 && !isAddressInBlocks(context.request.remoteAddress, user.token_bound_cidrs)) {
+      if (!addressInCidrs(context.request.remoteAddress, user.token_bound_cidrs)) {
         throw new SecretrunError('permission_denied', 'permission denied');
       }
       return context.update((storage) => {
