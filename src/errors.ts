@@ -25,6 +25,7 @@ export const errorCodes = [
   'manifest_invalid', // secretrun.yaml failed to parse or validate
   'reference_unresolved', // a required reference is missing or forbidden
   'remote', // a remote Vault-compatible server failed or could not be reached
+  'address_refused', // credentials would go to a server the user did not choose, or over plain http
   // The database secrets engine.
   'database', // a database could not be reached or refused a statement
   'internal', // a bug: never the user's fault

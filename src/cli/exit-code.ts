@@ -24,5 +24,6 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, number>> = {
   manifest_invalid: 6,
   reference_unresolved: 7,
   database: 8,
+  address_refused: 9,
   internal: 70,
 };

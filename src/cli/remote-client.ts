@@ -1,5 +1,5 @@
 import { findVaultToken } from '../client/token-helper.js';
-import { createVaultHttpClient, tlsOptionsFromEnv } from '../client/vault-http-client.js';
+import { createVaultHttpClient, transportOptionsFromEnv } from '../client/vault-http-client.js';
 import type { ApiClient } from './api-client.js';
 import type { CliIo } from './io.js';
 
@@ -7,7 +7,7 @@ import type { CliIo } from './io.js';
 // (lists as `GET ?list=true`, the token in X-Vault-Token), over one keep-alive connection,
 // trusting VAULT_CACERT (or VAULT_CAPATH) or skipping verification with VAULT_SKIP_VERIFY.
 export async function createRemoteClient(options: { address: string; namespace: string | undefined; io: CliIo }): Promise<ApiClient> {
-  const http = createVaultHttpClient({ address: options.address, namespace: options.namespace, ...tlsOptionsFromEnv(options.io.env) });
+  const http = createVaultHttpClient({ address: options.address, namespace: options.namespace, ...transportOptionsFromEnv(options.io.env) });
   const token = await findVaultToken(options.io.env);
   return {
     mode: 'remote',

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { chooseRunAddress } from '../client/server-address.js';
 import { SecretrunError } from '../errors.js';
 import { defaultManifest, type Manifest, type SourceSpec } from '../manifest/manifest.js';
 import { buildId } from '../build-id.js';
@@ -83,11 +84,13 @@ export async function openRunSetup(
 }
 
 // The source a manifest reads from: the local store, or a Vault-compatible server when the
-// manifest names one or VAULT_ADDR is set. `early` is used when it is that store.
+// manifest names one the user allowed or VAULT_ADDR is set (server-address.ts). `early` is used when it is that store.
 export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: string, early?: EarlySource): Promise<SecretSource> {
-  const address = manifest.source.kind === 'remote' ? manifest.source.address : io.env['VAULT_ADDR'];
-  if (address) {
+  const server = chooseRunAddress(io.env, manifest.source.kind === 'remote' ? manifest.source.address : undefined, manifest.file ?? 'the manifest');
+  if (server !== undefined) {
     discardSource(early);
+    const { address, setAside } = server;
+    if (setAside !== undefined) io.stderr.write(`secretrun: using VAULT_ADDR (${address}), not source.address (${setAside}) of ${manifest.file ?? 'the manifest'}\n`);
     // Loaded on demand: the HTTP(S) client pulls in node:http, node:https and TLS.
     const { createRemoteSource } = await import('../source/remote-source.js');
     const spec = manifest.source.kind === 'remote' ? manifest.source : undefined;

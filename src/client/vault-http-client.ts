@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { parseJsonObject } from '../json.js';
+import { checkTransport, plainHttpAllowed } from './server-address.js';
 
 // The client side of Vault's wire protocol, shared by the CLI's remote mode and the runner's
 // remote source. Built on node:http(s) with a keep-alive agent rather than fetch, because
@@ -19,6 +20,8 @@ export interface VaultClientOptions {
   ca?: string | Buffer | undefined;
   /** Do not verify the server's certificate (VAULT_SKIP_VERIFY). */
   skipVerify?: boolean | undefined;
+  /** Allow plain http beyond loopback (SECRETRUN_ALLOW_HTTP); refused otherwise. */
+  allowPlainHttp?: boolean | undefined;
   /** Per-request timeout; default 60 s like the Go client. */
   timeoutMs?: number | undefined;
 }
@@ -81,7 +84,7 @@ function readCaPath(dir: string): Buffer {
 }
 
 // The TLS options the vault CLI reads from its environment; VAULT_CACERT wins over VAULT_CAPATH.
-export function tlsOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): Pick<VaultClientOptions, 'ca' | 'skipVerify'> {
+export function transportOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): Pick<VaultClientOptions, 'ca' | 'skipVerify' | 'allowPlainHttp'> {
   const caFile = env['VAULT_CACERT'];
   const caPath = env['VAULT_CAPATH'];
   let ca: Buffer | undefined;
@@ -95,7 +98,7 @@ export function tlsOptionsFromEnv(env: Readonly<Record<string, string | undefine
     ca = readCaPath(caPath);
   }
   const skip = env['VAULT_SKIP_VERIFY'] ?? '';
-  return { ca, skipVerify: ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(skip) };
+  return { ca, skipVerify: ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(skip), allowPlainHttp: plainHttpAllowed(env) };
 }
 
 // Creates a client for `options.address`; throws usage for an address that is not a URL.
@@ -109,6 +112,7 @@ export function createVaultHttpClient(options: VaultClientOptions): VaultHttpCli
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
     throw new SecretrunError('usage', `invalid Vault address "${options.address}": expected a URL such as https://127.0.0.1:8200`);
   }
+  checkTransport(base, options.allowPlainHttp === true);
   const secure = base.protocol === 'https:';
   const agent = secure
     ? new HttpsAgent({ keepAlive: true, ...(options.ca === undefined ? {} : { ca: options.ca }), rejectUnauthorized: options.skipVerify !== true })

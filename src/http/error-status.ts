@@ -21,6 +21,7 @@ export const httpStatusByCode: Readonly<Record<ErrorCode, number>> = {
   manifest_invalid: 500,
   reference_unresolved: 500,
   remote: 502,
+  address_refused: 500,
   // Vault answers a plugin's failure (database down, statement refused) with 500 and its text.
   database: 500,
   internal: 500,

@@ -1,4 +1,4 @@
-import { createVaultHttpClient, tlsOptionsFromEnv } from '../client/vault-http-client.js';
+import { createVaultHttpClient, transportOptionsFromEnv } from '../client/vault-http-client.js';
 import { startPollLoop, type PollOutcome } from './poll-schedule.js';
 import { unavailableRead } from './remote-answers.js';
 import { createMountCache, type SendRequest } from './remote-mounts.js';
@@ -36,7 +36,7 @@ export interface RemoteSourceOptions {
 // Creates a remote source; nothing is sent until the first read.
 export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
   const { env } = options;
-  const http = createVaultHttpClient({ address: options.address, namespace: env['VAULT_NAMESPACE'] || undefined, ...tlsOptionsFromEnv(env) });
+  const http = createVaultHttpClient({ address: options.address, namespace: env['VAULT_NAMESPACE'] || undefined, ...transportOptionsFromEnv(env) });
   const auth: TokenSourceOptions = options.auth ?? (env['VAULT_TOKEN'] ? { kind: 'token', token: env['VAULT_TOKEN'] } : { kind: 'file' });
   const tokens = createTokenKeeper(http, auth, env);
   const send: SendRequest = async (method, path, query) => http.request({ method, path, query, token: await tokens.token() });

@@ -1,11 +1,11 @@
-// tlsOptionsFromEnv: the CA trust and verification switches the vault CLI reads from its
+// transportOptionsFromEnv: the CA trust and verification switches the vault CLI reads from its
 // environment, over real files (certificates made by openssl).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SecretrunError } from '../../src/errors.js';
-import { tlsOptionsFromEnv } from '../../src/client/vault-http-client.js';
+import { transportOptionsFromEnv } from '../../src/client/vault-http-client.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 // A fresh self-signed certificate in PEM, written to `file` (its key goes elsewhere, so that
@@ -19,10 +19,10 @@ function makeCert(file: string, name: string): string {
 }
 
 function caText(env: Record<string, string>): string {
-  return tlsOptionsFromEnv(env).ca?.toString('utf8') ?? '';
+  return transportOptionsFromEnv(env).ca?.toString('utf8') ?? '';
 }
 
-describe('tlsOptionsFromEnv', () => {
+describe('transportOptionsFromEnv', () => {
   it('trusts the VAULT_CACERT file', () => {
     const dir = makeTempDir();
     const cert = makeCert(join(dir, 'ca.pem'), 'one');
@@ -50,26 +50,26 @@ describe('tlsOptionsFromEnv', () => {
   });
 
   it('ignores empty variables and trusts the system store then', () => {
-    expect(tlsOptionsFromEnv({ VAULT_CACERT: '', VAULT_CAPATH: '' }).ca).toBeUndefined();
-    expect(tlsOptionsFromEnv({}).ca).toBeUndefined();
+    expect(transportOptionsFromEnv({ VAULT_CACERT: '', VAULT_CAPATH: '' }).ca).toBeUndefined();
+    expect(transportOptionsFromEnv({}).ca).toBeUndefined();
   });
 
   it('refuses a VAULT_CAPATH holding a file that is not a PEM certificate, naming the file', () => {
     const dir = makeTempDir();
     makeCert(join(dir, 'ca.pem'), 'one');
     writeFileSync(join(dir, 'notes.txt'), 'not a certificate\n');
-    expect(() => tlsOptionsFromEnv({ VAULT_CAPATH: dir })).toThrow(SecretrunError);
-    expect(() => tlsOptionsFromEnv({ VAULT_CAPATH: dir })).toThrow(`no PEM certificate in ${join(dir, 'notes.txt')}`);
+    expect(() => transportOptionsFromEnv({ VAULT_CAPATH: dir })).toThrow(SecretrunError);
+    expect(() => transportOptionsFromEnv({ VAULT_CAPATH: dir })).toThrow(`no PEM certificate in ${join(dir, 'notes.txt')}`);
   });
 
   it('refuses a missing or empty VAULT_CAPATH with a usage error', () => {
     const dir = makeTempDir();
     const missing = join(dir, 'missing');
-    expect(() => tlsOptionsFromEnv({ VAULT_CAPATH: missing })).toThrow(`cannot read VAULT_CAPATH ${missing}: ENOENT`);
+    expect(() => transportOptionsFromEnv({ VAULT_CAPATH: missing })).toThrow(`cannot read VAULT_CAPATH ${missing}: ENOENT`);
     mkdirSync(join(dir, 'empty'));
     let caught: unknown;
     try {
-      tlsOptionsFromEnv({ VAULT_CAPATH: join(dir, 'empty') });
+      transportOptionsFromEnv({ VAULT_CAPATH: join(dir, 'empty') });
     } catch (error) {
       caught = error;
     }
@@ -79,7 +79,7 @@ describe('tlsOptionsFromEnv', () => {
   });
 
   it('reads VAULT_SKIP_VERIFY as Go parses a boolean', () => {
-    for (const yes of ['1', 't', 'true', 'TRUE']) expect(tlsOptionsFromEnv({ VAULT_SKIP_VERIFY: yes }).skipVerify).toBe(true);
-    for (const no of ['', '0', 'false', 'no']) expect(tlsOptionsFromEnv({ VAULT_SKIP_VERIFY: no }).skipVerify).toBe(false);
+    for (const yes of ['1', 't', 'true', 'TRUE']) expect(transportOptionsFromEnv({ VAULT_SKIP_VERIFY: yes }).skipVerify).toBe(true);
+    for (const no of ['', '0', 'false', 'no']) expect(transportOptionsFromEnv({ VAULT_SKIP_VERIFY: no }).skipVerify).toBe(false);
   });
 });

@@ -31,7 +31,7 @@ describe('the runner against a Vault-compatible server', () => {
       join(sandbox.dir, 'secretrun.yaml'),
       `source: { address: "${server.url}", poll_interval: 200ms }\nmask: false\ndebounce: 0s\nenv:\n  DB_PASSWORD: secret/myapp/database#password\n`,
     );
-    const env = { ...sandbox.env, VAULT_TOKEN: server.rootToken ?? '' };
+    const env = { ...sandbox.env, VAULT_TOKEN: server.rootToken ?? '', SECRETRUN_ALLOWED_ADDRESSES: server.url };
     const script = 'echo "ready $DB_PASSWORD token=${VAULT_TOKEN:-none}"; exec sleep 600';
     const runner = spawn(process.execPath, [cliEntry(), 'run', '--', 'sh', '-c', script], { cwd: sandbox.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const { stdout, stderr, exited } = captureOutput(runner);
