@@ -43,7 +43,7 @@ describe('the runner with source.auth: approle', () => {
     const server = await startServerProcess(['-dev', '-dev-listen-address=127.0.0.1:0'], createSandbox().env);
     servers.push(server);
     const { roleId, secretId } = await setUpRole(server, '1m', '0');
-    const env = { VAULT_ROLE_ID: roleId, VAULT_SECRET_ID: secretId };
+    const env = { VAULT_ROLE_ID: roleId, VAULT_SECRET_ID: secretId, SECRETRUN_ALLOWED_ADDRESSES: server.url };
     writeFileSync(join(sandbox.dir, 'secretrun.yaml'), `source: { address: "${server.url}", auth: { method: approle } }\nmask: false\nenv:\n  DEPLOY_KEY: secret/ci/deploy#key\n`);
     // The secret-id is the runner's credential: the command never sees it.
     const ran = expectExit(await sandbox.run(['run', '--once', '--', 'sh', '-c', 'echo "key=$DEPLOY_KEY secret=${VAULT_SECRET_ID:-none}"'], { env }), 0);
@@ -72,7 +72,7 @@ describe('the runner with source.auth: approle', () => {
     );
     const runner = spawn(process.execPath, [cliEntry(), 'run', '--', 'sh', '-c', 'echo "ready $DEPLOY_KEY"; exec sleep 600'], {
       cwd: sandbox.dir,
-      env: { ...sandbox.env, VAULT_ROLE_ID: roleId, VAULT_SECRET_ID: secretId },
+      env: { ...sandbox.env, VAULT_ROLE_ID: roleId, VAULT_SECRET_ID: secretId, SECRETRUN_ALLOWED_ADDRESSES: server.url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const { stdout, stderr, exited } = captureOutput(runner);
