@@ -6,6 +6,7 @@ import { renderAuditLine, renderRequestParts, type AuditedResponse, type AuditId
 import { createHasher } from './audit-hash.js';
 import { buildAuditRecord, renderAuditError, type AuditRequestEvent } from './audit-record.js';
 import { openSink, type AuditSink } from './audit-sink.js';
+import { createLineBatch } from './line-batch.js';
 import { readAuditSalt, readAuditTable, type AuditDevice, type AuditTable } from './audit-table.js';
 import { checkDeviceOptions } from './device-options.js';
 
@@ -29,13 +30,19 @@ export interface AuditBrokerOptions {
 
 // Records the response of one begun request.
 export interface AuditResponseRecorder {
-  end(response: AuditedResponse | undefined, error: unknown, mountType: string | undefined): void;
+  /** A promise when the request's line waited: the lines are then appended with those of the
+   * other reads of this turn, and it rejects when no device recorded them. */
+  end(response: AuditedResponse | undefined, error: unknown, mountType: string | undefined): void | Promise<void>;
+  /** Writes the request's line now if it waited for the response's; throws when no device could. */
+  flush(): void;
 }
 
 // The broker: the handler's `audit` hook, plus what the enable route and SIGHUP need.
 export interface AuditBroker {
-  /** Records a request in the request's read or transaction; throws when no device could. */
-  begin(storage: Storage, event: AuditRequestEvent): AuditResponseRecorder | undefined;
+  /** Records a request in the request's read or transaction; throws when no device could.
+   * With `wait`, the request's line is written with the response's (one append per device),
+   * or by `flush`: for requests that cannot change anything before their answer. */
+  begin(storage: Storage, event: AuditRequestEvent, wait?: boolean): AuditResponseRecorder | undefined;
   /** Opens a device about to be enabled and writes Vault's test entry; throws when it cannot. */
   probe(path: string, device: AuditDevice): void;
   /** Reopens every file (log rotation); failures are reported, and refused at the next write. */
@@ -111,6 +118,8 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
     return ready;
   };
 
+  const batch = createLineBatch<OpenDevice>((device, what, error) => failed(device.path, what, error));
+
   // Writes one line per device; returns how many devices recorded it.
   const writeAll = (targets: readonly OpenDevice[], what: string, render: (device: OpenDevice) => string): number => {
     let recorded = 0;
@@ -127,7 +136,7 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
   };
 
   return {
-    begin(storage, event) {
+    begin(storage, event, wait = false) {
       const table = readAuditTable(storage);
       if (Object.keys(table).length === 0) {
         if (devices.size > 0) for (const device of [...devices.values()]) closeDevice(device);
@@ -145,25 +154,44 @@ export function createAuditBroker(options: AuditBrokerOptions): AuditBroker {
         }
         return parts;
       };
-      const recorded = writeAll(targets, `record request ${record.id}`, (device) =>
-        renderAuditLine(device.prefix, { time: formatTimestamp(now()), type: 'request', parts: partsOf(device), error: requestError }),
-      );
-      if (recorded === 0) throw notRecorded('request');
+      const requestTime = formatTimestamp(now());
+      const requestLine = (device: OpenDevice): string =>
+        renderAuditLine(device.prefix, { time: requestTime, type: 'request', parts: partsOf(device), error: requestError });
+      // The request's line not yet written (it waits for the response's), or false.
+      let waiting = wait;
+      const writeRequest = (): void => {
+        waiting = false;
+        if (writeAll(targets, `record request ${record.id}`, requestLine) === 0) throw notRecorded('request');
+      };
+      if (!waiting) writeRequest();
       return {
         end(response, error, mountType) {
           const open = targets.filter((device) => !device.closed);
-          if (open.length === 0) return;
+          if (open.length === 0) {
+            if (waiting) throw notRecorded('request');
+            return undefined;
+          }
           const responseError = renderAuditError(error) ?? requestError;
-          const done = writeAll(open, `record the response to request ${record.id}`, (device) =>
+          const responseLine = (device: OpenDevice): string =>
             renderAuditLine(device.prefix, {
               time: formatTimestamp(now()),
               type: 'response',
               parts: partsOf(device),
               response: renderResponsePart(record, response, mountType, device.format),
               error: responseError,
-            }),
-          );
-          if (done === 0) throw notRecorded('response');
+            });
+          if (waiting) {
+            waiting = false;
+            const texts = new Map(open.map((device) => [device, requestLine(device) + responseLine(device)]));
+            return batch.add(texts, `record request ${record.id}`).then((recorded) => {
+              if (recorded === 0) throw notRecorded('request');
+            });
+          }
+          if (writeAll(open, `record the response to request ${record.id}`, responseLine) === 0) throw notRecorded('response');
+          return undefined;
+        },
+        flush() {
+          if (waiting) writeRequest();
         },
       };
     },

@@ -35,9 +35,11 @@ export type Authorize = (request: LogicalRequest, caller: Caller | undefined, st
 // Records requests and responses (audit devices). `begin` runs in the request's read or
 // transaction before the route, so it sees the device table of that moment; it throws to
 // refuse a request no device could record (Vault fails closed) and returns what records the
-// response, or undefined when no device is enabled.
+// response, or undefined when no device is enabled. In a read (`inRead`), where the route can
+// change nothing, the request's line may wait to be written with the response's, in one
+// append: the answer still waits for both, and a request neither could record is refused.
 export interface Audit {
-  begin(storage: Storage, event: AuditEvent): AuditResponse | undefined;
+  begin(storage: Storage, event: AuditEvent, inRead?: boolean): AuditResponse | undefined;
   /** Opens a device `sys/audit/<path>` is about to enable, throwing when it could not write. */
   probe?(path: string, device: AuditDevice): void;
 }
@@ -58,7 +60,10 @@ export interface AuditEvent {
 // Records the response of one begun request (after it was served or failed); throws when no
 // device could record it, which turns the answer into a 500 as in Vault.
 export interface AuditResponse {
-  end(response: LogicalResponse | undefined, error: unknown, mountType: string | undefined): void;
+  /** A promise when the lines wait to be appended with others (a read's); the answer waits for it. */
+  end(response: LogicalResponse | undefined, error: unknown, mountType: string | undefined): void | Promise<void>;
+  /** Writes a request line that waited, before work with effects (a deferred response) runs. */
+  flush(): void;
 }
 
 export interface ApiHandlerOptions {
@@ -159,7 +164,7 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
           options.audit?.begin(storage, { ...event, error })?.end(undefined, error, undefined);
           throw error;
         }
-        recorder = options.audit?.begin(storage, event);
+        recorder = options.audit?.begin(storage, event, !transaction);
         return routeRequest({ storage, request, now: at, caller }, routerOptions);
       };
       let routed: RoutedResponse | undefined;
@@ -171,18 +176,19 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
         if (routed === undefined) throw new SecretrunError('internal', 'a token use was not spent in its transaction');
         committed = true;
         if (routed.response.kind === 'deferred') {
+          recorder?.flush();
           const context = { request, now: at, caller, read: options.store.read.bind(options.store), update };
           routed = { ...routed, response: await routed.response.run(context) };
         }
       } catch (error) {
-        recorder?.end(undefined, error, undefined);
+        await recorder?.end(undefined, error, undefined);
         // The failed transaction took the token's use with it; Vault counts a refused or failed
         // request as a use all the same, so spend it on its own.
         if (!committed && caller?.useLimited === true) await spendUse(request, at, wire.remoteAddress);
         throw error;
       }
       const answered = addIgnoredParametersWarning(routed.response, request.data, routed.fields);
-      recorder?.end(answered, undefined, routed.mountType);
+      await recorder?.end(answered, undefined, routed.mountType);
       const response = renderResponse(request, answered, routed.mountType);
       // Vault CE ignores namespaces for routing but echoes the header back.
       if (request.namespace === undefined) return response;

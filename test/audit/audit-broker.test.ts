@@ -295,7 +295,42 @@ describe('audit devices behind the handler', () => {
     const { send, enable } = await setUp((text) => void out.push(text));
     await enable('stdout', { file_path: '-' });
     await send('GET', 'sys/mounts');
-    expect(out.map((line) => JSON.parse(line)['type'])).toEqual(['request', 'request', 'response']);
-    expect(out.every((line) => line.endsWith('}\n'))).toBe(true);
+    const lines = out.join('').split(/(?<=\n)/);
+    expect(lines.map((line) => JSON.parse(line)['type'])).toEqual(['request', 'request', 'response']);
+    expect(lines.every((line) => line.endsWith('}\n'))).toBe(true);
+  });
+
+  it('append the lines of reads answered in one turn together, and refuse them all when that append fails', async () => {
+    const out: string[] = [];
+    let failing = false;
+    const { send, enable } = await setUp((text) => {
+      if (failing) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      out.push(text);
+    });
+    await enable('stdout', { file_path: '-' });
+    out.length = 0;
+    const answers = await Promise.all([send('GET', 'sys/mounts'), send('GET', 'sys/mounts'), send('GET', 'sys/policy')]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(out).toHaveLength(1);
+    expect(out[0]?.split(/(?<=\n)/).map((line) => JSON.parse(line)['type'])).toEqual(['request', 'response', 'request', 'response', 'request', 'response']);
+    failing = true;
+    const refused = await Promise.all([send('GET', 'sys/mounts'), send('GET', 'sys/policy')]);
+    expect(refused.map((answer) => [answer.status, answer.json?.['errors']])).toEqual([
+      [500, ['internal error']],
+      [500, ['internal error']],
+    ]);
+  });
+
+  it('append a read\'s request and response lines together, and a write\'s request line before it is served', async () => {
+    const out: string[] = [];
+    const { send, enable } = await setUp((text) => void out.push(text));
+    await enable('stdout', { file_path: '-' });
+    out.length = 0;
+    await send('GET', 'sys/mounts');
+    expect(out).toHaveLength(1);
+    expect(out[0]?.split(/(?<=\n)/).map((line) => JSON.parse(line)['type'])).toEqual(['request', 'response']);
+    out.length = 0;
+    await send('PUT', 'secret/data/app', { data: { a: '1' } });
+    expect(out.map((chunk) => JSON.parse(chunk)['type'])).toEqual(['request', 'response']);
   });
 });

@@ -66,6 +66,7 @@ describe('handler hooks', () => {
           end(response: LogicalResponse | undefined, error: unknown, mountType: string | undefined) {
             log.push(`response ${response?.kind ?? 'error'} ${mountType ?? '-'}${error === undefined ? '' : ' with error'}`);
           },
+          flush() {},
         };
       },
     };
