@@ -36,7 +36,7 @@ export interface Command {
 
 // Where requests go: the local encrypted store, or a Vault-compatible server.
 export const clientFlags = [
-  { name: 'store', kind: 'string', usage: 'Path of the local encrypted store. Defaults to $SECRETRUN_STORE, else .secretrun/store.json in the working directory.' },
+  { name: 'store', kind: 'string', usage: 'Path of the local encrypted store. Defaults to $SECRETRUN_STORE, else the project\'s .secretrun/store.json (in this directory or the nearest parent holding secretrun.yaml or .secretrun/, up to the repository\'s root), else ./.secretrun/store.json.' },
   { name: 'address', kind: 'string', usage: 'Address of a Vault-compatible server; when set (or $VAULT_ADDR), requests go there instead of the local store.' },
   { name: 'namespace', kind: 'string', aliases: ['ns'], usage: 'Vault namespace for remote requests ($VAULT_NAMESPACE).' },
 ] as const satisfies readonly FlagSpec[];

@@ -5,7 +5,7 @@ import { nanosToSeconds, parseGoDuration } from '../go/duration.js';
 import { createApiHandler } from '../http/handler.js';
 import { openFileStore } from '../store/file-store.js';
 import type { StoreCreation } from '../store/init-store.js';
-import { resolveStorePath } from '../store/store-paths.js';
+import { resolveProjectStorePath } from '../store/project-discovery.js';
 import { parseJsonObject } from '../json.js';
 import type { ApiClient } from './api-client.js';
 import type { CliIo } from './io.js';
@@ -28,7 +28,7 @@ export function renderStoreCreated(creation: StoreCreation): string {
 // own codes (a wrong key exits 3, a tampered file 4) instead of becoming HTTP 500s.
 export async function createLocalClient(options: { storeFlag: string | undefined; io: CliIo }): Promise<ApiClient> {
   const { io } = options;
-  const path = resolveStorePath(io.cwd, io.env, options.storeFlag);
+  const path = resolveProjectStorePath(io.cwd, io.env, options.storeFlag);
   const store = await withPassphrasePrompt(io, path, (passphrase) =>
     openFileStore({
       path,

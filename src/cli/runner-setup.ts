@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { chooseRunAddress } from '../client/server-address.js';
 import { SecretrunError } from '../errors.js';
 import { defaultManifest, type Manifest, type SourceSpec } from '../manifest/manifest.js';
@@ -13,25 +13,33 @@ import type { SecretSource } from '../source/source.js';
 import { discardSource, startLocalSource, takeEarlySource, type EarlySource } from '../startup/early-source.js';
 import { createManifestCache, manifestCacheDir } from '../startup/manifest-cache.js';
 import { isTrickOff } from '../startup/switches.js';
-import { resolveStorePath } from '../store/store-paths.js';
+import { discoverProject, manifestName, resolveProjectStorePath, type Discovery } from '../store/project-discovery.js';
 import type { FlagSpec } from './flags.js';
 import type { CliIo } from './io.js';
 import { withPassphrasePrompt } from './store-passphrase.js';
 
 // Flags shared by `run`, `check` and `env`: where the manifest is, extra variables, the store.
 export const manifestFlags = [
-  { name: 'manifest', kind: 'string', usage: 'The manifest file. Defaults to ./secretrun.yaml.' },
+  { name: 'manifest', kind: 'string', usage: 'The manifest file. Defaults to the secretrun.yaml of the project: in this directory or the nearest parent holding one (or .secretrun/), up to the repository\'s root.' },
   { name: 'e', kind: 'list', example: 'NAME=path#field', usage: 'Set a variable from a secret reference, e.g. -e OPENAI_API_KEY=secret/api-keys/openai#api_key; may be repeated; overrides the manifest.' },
-  { name: 'store', kind: 'string', usage: 'The local encrypted store. Defaults to $SECRETRUN_STORE, then the manifest\'s source.store, then .secretrun/store.json.' },
+  { name: 'store', kind: 'string', usage: 'The local encrypted store. Defaults to $SECRETRUN_STORE, then the manifest\'s source.store, then the project\'s .secretrun/store.json.' },
   { name: 'env', kind: 'string', example: 'NAME', usage: 'The environment of the manifest to use (one under its environments:, e.g. prod); {{env}} in references stands for it. Defaults to $SECRETRUN_ENV.' },
 ] as const satisfies readonly FlagSpec[];
 
-// The manifest of a run: the file (default ./secretrun.yaml) for the chosen environment, with
-// -e flags on top. Without a file, -e flags alone are enough; with neither there is nothing to
-// inject, which is an error.
-export async function loadRunManifest(io: CliIo, file: string, variables: readonly string[], environment?: string): Promise<Manifest> {
+// The manifest file a command reads when -manifest names none: the project's (see
+// project-discovery.ts), named relative to the working directory as messages show it; else
+// ./secretrun.yaml, which does not exist.
+export function defaultManifestFile(cwd: string, discovery: Discovery): string {
+  const found = discovery.project?.manifest;
+  return found === undefined ? manifestName : relative(cwd, found) || manifestName;
+}
+
+// The manifest of a run: the file (default: the project's secretrun.yaml) for the chosen
+// environment, with -e flags on top. Without a file, -e flags alone are enough; with neither
+// there is nothing to inject, which is an error.
+export async function loadRunManifest(io: CliIo, file: string, variables: readonly string[], environment?: string, discovery?: Discovery): Promise<Manifest> {
   const explicit = file !== '';
-  const path = explicit ? file : 'secretrun.yaml';
+  const path = explicit ? file : defaultManifestFile(io.cwd, discovery ?? discoverProject(io.cwd, io.env));
   if (!explicit && variables.length > 0 && !existsSync(resolve(io.cwd, path))) {
     if (environment !== undefined) throw unknownEnvironmentError('the command line (no manifest)', environment, []);
     return withFlagVariables(defaultManifest(io.cwd), withEnvironment(variables, undefined));
@@ -72,20 +80,22 @@ export async function openRunSetup(
   io: CliIo,
   flags: { readonly manifest: string; readonly e: readonly string[]; readonly store: string; readonly env?: string },
 ): Promise<{ manifest: Manifest; source: SecretSource }> {
-  const early = isTrickOff(io.env, 'early-open') ? undefined : startLocalSource(io, flags.store);
+  // Walked once: the early store and the manifest both default to the project's.
+  const discovery = discoverProject(io.cwd, io.env);
+  const early = isTrickOff(io.env, 'early-open') ? undefined : startLocalSource(io, flags.store, discovery);
   let manifest: Manifest;
   try {
-    manifest = await loadRunManifest(io, flags.manifest, flags.e, chooseEnvironment(flags.env ?? '', io.env));
+    manifest = await loadRunManifest(io, flags.manifest, flags.e, chooseEnvironment(flags.env ?? '', io.env), discovery);
   } catch (error) {
     discardSource(early);
     throw error;
   }
-  return { manifest, source: await openRunSource(io, manifest, flags.store, early) };
+  return { manifest, source: await openRunSource(io, manifest, flags.store, early, discovery) };
 }
 
 // The source a manifest reads from: the local store, or a Vault-compatible server when the
 // manifest names one the user allowed or VAULT_ADDR is set (server-address.ts). `early` is used when it is that store.
-export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: string, early?: EarlySource): Promise<SecretSource> {
+export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: string, early?: EarlySource, discovery?: Discovery): Promise<SecretSource> {
   const server = chooseRunAddress(io.env, manifest.source.kind === 'remote' ? manifest.source.address : undefined, manifest.file ?? 'the manifest');
   if (server !== undefined) {
     discardSource(early);
@@ -105,7 +115,7 @@ export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: st
   }
   const manifestStore = manifest.source.kind === 'store' ? manifest.source.store : undefined;
   const explicit = storeFlag || io.env['SECRETRUN_STORE'] || manifestStore;
-  const path = resolveStorePath(io.cwd, {}, explicit || undefined);
+  const path = resolveProjectStorePath(io.cwd, io.env, explicit || undefined, discovery);
   const chosen = takeEarlySource(early, path);
   return withPassphrasePrompt(io, path, (passphrase) =>
     passphrase === undefined && chosen !== undefined ? chosen.opened : createLocalSource({ path, env: io.env, ...(passphrase === undefined ? {} : { passphrase }) }),

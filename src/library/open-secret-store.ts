@@ -1,5 +1,6 @@
 import { openFileStore } from '../store/file-store.js';
-import { resolveStorePath, type Env } from '../store/store-paths.js';
+import { resolveProjectStorePath } from '../store/project-discovery.js';
+import type { Env } from '../store/store-paths.js';
 import type { JsonObject } from '../json.js';
 import { readLocalSecret } from '../source/local-secrets.js';
 import { writeLocalSecret } from './secret-writes.js';
@@ -18,7 +19,7 @@ export interface SecretStore {
 }
 
 export interface OpenSecretStoreOptions {
-  /** Store file; defaults as for the CLI: SECRETRUN_STORE, else .secretrun/store.json in `cwd`. */
+  /** Store file; defaults as for the CLI: SECRETRUN_STORE, else the `.secretrun/store.json` of the project holding `cwd` (docs/projects.md). */
   path?: string;
   cwd?: string;
   env?: Env;
@@ -28,7 +29,7 @@ export interface OpenSecretStoreOptions {
 // Opens (or, on first write, creates) the local encrypted store.
 export async function openSecretStore(options: OpenSecretStoreOptions = {}): Promise<SecretStore> {
   const env = options.env ?? process.env;
-  const path = resolveStorePath(options.cwd ?? process.cwd(), env, options.path);
+  const path = resolveProjectStorePath(options.cwd ?? process.cwd(), env, options.path);
   const store = await openFileStore({ path, env, create: true, ...(options.passphrase ? { passphrase: options.passphrase } : {}) });
   return {
     path,

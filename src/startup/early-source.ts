@@ -1,6 +1,6 @@
 import { createLocalSource } from '../source/local-source.js';
 import type { SecretSource } from '../source/source.js';
-import { resolveStorePath } from '../store/store-paths.js';
+import { resolveProjectStorePath, type Discovery } from '../store/project-discovery.js';
 
 // A local store opened before the manifest was read, so that reading and verifying the store
 // overlaps with reading the manifest (docs/runner.md#start-up has what that saves).
@@ -10,11 +10,15 @@ export interface EarlySource {
 }
 
 // Opens the local store where it will be unless the manifest says otherwise: --store,
-// SECRETRUN_STORE or the default path. Nothing when VAULT_ADDR makes every run remote. It never
-// prompts: a passphrase is asked for only once the manifest chose this store.
-export function startLocalSource(io: { readonly env: Readonly<Record<string, string | undefined>>; readonly cwd: string }, storeFlag: string): EarlySource | undefined {
+// SECRETRUN_STORE or the project's default path. Nothing when VAULT_ADDR makes every run
+// remote. It never prompts: a passphrase is asked for only once the manifest chose this store.
+export function startLocalSource(
+  io: { readonly env: Readonly<Record<string, string | undefined>>; readonly cwd: string },
+  storeFlag: string,
+  discovery?: Discovery,
+): EarlySource | undefined {
   if (io.env['VAULT_ADDR']) return undefined;
-  const path = resolveStorePath(io.cwd, {}, storeFlag || io.env['SECRETRUN_STORE'] || undefined);
+  const path = resolveProjectStorePath(io.cwd, io.env, storeFlag || undefined, discovery);
   const opened = createLocalSource({ path, env: io.env });
   // Its failure is reported only if the manifest chooses this store (see discardSource).
   opened.catch(() => undefined);

@@ -8,7 +8,8 @@ import type { Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
 import { exitCodeByCode } from '../exit-code.js';
 import type { CliIo } from '../io.js';
-import { manifestFlags, openRunSetup } from '../runner-setup.js';
+import { discoverProject } from '../../store/project-discovery.js';
+import { defaultManifestFile, manifestFlags, openRunSetup } from '../runner-setup.js';
 
 const flags = [...manifestFlags] as const;
 
@@ -29,7 +30,7 @@ async function checkOne(io: CliIo, values: CheckFlags): Promise<{ text: string; 
 // and the manifest without one unless it uses {{env}} (then it cannot run without one).
 async function environmentsToCheck(io: CliIo, values: CheckFlags): Promise<(string | undefined)[]> {
   if (chooseEnvironment(values.env, io.env) !== undefined) return [chooseEnvironment(values.env, io.env)];
-  const file = values.manifest || 'secretrun.yaml';
+  const file = values.manifest || defaultManifestFile(io.cwd, discoverProject(io.cwd, io.env));
   if (!existsSync(resolve(io.cwd, file))) return [undefined];
   const { names, needed } = await readManifestEnvironments(file, io.cwd);
   if (names.length === 0) return [undefined];
@@ -42,7 +43,7 @@ export const checkCommand: Command = {
   name: 'check',
   usage: 'secretrun check [options]',
   description:
-    'Validates secretrun.yaml and resolves every reference without starting anything. Prints each variable with where its value comes from (never the value) and every problem found; exits 7 when a required reference does not resolve. With environments in the manifest and no -env (nor SECRETRUN_ENV), checks each of them in turn, each with its own source.\n\n  $ secretrun check --manifest deploy/secretrun.yaml\n  $ secretrun check -env=prod',
+    'Validates secretrun.yaml (the project\'s: see -manifest) and resolves every reference without starting anything. Prints each variable with where its value comes from (never the value) and every problem found; exits 7 when a required reference does not resolve. With environments in the manifest and no -env (nor SECRETRUN_ENV), checks each of them in turn, each with its own source.\n\n  $ secretrun check --manifest deploy/secretrun.yaml\n  $ secretrun check -env=prod',
   flags,
   vaultGlobalFlags: false,
   async run(argv, context) {

@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { SecretrunError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { makePrivateDir } from '../../fs/private-file.js';
-import { resolveStorePath } from '../../store/store-paths.js';
+import { resolveProjectStorePath } from '../../store/project-discovery.js';
 import { addStoreAttributes, driverName, renderStoreAttributes } from '../../team/git-attributes.js';
 import { renderDriverConfig } from '../../team/git-config.js';
 import { readGitAttributes, readRepoRoot, writeGitConfig } from '../../team/git-process.js';
@@ -12,7 +12,7 @@ import { parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
 
 const flags = [
-  { name: 'store', kind: 'string', usage: 'Path of the store. Defaults to $SECRETRUN_STORE, else .secretrun/store.json.' },
+  { name: 'store', kind: 'string', usage: 'Path of the store. Defaults to $SECRETRUN_STORE, else the project\'s .secretrun/store.json (in this directory or the nearest parent holding secretrun.yaml or .secretrun/, up to the repository\'s root), else ./.secretrun/store.json.' },
   { name: 'global', kind: 'bool', usage: 'Define the drivers in your global git config (~/.gitconfig) instead of this repository\'s .git/config.' },
   {
     name: 'command',
@@ -42,7 +42,7 @@ export const gitSetupCommand: Command = {
   async run(argv, context) {
     const { flags: values } = parseCommandLine('git setup', flags, argv, context, { min: 0, max: 0 });
     const { io } = context;
-    const store = resolveStorePath(io.cwd, io.env, values.store || undefined);
+    const store = resolveProjectStorePath(io.cwd, io.env, values.store || undefined);
     const dir = dirname(store);
     const name = basename(store);
     if (renderStoreAttributes(name) === undefined) {

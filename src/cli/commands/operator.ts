@@ -7,14 +7,14 @@ import { writePrivateFile } from '../../fs/private-file.js';
 import { openFileStore } from '../../store/file-store.js';
 import { rekeyStore } from '../../store/rekey-store.js';
 import { rotateStore } from '../../store/rotate-store.js';
-import { resolveStorePath } from '../../store/store-paths.js';
+import { resolveProjectStorePath } from '../../store/project-discovery.js';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
 import { readNewPassphrase } from '../passphrase-prompt.js';
 import { withPassphrasePrompt } from '../store-passphrase.js';
 
-const storeFlag = { name: 'store', kind: 'string', usage: 'Path of the store. Defaults to $SECRETRUN_STORE, else .secretrun/store.json.' } as const;
+const storeFlag = { name: 'store', kind: 'string', usage: 'Path of the store. Defaults to $SECRETRUN_STORE, else the project\'s .secretrun/store.json (in this directory or the nearest parent holding secretrun.yaml or .secretrun/, up to the repository\'s root), else ./.secretrun/store.json.' } as const;
 
 const rotateFlags = [storeFlag] as const satisfies readonly FlagSpec[];
 
@@ -28,7 +28,7 @@ export const operatorRotateCommand: Command = {
   async run(argv, context) {
     const { flags: values } = parseCommandLine('operator rotate', rotateFlags, argv, context, { min: 0, max: 0 });
     const { io } = context;
-    const path = resolveStorePath(io.cwd, io.env, values.store || undefined);
+    const path = resolveProjectStorePath(io.cwd, io.env, values.store || undefined);
     const { term } = await rotateStore({ path, env: io.env });
     io.stdout.write(`Success! Rotated the data key of ${path}: new writes use key term ${term}\n`);
     return 0;
@@ -54,7 +54,7 @@ export const operatorRekeyCommand: Command = {
   async run(argv, context) {
     const { flags: values } = parseCommandLine('operator rekey', rekeyFlags, argv, context, { min: 0, max: 0 });
     const { io } = context;
-    const path = resolveStorePath(io.cwd, io.env, values.store || undefined);
+    const path = resolveProjectStorePath(io.cwd, io.env, values.store || undefined);
     const newPassphrase = values.passphrase ? await readNewPassphrase(io, 'SECRETRUN_NEW_PASSPHRASE') : undefined;
     const { key, term } = await rekeyStore({ path, env: io.env, ...(newPassphrase === undefined ? {} : { newPassphrase }) });
     const where = key.kind === 'file' ? `the new key is in ${key.path}` : key.kind === 'passphrase' ? 'the new key is derived from the new passphrase' : 'the new key was passed in';
@@ -82,7 +82,7 @@ export const operatorGenerateRootCommand: Command = {
   async run(argv, context) {
     const { flags: values } = parseCommandLine('operator generate-root', generateRootFlags, argv, context, { min: 0, max: 0 });
     const { io } = context;
-    const path = resolveStorePath(io.cwd, io.env, values.store || undefined);
+    const path = resolveProjectStorePath(io.cwd, io.env, values.store || undefined);
     const store = await withPassphrasePrompt(io, path, (passphrase) => openFileStore({ path, env: io.env, ...(passphrase === undefined ? {} : { passphrase }) }));
     try {
       if (store.id === undefined) {

@@ -5,6 +5,7 @@ import { readServerConfig, type ServerConfig } from '../../http/server-config.js
 import type { VaultServerAddress } from '../../http/server.js';
 import { startServer, type ServerSettings } from '../../http/start-server.js';
 import { writePrivateFile } from '../../fs/private-file.js';
+import { resolveProjectStorePath } from '../../store/project-discovery.js';
 import { resolveStorePath } from '../../store/store-paths.js';
 import { type Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
@@ -17,7 +18,7 @@ const flags = [
   { name: 'dev-root-token-id', kind: 'string', usage: 'The root token of a dev server instead of a random one ($VAULT_DEV_ROOT_TOKEN_ID).' },
   { name: 'dev-listen-address', kind: 'string', usage: 'Address of a dev server, host:port ($VAULT_DEV_LISTEN_ADDRESS). Default 127.0.0.1:8200.' },
   { name: 'config', kind: 'string', usage: 'Server config file (YAML or JSON with Vault\'s storage/listener names).' },
-  { name: 'store', kind: 'string', usage: 'The encrypted store file to serve. Defaults to the config\'s storage, else $SECRETRUN_STORE, else .secretrun/store.json.' },
+  { name: 'store', kind: 'string', usage: 'The encrypted store file to serve. Defaults to the config\'s storage, else $SECRETRUN_STORE, else the project\'s .secretrun/store.json (this directory or the nearest parent holding secretrun.yaml or .secretrun/).' },
   { name: 'listen-address', kind: 'string', usage: 'Address to listen on, host:port (port 0 picks a free one). Overrides the config. Default 127.0.0.1:8200.' },
   { name: 'tls-cert-file', kind: 'string', usage: 'PEM certificate (chain) to serve HTTPS with; needs -tls-key-file.' },
   { name: 'tls-key-file', kind: 'string', usage: 'PEM private key of -tls-cert-file.' },
@@ -92,7 +93,7 @@ async function settingsFrom(values: Record<string, string | boolean>, io: CliIo)
     if (text('store') !== '') storePath = resolveStorePath(io.cwd, io.env, text('store'));
     else if (config?.storage?.kind === 'memory') storePath = undefined;
     else if (config?.storage?.kind === 'file') storePath = resolveStorePath(io.cwd, {}, config.storage.path);
-    else storePath = resolveStorePath(io.cwd, io.env);
+    else storePath = resolveProjectStorePath(io.cwd, io.env);
   }
   const devRootToken = text('dev-root-token-id') || io.env['VAULT_DEV_ROOT_TOKEN_ID'] || undefined;
   return {
