@@ -56,6 +56,8 @@ const lazy = {
   'git-setup': 'src/cli/commands/git-setup.ts',
   'git-textconv': 'src/cli/commands/git-textconv.ts',
   'merge-driver': 'src/cli/commands/merge-driver.ts',
+  // status (and doctor): a report no secret read or run needs.
+  status: 'src/cli/commands/status.ts',
   // Loaded by the runner once its command started, and only when needed: the manifest's
   // watcher (chokidar) unless --once, the hooks' runner (execa) when the manifest has hooks.
   'file-watch': 'src/runner/file-watch.ts',
@@ -67,8 +69,10 @@ const lazy = {
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 
 // Turns `import('./parse-manifest.js')` into a require() of the lazy bundle, from the CLI entry
-// in dist/ and from the lazy bundles themselves (one level down).
-const lazyPlugin = {
+// in dist/ and from the lazy bundles themselves (one level down). In the lazy bundles' build
+// every importer, whether a lazy entry or a module bundled into one (read-manifest.ts in the
+// status bundle), ends up in dist/lazy/, beside the bundle it loads.
+const lazyPluginFor = (inLazyDir) => ({
   name: 'secretrun-lazy',
   setup(plugin) {
     plugin.onResolve({ filter: /\.js$/ }, (args) => {
@@ -76,11 +80,10 @@ const lazyPlugin = {
       const file = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
       const name = lazyFiles.get(file);
       if (name === undefined) return undefined;
-      const fromLazy = Object.values(lazy).some((source) => join(root, source) === args.importer);
-      return { path: fromLazy ? `./${name}.cjs` : `./lazy/${name}.cjs`, external: true };
+      return { path: inLazyDir ? `./${name}.cjs` : `./lazy/${name}.cjs`, external: true };
     });
   },
-};
+});
 
 // pg's optional native binding is not installed and pg.native is never touched: the bundle gets
 // a module that fails as a missing one would (pg itself treats MODULE_NOT_FOUND as "no native").
@@ -102,7 +105,7 @@ const cli = {
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   supported: { 'dynamic-import': false },
-  plugins: [lazyPlugin, absentNativePlugin],
+  plugins: [lazyPluginFor(false), absentNativePlugin],
   // dist/run.cjs hands command lines that are not the runner's to the whole CLI.
   external: ['./cli.cjs'],
 };
@@ -121,7 +124,7 @@ await build({
   outdir: 'dist',
   define: { ...common.define, __SECRETRUN_BUNDLE_TAGS__: JSON.stringify({ run: bundleTag('dist/run.cjs'), cli: bundleTag('dist/cli.cjs') }) },
 });
-await build({ ...cli, entryPoints: lazy, outdir: 'dist/lazy' });
+await build({ ...cli, plugins: [lazyPluginFor(true), absentNativePlugin], entryPoints: lazy, outdir: 'dist/lazy' });
 
 // A bundle loads every built-in it imports when it starts, whether the command uses it or not.
 // These cost the runner's start-up 1-4 ms each and are reached through a lazy property or

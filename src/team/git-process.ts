@@ -54,3 +54,17 @@ export async function readGitAttributes(context: GitContext, path: string, attri
   for (let i = 0; i + 2 < fields.length; i += 3) values[fields[i + 1] as string] = fields[i + 2] as string;
   return values;
 }
+
+// The value of a git config entry as git resolves it (local, global, system), or undefined when
+// no file sets it.
+export async function readGitConfig(context: GitContext, key: string): Promise<string | undefined> {
+  const result = await runGit(context, ['config', '--get', key]);
+  return result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+// Does git ignore `path` (.gitignore, .git/info/exclude)? A store that git ignores is never
+// merged, so it needs no merge driver.
+export async function readGitIgnored(context: GitContext, path: string): Promise<boolean> {
+  const result = await runGit(context, ['check-ignore', '-q', '--', path]);
+  return result.code === 0;
+}

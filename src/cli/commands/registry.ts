@@ -25,8 +25,8 @@ import { tokenRevokeCommand } from './token-revoke.js';
 
 // Every command, with the one-line synopsis `secretrun --help` shows. Commands are in the main
 // bundle (compiling one file is cheaper than resolving many); only `server`, whose transport
-// no other command needs, and the commands of keys and git, which no secret read needs, are
-// loaded on demand.
+// no other command needs, and the commands of keys, git and status, which no secret read
+// needs, are loaded on demand.
 export interface CommandEntry {
   name: string;
   synopsis: string;
@@ -38,6 +38,8 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'check', synopsis: 'Validate secretrun.yaml and check that every reference resolves', load: async () => checkCommand },
   { name: 'env', synopsis: 'Print the resolved variables of secretrun.yaml (dotenv, json, shell)', load: async () => envCommand },
   { name: 'init', synopsis: 'Create the encrypted store and its root key', load: async () => initCommand },
+  { name: 'status', synopsis: 'Show the project, manifest, store and key in use, and what is wrong with them', load: async () => (await import('./status.js')).statusCommand },
+  { name: 'doctor', synopsis: 'The same as status', load: async () => (await import('./status.js')).doctorCommand },
   { name: 'kv get', synopsis: 'Retrieve data from the KV store', load: async () => kvGetCommand },
   { name: 'kv put', synopsis: 'Set or update data in the KV store', load: async () => kvPutCommand },
   { name: 'kv patch', synopsis: 'Set or update data in the KV store without overwriting', load: async () => kvPatchCommand },
