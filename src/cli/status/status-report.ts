@@ -133,7 +133,7 @@ export function renderStatusTable(report: StatusReport): string {
     manifest.path === undefined
       ? 'manifest    none found'
       : `manifest    ${manifest.path} (${manifest.chosenBy}; ${manifest.valid === false ? 'not valid' : `valid, ${manifest.variables ?? 0} variable${manifest.variables === 1 ? '' : 's'}`}${manifest.environments.length > 0 ? `, environments ${manifest.environments.join(', ')}` : ''})`,
-    ...report.stores.flatMap(renderStore),
+    ...(report.stores.length === 0 && remote.from === 'VAULT_ADDR' ? ['store       none used (VAULT_ADDR sends every command to the server)'] : report.stores.flatMap(renderStore)),
     ...(report.keys.length === 0
       ? ['keys        none on this machine (SECRETRUN_KEY, SECRETRUN_KEY_FILE and the identities directory are empty)']
       : report.keys.map(
@@ -146,7 +146,7 @@ export function renderStatusTable(report: StatusReport): string {
   if (report.problems.length === 0) lines.push('No problems found.');
   else {
     lines.push(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}:`);
-    for (const p of report.problems) lines.push(`  ${p.topic}: ${p.problem}${p.fix === undefined ? '' : ` Fix: ${p.fix}`}`);
+    for (const p of report.problems) lines.push(`  ${p.topic}: ${p.fix === undefined ? p.problem : `${p.problem.replace(/\.$/, '')}. Fix: ${p.fix}`}`);
   }
   return `${lines.join('\n')}\n`;
 }
