@@ -66,6 +66,23 @@ describe('findProject', () => {
     expect(findProject(t.at('mnt/a/b'), '/nonexistent-home', fileSystemProbe).project?.dir).toBe(t.home);
   });
 
+  it('costs one stat call at a root holding secretrun.yaml, two with only .secretrun/, 22 from five levels below', () => {
+    const t = tree(['p/secretrun.yaml', 'q/.secretrun', 'p/a/b/c/d/e']);
+    let calls = 0;
+    const counting: PathProbe = {
+      kind: (path) => (calls++, fileSystemProbe.kind(path)),
+      device: (path) => (calls++, fileSystemProbe.device(path)),
+    };
+    const walk = (cwd: string): number => {
+      calls = 0;
+      findProject(cwd, t.home, counting);
+      return calls;
+    };
+    expect(walk(t.at('p'))).toBe(1);
+    expect(walk(t.at('q'))).toBe(2);
+    expect(walk(t.at('p/a/b/c/d/e'))).toBe(22);
+  });
+
   it('stops at the file system root', () => {
     const empty: PathProbe = { kind: () => undefined, device: () => 1 };
     expect(findProject('/a/b', undefined, empty)).toEqual({ project: undefined, stoppedAt: '/', boundary: 'root' });
