@@ -36,7 +36,7 @@ function localFiles(path: string): { path: string; what: string }[] {
   const state = join(stateDir, basename(path));
   if (existsSync(state)) files.push({ path: state, what: 'runtime state (git-ignored)' });
   const journal = `${state}.journal`;
-  if (existsSync(journal)) files.push({ path: journal, what: "journal (applied by every reader; checkpointed into the store by its writer or the next write)" });
+  if (existsSync(journal)) files.push({ path: journal, what: 'journal of a long-lived writer (the server), not yet checkpointed into the store' });
   return files;
 }
 
