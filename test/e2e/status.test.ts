@@ -58,12 +58,12 @@ describe('secretrun status', () => {
     expect(expectExit(await sandbox.run(['doctor'], { cwd: nested, env: gitEnv }), 0).stdout).toBe(result.stdout);
   });
 
-  it('with a wrong key: says the key does not open the store, and how to fix it; exits 9', async () => {
+  it('with a wrong key: says the key does not open the store, and how to fix it; exits 10', async () => {
     const { sandbox, root } = await project();
-    const result = expectExit(await status(sandbox, root, [], { SECRETRUN_KEY: randomRootKey() }), 9);
+    const result = expectExit(await status(sandbox, root, [], { SECRETRUN_KEY: randomRootKey() }), 10);
     expect(result.stdout).toContain('key         SECRETRUN_KEY (does not open the store)');
     expect(problems(result)).toEqual([expect.stringMatching(/^ {2}key: cannot decrypt .*store\.json: wrong key from SECRETRUN_KEY \(set SECRETRUN_KEY or SECRETRUN_KEY_FILE to the key this store was created with\)$/)]);
-    const json = JSON.parse(expectExit(await status(sandbox, root, ['-format=json'], { SECRETRUN_KEY: randomRootKey() }), 9).stdout) as { ok: boolean; problems: { topic: string }[] };
+    const json = JSON.parse(expectExit(await status(sandbox, root, ['-format=json'], { SECRETRUN_KEY: randomRootKey() }), 10).stdout) as { ok: boolean; problems: { topic: string }[] };
     expect(json.ok).toBe(false);
     expect(json.problems.map((p) => p.topic)).toEqual(['key']);
   });
@@ -71,7 +71,7 @@ describe('secretrun status', () => {
   it('without a store: says where it would be and how to create it', async () => {
     const sandbox = createSandbox();
     writeFileSync(join(sandbox.dir, 'secretrun.yaml'), 'env:\n  A: secret/x#a\n');
-    const result = expectExit(await status(sandbox, sandbox.dir), 9);
+    const result = expectExit(await status(sandbox, sandbox.dir), 10);
     expect(result.stdout).toContain('            not created yet');
     expect(problems(result)).toEqual([
       `  store: no store at ${join(sandbox.dir, '.secretrun', 'store.json')}. Fix: Run "secretrun init" (or the first "secretrun kv put" creates it), or pass -store or set SECRETRUN_STORE to use another one.`,
@@ -81,7 +81,7 @@ describe('secretrun status', () => {
   it('with a malformed manifest: one line naming the file, line and column', async () => {
     const { sandbox, root, nested } = await project();
     writeFileSync(join(root, 'secretrun.yaml'), 'env:\n  A: [oops\n');
-    const result = expectExit(await status(sandbox, nested), 9);
+    const result = expectExit(await status(sandbox, nested), 10);
     expect(result.stdout).toContain('manifest    ../../secretrun.yaml (the project; not valid)');
     const lines = problems(result);
     expect(lines).toHaveLength(1);
@@ -90,7 +90,7 @@ describe('secretrun status', () => {
 
   it('with git\'s merge driver not set up: the attributes, then this clone\'s config', async () => {
     const { sandbox, root } = await project({ setup: false });
-    const before = expectExit(await status(sandbox, root), 9);
+    const before = expectExit(await status(sandbox, root), 10);
     expect(problems(before)).toEqual([
       expect.stringMatching(/^ {2}git: git gives .*store\.json merge=unspecified diff=unspecified, so a merge of two branches' stores conflicts line by line\. Fix: Run "secretrun git setup"/),
       "  git: this clone's git config does not define merge.secretrun.driver and diff.secretrun.textconv, so git cannot run secretrun's merge and diff drivers. Fix: Run \"secretrun git setup\" in this clone (or \"secretrun git setup -global\" once for all your clones).",
@@ -98,7 +98,7 @@ describe('secretrun status', () => {
     // A fresh clone: the committed .gitattributes routes the store, the clone's config lacks the drivers.
     expectExit(await sandbox.run(['git', 'setup'], { cwd: root, env: gitEnv }), 0);
     await git(sandbox, ['config', '--unset', 'merge.secretrun.driver'], root);
-    const clone = expectExit(await status(sandbox, root), 9);
+    const clone = expectExit(await status(sandbox, root), 10);
     expect(problems(clone)).toEqual([expect.stringMatching(/^ {2}git: this clone's git config does not define merge\.secretrun\.driver, so git cannot run secretrun's merge driver\./)]);
     // A store git ignores needs no driver.
     writeFileSync(join(root, '.gitignore'), '.secretrun/\n');
@@ -109,7 +109,7 @@ describe('secretrun status', () => {
     const { sandbox, root, store } = await project();
     const text = readFileSync(store, 'utf8');
     writeFileSync(store, `<<<<<<< ours\n${text}=======\n${text}>>>>>>> theirs\n`);
-    const lines = problems(expectExit(await status(sandbox, root), 9));
+    const lines = problems(expectExit(await status(sandbox, root), 10));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^ {2}store: .*conflict/);
   });
@@ -127,12 +127,23 @@ describe('secretrun status', () => {
     const { sandbox, root } = await project();
     const address = 'https://status-user:addr-pa55-9c1e@vault.example.test:8200';
     const token = 'hvs.status-token-4b7d2e';
-    const without = expectExit(await status(sandbox, root, [], { VAULT_ADDR: address }), 9);
+    const without = expectExit(await status(sandbox, root, [], { VAULT_ADDR: address }), 10);
     expect(without.stdout).toContain('remote      https://vault.example.test:8200/ (from VAULT_ADDR; token from nowhere)');
     expect(problems(without)[0]).toContain('no token for https://vault.example.test:8200/: VAULT_TOKEN is not set');
     const withToken = expectExit(await status(sandbox, root, [], { VAULT_ADDR: address, VAULT_TOKEN: token }), 0);
     expect(withToken.stdout).toContain('(from VAULT_ADDR; token from VAULT_TOKEN)');
     for (const result of [without, withToken]) expectNoSecrets(result.stdout + result.stderr, [token, 'addr-pa55-9c1e', 'status-user'], 'status output');
+  });
+
+  it('follows the runner\'s rule for a manifest\'s server: allowed or not, and plain http', async () => {
+    const { sandbox, root } = await project();
+    writeFileSync(join(root, 'secretrun.yaml'), 'source: { address: "https://vault.example.test:8200" }\nenv:\n  A: secret/app#api_key\n');
+    const refused = expectExit(await status(sandbox, root), 10);
+    expect(problems(refused)).toEqual([expect.stringMatching(/^ {2}remote: secretrun\.yaml names the server https:\/\/vault\.example\.test:8200 \(source\.address\), which you have not allowed: .*\. Fix: Set VAULT_ADDR to your server, or add this address to SECRETRUN_ALLOWED_ADDRESSES/)]);
+    const allowed = expectExit(await status(sandbox, root, [], { SECRETRUN_ALLOWED_ADDRESSES: 'https://vault.example.test:8200', VAULT_TOKEN: 'hvs.allowed-1c2d' }), 0);
+    expect(allowed.stdout).toContain("remote      https://vault.example.test:8200 (from the manifest's source.address, allowed by SECRETRUN_ALLOWED_ADDRESSES; token from VAULT_TOKEN)");
+    const plain = expectExit(await status(sandbox, root, [], { VAULT_ADDR: 'http://vault.example.test:8200', VAULT_TOKEN: 'hvs.allowed-1c2d' }), 10);
+    expect(problems(plain)).toEqual([expect.stringMatching(/^ {2}remote: refusing to send a token over plain http to vault\.example\.test:8200/)]);
   });
 
   it('never prints a secret value, a key, a private key, a passphrase or a token', async () => {

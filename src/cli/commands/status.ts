@@ -23,7 +23,7 @@ export const statusCommand: Command = {
   name: 'status',
   usage: 'secretrun status [options]',
   description:
-    'Says which project, manifest, store and key the commands run here use, and whether they work: the project found from this directory up, the manifest (validated), the store (format, size, entries), where its key comes from and whether it opens it, the keys this machine holds (by fingerprint), how git merges and diffs the store, and VAULT_ADDR with where its token would come from. Never prints a value, key or token. Each problem is one line with its fix; exits 0 when there is none and 9 when there is one. `secretrun doctor` is the same command.\n\n  $ secretrun status\n  $ secretrun status -format=json',
+    'Says which project, manifest, store and key the commands run here use, and whether they work: the project found from this directory up, the manifest (validated), the store (format, size, entries), where its key comes from and whether it opens it, the keys this machine holds (by fingerprint), how git merges and diffs the store, and VAULT_ADDR with where its token would come from. Never prints a value, key or token. Each problem is one line with its fix; exits 0 when there is none and 10 when there is one. `secretrun doctor` is the same command.\n\n  $ secretrun status\n  $ secretrun status -format=json',
   flags,
   async run(argv, context) {
     const { flags: values } = parseCommandLine(this.name, flags, argv, context, { min: 0, max: 0 });

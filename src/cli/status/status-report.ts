@@ -89,8 +89,9 @@ export interface StatusReport {
   readonly problems: readonly StatusProblem[];
 }
 
-// The exit code of a report: 0 when all is well, 9 when it lists a problem (docs/errors.md).
-export const statusProblemExitCode = 9;
+// The exit code of a report: 0 when all is well, 10 when it lists a problem (docs/errors.md);
+// one no error code maps to, so a script can tell "status found problems" from a failure.
+export const statusProblemExitCode = 10;
 
 const boundaryText: Record<WalkBoundary, string> = {
   git: 'a repository root (.git)',
