@@ -21,7 +21,7 @@ export function readKeysStatus(env: Env): { status: KeySourceStatus[]; problems:
       status.push({ ...where, holds: `${n} private key${n === 1 ? '' : 's'}`, fingerprints: content.entries.map((entry) => buildFingerprint(publicKeyOf(entry))) });
     } else {
       status.push({ ...where, holds: 'no usable key', fingerprints: [] });
-      problems.push({ topic: 'keys', problem: `${source.source}${source.path !== undefined && source.path !== source.source ? ` (${source.path})` : ''} holds no usable key: ${content.problem}.`, fix: 'Replace it with a key from "secretrun key new" (or a root key, base64 of 32 bytes), or unset or remove it.' });
+      problems.push({ topic: 'keys', problem: `${source.source}${source.path !== undefined && source.path !== source.source ? ` (${source.path})` : ''} holds no usable key: ${content.problem}.`, fix: 'Replace it with a key made by "secretrun key new" (or a root key, base64 of 32 bytes), or unset or remove it.' });
     }
     if (source.exposed && source.path !== undefined) {
       problems.push({ topic: 'keys', problem: `${source.path} can be read by other users of this machine.`, fix: `Run "chmod 600 ${source.path}".` });
