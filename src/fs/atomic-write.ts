@@ -5,13 +5,18 @@ import { filePlatform, retryTransient } from './platform-files.js';
 
 // Replacing a file so that a crash at any moment leaves the old or the new content: write a
 // temp file in the same directory, fsync it, rename it over the target, fsync the directory
-// (where the platform can: platform-files.ts).
+// (where the platform can: platform-files.ts). The steps are also exported apart, for a writer
+// that prepares several files before it renames any (the store's checkpoint: the store file
+// and its state file).
 
 function tempPrefix(path: string): string {
   return `${basename(path)}.tmp-`;
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+// Makes the directory entries of `dir` (a rename, a new or removed file) durable, where the
+// platform can (`platform`, the process's by default; not on Windows: platform-files.ts).
+export async function syncDirectory(dir: string, platform: NodeJS.Platform = process.platform): Promise<void> {
+  if (!filePlatform(platform).syncsDirectories) return;
   const handle = await fs.open(dir, 'r');
   try {
     await handle.sync();
@@ -20,15 +25,12 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-// Atomically replaces `path` with `data` (text is written as UTF-8). The new file gets `mode`
-// when given, else the existing file's mode (0644 for a new file), whatever the umask. On
-// Windows (`platform`, the process's by default) the rename is retried while another program
-// holds the file, and the directory is not fsynced (platform-files.ts); modes there only say
-// whether the file is read-only.
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number; platform?: NodeJS.Platform } = {}): Promise<void> {
-  const files = filePlatform(options.platform ?? process.platform);
-  const dir = dirname(path);
-  const temp = join(dir, `${tempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
+// Writes `data` to a new temp file beside `path` and fsyncs it; resolves to the temp file's
+// path. The file gets `mode` when given, else the existing file's mode (0644 for a new file),
+// whatever the umask (on Windows, modes only say whether the file is read-only). Nothing is
+// left behind when it fails.
+export async function writeTempFile(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<string> {
+  const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
   const mode =
     options.mode ??
     (await fs.stat(path).then(
@@ -46,12 +48,30 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     } finally {
       await handle.close();
     }
-    await retryTransient(files, () => fs.rename(temp, path));
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);
     throw error;
   }
-  if (files.syncsDirectories) await syncDirectory(dir);
+  return temp;
+}
+
+// Renames a temp file written by writeTempFile over `path` and fsyncs the directory; the
+// temp file is removed when the rename fails. On Windows the rename is retried while another
+// program holds the file (platform-files.ts).
+export async function renameOver(temp: string, path: string, platform: NodeJS.Platform = process.platform): Promise<void> {
+  try {
+    await retryTransient(filePlatform(platform), () => fs.rename(temp, path));
+  } catch (error) {
+    await fs.unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dirname(path), platform);
+}
+
+// Atomically replaces `path` with `data` (text is written as UTF-8); `mode` as for
+// writeTempFile, `platform` as for renameOver.
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number; platform?: NodeJS.Platform } = {}): Promise<void> {
+  await renameOver(await writeTempFile(path, data, options.mode === undefined ? {} : { mode: options.mode }), path, options.platform);
 }
 
 // Removes temp files a killed writer left beside `path`. Only call it holding the store lock:

@@ -22,6 +22,12 @@ export function deriveMacKey(rootKey: Buffer): Buffer {
   return hkdf(rootKey, 'secretrun store mac v1', 32);
 }
 
+// The HMAC keys of the state file and of the journal: one per kind of file, so that no MAC
+// made for one kind can ever pass as a MAC of another.
+export function deriveFileMacKey(rootKey: Buffer, kind: 'state' | 'journal'): Buffer {
+  return hkdf(rootKey, `secretrun ${kind} mac v1`, 32);
+}
+
 // A short fingerprint of the root key kept in the header. It does not depend on anything else
 // in the header, so "wrong key" can be told apart from "edited header".
 export function buildKeyCheck(rootKey: Buffer): string {

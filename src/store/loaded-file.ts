@@ -23,12 +23,14 @@ export interface LoadedFile {
 }
 
 function statSignature(path: string): FileSignature {
+  let info;
   try {
-    return buildSignature(statSync(path, { bigint: true }));
+    // No exception for a missing file: the journal is usually absent, and is checked per read.
+    info = statSync(path, { bigint: true, throwIfNoEntry: false });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return missingSignature;
     throw ioError(path, 'read', error);
   }
+  return info === undefined ? missingSignature : buildSignature(info);
 }
 
 // Tracks the file at `path`; `now` is the clock that settles signatures (Date.now).

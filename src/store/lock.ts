@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { SecretrunError } from '../errors.js';
 import { describeFsError } from '../fs/fs-error.js';
 import { filePlatform, isTransient, type FilePlatform } from '../fs/platform-files.js';
+import { announceWaiter, withdrawWaiter } from './lock-waiter.js';
 import { lockPathOf } from './store-paths.js';
 
 // The cross-process store lock: `store.json.lock`, created with O_EXCL and holding the
@@ -119,14 +120,22 @@ async function breakStaleLock(lockFile: string, stale: SeenLock, me: string): Pr
 }
 
 // Takes the lock of the store at `storePath`, waiting with backoff up to `timeoutMs` for a
-// live holder. Resolves to a function that releases it. `platform` (the process's by default)
-// says which failures mean "busy for a moment" (Windows) rather than an error.
+// live holder, announced as a waiter meanwhile (lock-waiter.ts). Resolves to a function that
+// releases it. `platform` (the process's by default) says which failures mean "busy for a
+// moment" (Windows) rather than an error.
 export async function acquireStoreLock(storePath: string, timeoutMs = defaultLockTimeoutMs, platform: NodeJS.Platform = process.platform): Promise<() => Promise<void>> {
-  const files = filePlatform(platform);
   const lockFile = lockPathOf(storePath);
   const me = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: randomBytes(8).toString('hex') });
+  try {
+    return await pollStoreLock(storePath, lockFile, me, timeoutMs, filePlatform(platform));
+  } finally {
+    withdrawWaiter(lockFile, me);
+  }
+}
+
+async function pollStoreLock(storePath: string, lockFile: string, me: string, timeoutMs: number, files: FilePlatform): Promise<() => Promise<void>> {
   const deadline = Date.now() + timeoutMs;
-  let backoff = 2;
+  let backoff = 1;
   for (;;) {
     let seen: SeenLock | undefined;
     let busy = false;
@@ -159,8 +168,10 @@ export async function acquireStoreLock(storePath: string, timeoutMs = defaultLoc
         `store ${storePath} is locked by ${who} (wait for it to finish, or delete ${lockFile} if that process is gone)`,
       );
     }
+    announceWaiter(lockFile, me);
+    // Short polls: a long-lived holder steps aside for an announced waiter and waits for it.
     await delay(Math.min(backoff, remaining));
-    backoff = Math.min(backoff * 2, 100);
+    backoff = Math.min(backoff * 2, 20);
   }
 }
 

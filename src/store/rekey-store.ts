@@ -3,7 +3,6 @@ import { buildKeyCheck, createKdfParams, derivePassphraseKey } from './key-deriv
 import type { KdfParams } from './key-derivation.js';
 import { addDataKeyTerm, buildKeyring } from './keyring.js';
 import { decodeRootKey, pendingKeyFilePath, promotePendingKeyFile, writeKeyFile } from './root-key.js';
-import { renderChangedStore } from './store-snapshot.js';
 import { resolveKeyFilePath } from './store-paths.js';
 import { rewriteStore } from './store-rewrite.js';
 import type { StoreOperationOptions } from './store-rewrite.js';
@@ -50,8 +49,7 @@ export async function rekeyStore(options: RekeyOptions): Promise<{ key: KeyLocat
     const { dataKeys, active } = addDataKeyTerm(snapshot.dataKeys, randomBytes);
     const keyring = buildKeyring(dataKeys, active, key, id, randomBytes);
     const header = { id, keyring, kdf, check: buildKeyCheck(key) };
-    const bytes = renderChangedStore(header, key, dataKeys, snapshot, new Map());
-    return { bytes, result: { key: location, term: active } };
+    return { target: { header, rootKey: { key, source: 'the new key' }, dataKeys }, result: { key: location, term: active } };
   });
   if (promote !== undefined) await promotePendingKeyFile(promote);
   return result;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SecretrunError } from '../errors.js';
 import { addKeyringTerm, unwrapKeyring } from './keyring.js';
-import { renderChangedStore } from './store-snapshot.js';
 import { rewriteStore } from './store-rewrite.js';
 import type { StoreOperationOptions } from './store-rewrite.js';
 
@@ -17,7 +16,6 @@ export async function rotateStore(options: StoreOperationOptions): Promise<{ ter
     const keyring = addKeyringTerm(snapshot.header.keyring, rootKey, id, randomBytes);
     const dataKeys = unwrapKeyring(keyring, rootKey, id);
     if (dataKeys === undefined) throw new SecretrunError('internal', 'a freshly added key term does not unwrap');
-    const bytes = renderChangedStore({ ...snapshot.header, keyring }, rootKey, dataKeys, snapshot, new Map());
-    return { bytes, result: { term: keyring.active } };
+    return { target: { header: { ...snapshot.header, keyring }, rootKey: snapshot.rootKey, dataKeys }, result: { term: keyring.active } };
   });
 }

@@ -126,8 +126,8 @@ export function computeStoreMac(macKey: Buffer, headerBody: string, entries: rea
   return hmac.digest('base64');
 }
 
-// Throws store_integrity unless the MAC matches the file's raw bytes.
-export function verifyStoreMac(parsed: StoreParts, bytes: Buffer, macKey: Buffer, path: string): void {
+// Throws store_integrity unless the MAC matches the file's raw bytes (a store or state file).
+export function verifyStoreMac(parsed: Pick<StoreParts, 'headerBody' | 'mac' | 'entriesStart'>, bytes: Buffer, macKey: Buffer, path: string): void {
   const expected = Buffer.from(computeStoreMac(macKey, parsed.headerBody, [bytes.subarray(parsed.entriesStart)]), 'base64');
   const actual = Buffer.from(parsed.mac, 'base64');
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
@@ -137,9 +137,19 @@ export function verifyStoreMac(parsed: StoreParts, bytes: Buffer, macKey: Buffer
 
 // The whole file for a header and the sorted entry lines, given as byte chunks of whole lines.
 export function renderStoreFile(header: StoreHeader, entries: readonly Uint8Array[], macKey: Buffer): Buffer {
-  const headerBody = renderHeaderBody(header);
+  return renderSignedFile(renderHeaderBody(header), entries, macKey);
+}
+
+// A whole file (store or state) for a header body and its entry lines: the MAC ends the header.
+export function renderSignedFile(headerBody: string, entries: readonly Uint8Array[], macKey: Buffer): Buffer {
   const mac = computeStoreMac(macKey, headerBody, entries);
   return Buffer.concat([Buffer.from(`${headerBody.slice(0, -1)},"mac":"${mac}"}\n`, 'utf8'), ...entries]);
+}
+
+// The MAC at the end of a header line (the bytes of the line, with or without its "\n").
+export function readHeaderMac(headerBytes: Buffer): string {
+  const line = headerBytes.toString('latin1').trimEnd();
+  return line.slice(line.lastIndexOf('"mac":"') + 7, -2);
 }
 
 // One entry line.

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 // Where the store and its keys live by default. Pure: env and cwd are passed in.
 
@@ -27,4 +27,24 @@ export function resolveKeyFilePath(env: Env, storeId: string): string {
 // The lock file beside the store.
 export function lockPathOf(storePath: string): string {
   return `${storePath}.lock`;
+}
+
+// The directory of a store's local, git-ignored files (its runtime state and its journal):
+// `state/` inside the default `.secretrun/` directory, else `.secretrun-state/` beside the
+// store (a store elsewhere, e.g. `--store=prod.json` in a project root, gets no generic
+// `state/` directory beside it, and two stores in one directory never share a state file
+// name: each file is named for its store).
+export function stateDirOf(storePath: string): string {
+  const dir = dirname(storePath);
+  return basename(dir) === '.secretrun' ? join(dir, 'state') : join(dir, '.secretrun-state');
+}
+
+// The state file of the store at `storePath` (see state-routing.ts).
+export function statePathOf(storePath: string): string {
+  return join(stateDirOf(storePath), basename(storePath));
+}
+
+// The journal of the store at `storePath` (see journal-format.ts).
+export function journalPathOf(storePath: string): string {
+  return join(stateDirOf(storePath), `${basename(storePath)}.journal`);
 }

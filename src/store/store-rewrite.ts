@@ -1,13 +1,21 @@
 import { SecretrunError } from '../errors.js';
-import { removeStaleTempFiles, writeFileAtomic } from '../fs/atomic-write.js';
+import { removeStaleTempFiles } from '../fs/atomic-write.js';
+import { finishCheckpoint, planCheckpoint, prepareCheckpoint } from './checkpoint.js';
+import type { CheckpointTarget } from './checkpoint.js';
+import { deriveFileMacKey } from './key-derivation.js';
+import { adoptJournal, closeJournal, removeJournal } from './journal.js';
 import { acquireStoreLock } from './lock.js';
 import { resolveRootKey } from './root-key.js';
 import type { KeyOptions } from './root-key.js';
-import { ioError, loadSnapshot, readStoreFile } from './store-snapshot.js';
+import { runtimePrefixes } from './state-routing.js';
+import { readStoreFiles } from './store-load.js';
+import { journalPathOf, statePathOf } from './store-paths.js';
+import { ioError, maxStoreBytes } from './store-snapshot.js';
 import type { StoreSnapshot } from './store-snapshot.js';
 
-// The shared shape of rotate and rekey: under the lock, load and verify the store, compute the
-// new file from it, and replace the file atomically.
+// The shared shape of rotate and rekey: under the lock, load and verify the store (with its
+// state file and any journal), compute the new header and keys from it, and write both files
+// under them, the journal folded in (checkpoint.ts).
 
 // Options of an operation on an existing store.
 export interface StoreOperationOptions extends KeyOptions {
@@ -15,26 +23,37 @@ export interface StoreOperationOptions extends KeyOptions {
   lockTimeoutMs?: number;
 }
 
-// Runs `rewrite` on the verified store and writes the file it returns.
+// Runs `rewrite` on the verified store and writes the files under the target it returns.
 export async function rewriteStore<T>(
   options: StoreOperationOptions,
-  rewrite: (snapshot: StoreSnapshot) => Promise<{ bytes: Buffer; result: T }>,
+  rewrite: (snapshot: StoreSnapshot) => Promise<{ target: CheckpointTarget; result: T }>,
 ): Promise<T> {
   const { path } = options;
+  const paths = { store: path, state: statePathOf(path), journal: journalPathOf(path) };
   const release = await acquireStoreLock(path, options.lockTimeoutMs);
   try {
-    await removeStaleTempFiles(path);
-    const file = await readStoreFile(path);
-    if (file === undefined) {
+    for (const file of [paths.store, paths.state, paths.journal]) await removeStaleTempFiles(file);
+    const resolveKey = (header: StoreSnapshot['header']) => resolveRootKey(options, header.id, header.kdf, path, header.check);
+    const loaded = await readStoreFiles(paths, resolveKey, { eagerState: true, maxBytes: maxStoreBytes, prefixes: runtimePrefixes });
+    const { store } = loaded;
+    if (store === undefined) {
       throw new SecretrunError('store_io', `cannot change store ${path}: it does not exist (run \`secretrun init\` to create it)`);
     }
-    const snapshot = await loadSnapshot(path, file.bytes, (header) =>
-      resolveRootKey(options, header.id, header.kdf, path, header.check),
-    );
-    const { bytes, result } = await rewrite(snapshot);
-    await writeFileAtomic(path, bytes).catch((error: unknown) => {
-      throw ioError(path, 'write', error);
-    });
+    const state = loaded.state === 'unread' ? undefined : loaded.state;
+    const { target, result } = await rewrite(store);
+    const envelopes = new Map([...loaded.changes].map(([key, change]) => [key, change.envelope]));
+    const base = { store, state };
+    const plan = planCheckpoint(base, target, envelopes, runtimePrefixes, true);
+    const journal = loaded.journal === undefined ? undefined : adoptJournal(paths.journal, loaded.journal.parsed, loaded.journal.bytes);
+    try {
+      const prepared = await prepareCheckpoint(paths, plan);
+      await finishCheckpoint(paths, prepared, base, journal && { file: journal, macKey: deriveFileMacKey(store.rootKey.key, 'journal'), upto: journal.lastSeq });
+      if (journal !== undefined) await removeJournal(paths.journal);
+    } catch (error) {
+      throw error instanceof SecretrunError ? error : ioError(path, 'write', error);
+    } finally {
+      await closeJournal(journal);
+    }
     return result;
   } finally {
     await release();

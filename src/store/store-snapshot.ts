@@ -12,7 +12,7 @@ import type { EntryIndex } from './entry-index.js';
 import { unwrapKeyring } from './keyring.js';
 import type { DataKeys } from './keyring.js';
 import type { RootKey } from './root-key.js';
-import { parseStoreBytes, readEntryEnvelope, renderEntryLine, renderStoreFile, verifyStoreMac } from './store-format.js';
+import { parseStoreBytes, readEntryEnvelope, readHeaderMac, renderEntryLine, verifyStoreMac } from './store-format.js';
 import { compareGoStrings } from '../go/string-order.js';
 import type { StoreHeader } from './store-format.js';
 
@@ -32,6 +32,8 @@ export interface StoreSnapshot {
   readonly header: StoreHeader;
   /** The header line with its "\n", as in the file: it ends in the MAC over everything. */
   readonly headerBytes: Buffer;
+  /** The MAC ending the header (a journal names the file it applies to by it). */
+  readonly mac: string;
   /** The entry lines, sorted by storage key. */
   readonly entries: EntryIndex;
   readonly rootKey: RootKey;
@@ -55,6 +57,11 @@ export function storeTooLargeError(path: string, verb: 'read' | 'write', limit =
 
 // Reads the store file, or undefined when there is none (absence is a value).
 export async function readStoreFile(path: string, limit = maxStoreBytes): Promise<StoreFile | undefined> {
+  return readStoreFileSync(path, limit);
+}
+
+// readStoreFile for a caller that cannot await (a state file read on first use inside a read).
+export function readStoreFileSync(path: string, limit = maxStoreBytes): StoreFile | undefined {
   // Synchronous on purpose: this is on every command's start-up path, where four thread-pool
   // round trips (open, fstat, read, close) cost more than the read itself; a server only
   // re-reads when another process changed the file.
@@ -137,54 +144,57 @@ export async function loadSnapshot(path: string, bytes: Buffer, resolveKey: Root
     throw new SecretrunError('store_integrity', `store ${path} failed its integrity check: its keyring does not unwrap (restore it from version control or a backup)`);
   }
   const { entriesStart } = parsed;
-  return { path, header: parsed.header, headerBytes: bytes.subarray(0, entriesStart), entries: createEntryIndex(bytes, entriesStart, path), rootKey, dataKeys };
+  return { path, header: parsed.header, headerBytes: bytes.subarray(0, entriesStart), mac: parsed.mac, entries: createEntryIndex(bytes, entriesStart, path), rootKey, dataKeys };
 }
 
-// Decrypts one entry line to its plaintext JSON.
-export function decryptEntry(snapshot: StoreSnapshot, storageKey: string, line: string): string {
-  const envelope = readEntryEnvelope(line);
+// The keys that open and seal a store's entries, wherever the entry is kept (the store file,
+// its state file or its journal): AAD is the store id and the storage key.
+export interface EntryKeys {
+  readonly header: StoreHeader;
+  readonly dataKeys: DataKeys;
+}
+
+// Decrypts one envelope to its plaintext JSON; `path` names the file it came from in errors.
+export function openEntry(keys: EntryKeys, path: string, storageKey: string, envelope: string): string {
   const term = readEnvelopeTerm(envelope);
-  const dataKey = term === undefined ? undefined : snapshot.dataKeys.get(term);
-  const plaintext =
-    dataKey === undefined ? undefined : openEnvelope({ dataKey, storeId: snapshot.header.id, storageKey, envelope });
+  const dataKey = term === undefined ? undefined : keys.dataKeys.get(term);
+  const plaintext = dataKey === undefined ? undefined : openEnvelope({ dataKey, storeId: keys.header.id, storageKey, envelope });
   if (plaintext === undefined) {
     throw new SecretrunError(
       'store_integrity',
-      `store ${snapshot.path} failed its integrity check: entry ${JSON.stringify(storageKey)} does not decrypt (restore it from version control or a backup)`,
+      `store ${path} failed its integrity check: entry ${JSON.stringify(storageKey)} does not decrypt (restore it from version control or a backup)`,
     );
   }
   return plaintext;
 }
 
-// The store file for `header` with the snapshot's entries changed by `changes` (key →
-// plaintext JSON, or null to delete). Unchanged entries keep their line byte for byte (they are
-// copied as bytes, never decoded); changed ones are sealed under the active term with fresh
-// nonces.
-export function renderChangedStore(
-  header: StoreHeader,
-  rootKey: Buffer,
-  dataKeys: DataKeys,
-  base: StoreSnapshot | undefined,
-  changes: ReadonlyMap<string, string | null>,
-): Buffer {
-  const term = header.keyring.active;
-  const dataKey = dataKeys.get(term);
-  if (dataKey === undefined) throw new SecretrunError('internal', `active key term ${term} is missing`);
-  const lines = new Map<string, string | null>();
-  for (const [key, plaintext] of changes) {
-    const sealed = plaintext === null ? null : sealEnvelope({ dataKey, term, nonce: randomBytes(12), storeId: header.id, storageKey: key, plaintext });
-    lines.set(key, sealed === null ? null : renderEntryLine(key, sealed));
-  }
-  const entries =
-    base === undefined
-      ? [...lines].filter(([, line]) => line !== null).sort(([a], [b]) => compareGoStrings(a, b)).map(([, line]) => Buffer.from(`${line}\n`, 'utf8'))
-      : base.entries.spliceLines(lines);
-  return renderStoreFile(header, entries, deriveMacKey(rootKey));
+// Decrypts one entry line of the snapshot's file to its plaintext JSON.
+export function decryptEntry(snapshot: StoreSnapshot, storageKey: string, line: string): string {
+  return openEntry(snapshot, snapshot.path, storageKey, readEntryEnvelope(line));
 }
 
-// The snapshot of a file this process just rendered with renderChangedStore: it holds the keys
-// already, and the bytes never left memory, so they are not parsed or verified again.
+// Seals one entry's plaintext JSON under the active term with a fresh nonce.
+export function sealEntry(keys: EntryKeys, storageKey: string, plaintext: string): string {
+  const term = keys.header.keyring.active;
+  const dataKey = keys.dataKeys.get(term);
+  if (dataKey === undefined) throw new SecretrunError('internal', `active key term ${term} is missing`);
+  return sealEnvelope({ dataKey, term, nonce: randomBytes(12), storeId: keys.header.id, storageKey, plaintext });
+}
+
+// The entry lines of a file with `envelopes` applied (key → envelope, or null to delete), as
+// byte chunks of whole lines in key order: unchanged entries keep their line byte for byte
+// (copied as bytes, never decoded).
+export function spliceEntries(base: EntryIndex | undefined, envelopes: ReadonlyMap<string, string | null>): Buffer[] {
+  const lines = new Map<string, string | null>();
+  for (const [key, envelope] of envelopes) lines.set(key, envelope === null ? null : renderEntryLine(key, envelope));
+  if (base !== undefined) return base.spliceLines(lines);
+  return [...lines].filter(([, line]) => line !== null).sort(([a], [b]) => compareGoStrings(a, b)).map(([, line]) => Buffer.from(`${line}\n`, 'utf8'));
+}
+
+// The snapshot of a file this process just rendered: it holds the keys already, and the bytes
+// never left memory, so they are not parsed or verified again.
 export function adoptRenderedStore(path: string, bytes: Buffer, header: StoreHeader, rootKey: RootKey, dataKeys: DataKeys): StoreSnapshot {
   const entriesStart = bytes.indexOf(0x0a) + 1;
-  return { path, header, headerBytes: bytes.subarray(0, entriesStart), entries: createEntryIndex(bytes, entriesStart, path), rootKey, dataKeys };
+  const headerBytes = bytes.subarray(0, entriesStart);
+  return { path, header, headerBytes, mac: readHeaderMac(headerBytes), entries: createEntryIndex(bytes, entriesStart, path), rootKey, dataKeys };
 }

@@ -45,6 +45,24 @@ describeStoreContract('file store', async () => {
   return openFileStore({ path, env, create: true });
 });
 
+describeStoreContract('file store, journal mode', async () => {
+  const { path, env } = makeStoreEnv();
+  return openFileStore({ path, env, create: true, journal: true });
+});
+
+// Half of the contract's keys routed to the state file: lists merge both files, transactions
+// span both, and an unrouted key never lands in the state file.
+const routed = ['a', 'k/a', 'k/\u{E000}', 'k/😀', 'v/s', 'v/n', 'pair/a', 'counter', 'before-await'];
+describeStoreContract('file store, keys split between store and state file', async () => {
+  const { path, env } = makeStoreEnv();
+  return openFileStore({ path, env, create: true, runtimePrefixes: routed });
+});
+
+describeStoreContract('file store, journal mode, keys split between store and state file', async () => {
+  const { path, env } = makeStoreEnv();
+  return openFileStore({ path, env, create: true, journal: true, runtimePrefixes: routed });
+});
+
 describe('file store', () => {
   it('round-trips values through the file and a second opener', async () => {
     const { path, env, store } = await seeded();
