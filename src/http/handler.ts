@@ -104,15 +104,9 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
   const health = createStoreHealth(options.store, {
     onFailure: (error) => options.logError?.(renderFailureLine('-', 'GET', '/v1/sys/health', error)),
   });
-  // Writes from this process queue here instead of competing for the store's file lock,
-  // which would make them poll and starve each other under load (the lock still orders this
-  // process against other processes).
-  let writes: Promise<unknown> = Promise.resolve();
-  const update = <T>(fn: (storage: Storage) => T): Promise<T> => {
-    const result = writes.then(() => options.store.update(fn));
-    writes = result.catch(() => undefined);
-    return result;
-  };
+  // Writes go straight to the store, which orders them and makes those that arrive together
+  // durable in one pass (group commit).
+  const update = <T>(fn: (storage: Storage) => T): Promise<T> => options.store.update(fn);
 
   // A failure as an answer; a server-side one is logged with the request's id.
   const fail = (error: unknown, wire: WireHead, requestId: string | undefined): WireResponse => {

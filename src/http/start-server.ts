@@ -31,6 +31,8 @@ export interface ServerSettings {
   env: Readonly<Record<string, string | undefined>>;
   /** Told where a store created by the server put its key. */
   onStoreCreated?: (creation: StoreCreation) => void;
+  /** Told when a background checkpoint of the store's journal failed (its writes stay in the journal). */
+  onCheckpointError?: (error: unknown) => void;
   now?: () => number;
   /** The server's stdout, where audit devices with `file_path=-` write; process.stdout by default. */
   stdout?: (text: string) => void;
@@ -65,7 +67,10 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
       path: settings.storePath,
       env: settings.env,
       create: true,
+      // A long-lived writer: writes append to the journal, checkpointed in the background and on close.
+      journal: true,
       ...(settings.onStoreCreated === undefined ? {} : { onCreated: settings.onStoreCreated }),
+      ...(settings.onCheckpointError === undefined ? {} : { onCheckpointError: settings.onCheckpointError }),
     });
   }
   // A failed request's line (with its request id, never values) goes to stderr like the transport's.

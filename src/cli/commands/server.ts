@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { tokenHelperPath } from '../../client/token-helper.js';
-import { SecretrunError } from '../../errors.js';
+import { SecretrunError, isSecretrunError } from '../../errors.js';
+import { describeFsError, renderFsFailure } from '../../fs/fs-error.js';
 import { readServerConfig, type ServerConfig } from '../../http/server-config.js';
 import type { VaultServerAddress } from '../../http/server.js';
 import { startServer, type ServerSettings } from '../../http/start-server.js';
@@ -107,6 +108,8 @@ async function settingsFrom(values: Record<string, string | boolean>, io: CliIo)
     env: io.env,
     onStoreCreated: (creation) => io.stderr.write(renderStoreCreated(creation)),
     stdout: (text) => io.stdout.write(text),
+    onCheckpointError: (error) =>
+      io.stderr.write(`secretrun server: could not checkpoint the store's journal, its writes stay there and it is retried: ${isSecretrunError(error) ? error.message : renderFsFailure(describeFsError(error))}\n`),
   };
 }
 
