@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SecretrunError } from '../../src/errors.js';
 import { openFileStore } from '../../src/store/file-store.js';
-import type { FileStoreOptions } from '../../src/store/file-store.js';
+import type { FileStore, FileStoreOptions } from '../../src/store/file-store.js';
+import type { Store } from '../../src/store/storage.js';
 import type { JsonValue } from '../../src/json.js';
 import type { StoreCreation } from '../../src/store/init-store.js';
 import { deriveMacKey } from '../../src/store/key-derivation.js';
@@ -40,28 +41,29 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return 'no error';
 }
 
-describeStoreContract('file store', async () => {
+// Each contract store's environment, so that another opener (as the CLI beside a server) can
+// open the same files.
+const envOf = new WeakMap<object, FileStoreOptions['env']>();
+async function contractStore(options: Partial<FileStoreOptions>): Promise<FileStore> {
   const { path, env } = makeStoreEnv();
-  return openFileStore({ path, env, create: true });
-});
+  const store = await openFileStore({ path, env, create: true, ...options });
+  envOf.set(store, env);
+  return store;
+}
+const reopenAsCli = async (store: Store): Promise<Store> => openFileStore({ path: (store as FileStore).path, env: envOf.get(store) ?? {} });
 
-describeStoreContract('file store, journal mode', async () => {
-  const { path, env } = makeStoreEnv();
-  return openFileStore({ path, env, create: true, journal: true });
-});
+describeStoreContract('file store', () => contractStore({}), reopenAsCli);
+describeStoreContract('file store, journal mode', () => contractStore({ journal: true }), reopenAsCli);
 
 // Half of the contract's keys routed to the state file: lists merge both files, transactions
 // span both, and an unrouted key never lands in the state file.
 const routed = ['a', 'k/a', 'k/\u{E000}', 'k/😀', 'v/s', 'v/n', 'pair/a', 'counter', 'before-await'];
-describeStoreContract('file store, keys split between store and state file', async () => {
-  const { path, env } = makeStoreEnv();
-  return openFileStore({ path, env, create: true, runtimePrefixes: routed });
-});
-
-describeStoreContract('file store, journal mode, keys split between store and state file', async () => {
-  const { path, env } = makeStoreEnv();
-  return openFileStore({ path, env, create: true, journal: true, runtimePrefixes: routed });
-});
+describeStoreContract('file store, keys split between store and state file', () => contractStore({ runtimePrefixes: routed }), async (store) =>
+  openFileStore({ path: (store as FileStore).path, env: envOf.get(store) ?? {}, runtimePrefixes: routed }),
+);
+describeStoreContract('file store, journal mode, keys split between store and state file', () => contractStore({ journal: true, runtimePrefixes: routed }), async (store) =>
+  openFileStore({ path: (store as FileStore).path, env: envOf.get(store) ?? {}, runtimePrefixes: routed }),
+);
 
 describe('file store', () => {
   it('round-trips values through the file and a second opener', async () => {

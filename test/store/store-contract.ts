@@ -10,6 +10,10 @@ import type { Storage, Store } from '../../src/store/storage.js';
 // Makes a fresh, empty, writable store for one test.
 export type StoreFactory = () => Promise<Store>;
 
+// For a store other processes can open too (a file): opens another store over the same data,
+// as another process would (the CLI beside a server).
+export type StoreReopener = (store: Store) => Promise<Store>;
+
 async function internalError(action: () => unknown): Promise<SecretrunError> {
   try {
     await action();
@@ -37,8 +41,23 @@ const everyKind: Record<string, JsonValue> = {
 // astral character is a surrogate pair (0xD800..0xDFFF) below U+E000..U+FFFF in UTF-16.
 const codePointOrder = ['k/', 'k/A', 'k/Z', 'k/a', 'k/a/b', 'k/ab', 'k/~', 'k/é', 'k/\u{E000}', 'k/\u{FFFD}', 'k/\u{10000}', 'k/😀', 'k/😀x'];
 
-export function describeStoreContract(name: string, makeStore: StoreFactory): void {
+export function describeStoreContract(name: string, makeStore: StoreFactory, reopen?: StoreReopener): void {
   describe(`Store contract: ${name}`, () => {
+    // Only a store with files has other openers; the memory store has none.
+    if (reopen !== undefined) it('shows every acknowledged write to another opener at once, and its writes back', async () => {
+      const store = await makeStore();
+      await store.update((s) => (s.put('a', 1), s.put('b', { x: ['y'] })));
+      await store.update((s) => (s.put('a', 2), s.delete('b'), s.put('c', 3)));
+      const other = await reopen(store);
+      expect(await other.read((s) => [s.get('a'), s.get('b'), s.list('')])).toEqual([2, undefined, ['a', 'c']]);
+      await other.update((s) => (s.put('a', 'other'), s.put('d', 4)));
+      await store.update((s) => s.put('c', (s.get('c') as number) + 1));
+      expect(await store.read((s) => [s.get('a'), s.list('')])).toEqual(['other', ['a', 'c', 'd']]);
+      expect(await other.read((s) => [s.get('c'), s.get('d')])).toEqual([4, 4]);
+      await other.close();
+      await store.close();
+    });
+
     it('gets what was put, undefined for a missing key, and nothing after a delete', async () => {
       const store = await makeStore();
       expect(await store.read((s) => s.get('missing'))).toBeUndefined();
