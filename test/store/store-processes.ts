@@ -13,8 +13,8 @@ export interface Writer {
 const started: ChildProcess[] = [];
 
 // Starts one bundled writer; every "ack <key>" line it prints lands in `acks`.
-export function startWriter(bundle: string, env: Env, path: string, name: string, count: number): Writer {
-  const child = spawn(process.execPath, [bundle, path, name, String(count)], { env: { ...env, PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startWriter(bundle: string, env: Env, path: string, name: string, count: number, lockTimeoutMs?: number): Writer {
+  const child = spawn(process.execPath, [bundle, path, name, String(count), ...(lockTimeoutMs === undefined ? [] : [String(lockTimeoutMs)])], { env: { ...env, PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   const acks: string[] = [];
   let pending = '';
