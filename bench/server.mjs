@@ -28,7 +28,7 @@ const option = (name) => process.argv.slice(2).find((arg) => arg.startsWith(`--$
 const seconds = Number(positional[0] ?? 5);
 const connections = Number(positional[1] ?? 16);
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-server-'));
-const env = { PATH: process.env.PATH, HOME: work, XDG_CONFIG_HOME: join(work, 'cfg'), SECRETRUN_KEY: randomBytes(32).toString('base64') };
+const env = { PATH: process.env.PATH, HOME: work, XDG_CONFIG_HOME: join(work, 'cfg'), XDG_CACHE_HOME: join(work, 'cache'), SECRETRUN_KEY: randomBytes(32).toString('base64') };
 const children = [];
 const cleanups = [];
 
@@ -53,9 +53,11 @@ function prepareBefore(spec) {
   return { ...buildAt(tree), label: `before (${revision})` };
 }
 
-// Starts a child process and resolves with the URL it prints as `listening on <url>`.
+// Starts a child process and resolves with the URL it prints as `listening on <url>`. Each
+// build gets its own code cache (two builds sharing one would keep invalidating it).
 function startChild(args) {
-  const child = spawn(process.execPath, args, { env, cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
+  const cache = args[0] === ours.cli ? join(work, 'cache') : join(work, `cache-${String(args[0]).length}`);
+  const child = spawn(process.execPath, args, { env: { ...env, XDG_CACHE_HOME: cache }, cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -274,17 +276,18 @@ async function benchPuts(before) {
   for (const count of [10, 1000, 10000]) {
     const template = await makeStore(ours, count, `put-${count}`);
     if (recordBytes === 0) {
-      // What one PUT of a new version adds to the store: its data line and a longer metadata line.
-      const size = statSync(template).size;
+      // The journal record one PUT of a new version appends (its data entry and its metadata).
       const agent = new Agent({ keepAlive: true });
       const copy = join(work, 'record-size', 'store.json');
       mkdirSync(join(work, 'record-size'));
       copyFileSync(template, copy);
       const sizer = await startStoreServer(ours, copy);
       await send(agent, sizer.url, 'PUT', '/v1/secret/data/bench/app-00000', { data: { n: '0' } }, sizer.token);
+      await send(agent, sizer.url, 'PUT', '/v1/secret/data/bench/app-00000', { data: { n: '1' } }, sizer.token);
       agent.destroy();
+      const journal = readFileSync(join(work, 'record-size', '.secretrun-state', 'store.json.journal'), 'utf8').trimEnd().split('\n');
+      recordBytes = Buffer.byteLength(journal.at(-1)) + 1;
       await stopChildren();
-      recordBytes = statSync(copy).size - size;
     }
     const targets = [];
     for (const [i, build] of builds.entries()) {

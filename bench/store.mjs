@@ -1,6 +1,8 @@
 // bench/store: wall time of `secretrun kv get -field` and `kv put` through the CLI and through
-// the library, on stores of 10, 1,000 and 10,000 secrets, each beside `node -e 0`.
-// Usage: npm run build && node bench/store.mjs [runs]   (median of `runs` runs, default 15)
+// the library, on stores of 10, 1,000 and 10,000 secrets, each beside `node -e 0` and, with
+// --before, beside the CLI of another build in the same rounds.
+// Usage: npm run build && node bench/store.mjs [runs] [--before=<directory holding a built secretrun>]
+//        (median of `runs` runs, default 15)
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +13,13 @@ import { printRows, timeRoundRobin } from './timing.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin', 'secretrun.cjs');
 const library = pathToFileURL(join(root, 'dist', 'index.mjs')).href;
-const runs = Number(process.argv[2] ?? 15);
+const runs = Number(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 15);
+const beforeDir = process.argv.slice(2).find((arg) => arg.startsWith('--before='))?.slice('--before='.length);
+const beforeCli = beforeDir === undefined ? undefined : join(beforeDir, 'bin', 'secretrun.cjs');
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-'));
-const env = { ...process.env, SECRETRUN_KEY: randomBytes(32).toString('base64'), XDG_CONFIG_HOME: join(work, 'cfg') };
+// Each build gets its own code cache (bin/secretrun.cjs): two builds sharing one would each
+// find the other's cache stale and compile from scratch on every run.
+const env = { ...process.env, SECRETRUN_KEY: randomBytes(32).toString('base64'), XDG_CONFIG_HOME: join(work, 'cfg'), XDG_CACHE_HOME: join(work, 'cache') };
 delete env.VAULT_ADDR;
 delete env.SECRETRUN_STORE;
 
@@ -45,6 +51,7 @@ for (const count of [10, 1000, 10000]) {
   const store = await makeStore(count);
   const options = { env: { ...env, SECRETRUN_STORE: store }, cwd: work };
   const node = (label, args) => ({ label, command: process.execPath, args, options });
+  const beforeNode = (label, args) => ({ label, command: process.execPath, args, options: { ...options, env: { ...options.env, XDG_CACHE_HOME: join(work, 'cache-before') } } });
   const [base, ...timed] = timeRoundRobin(
     [
       node('node -e 0', ['-e', '0']),
@@ -52,12 +59,18 @@ for (const count of [10, 1000, 10000]) {
       node(`cli kv put (${count})`, [cli, 'kv', 'put', 'secret/bench/app-00005', 'api_key=new']),
       node(`lib read (${count})`, [getScript]),
       node(`lib write (${count})`, [putScript]),
+      ...(beforeCli === undefined
+        ? []
+        : [
+            beforeNode(`before: cli kv get -field (${count})`, [beforeCli, 'kv', 'get', '-field=api_key', 'secret/bench/app-00005']),
+            beforeNode(`before: cli kv put (${count})`, [beforeCli, 'kv', 'put', 'secret/bench/app-00005', 'api_key=new']),
+          ]),
     ],
     runs,
   );
   console.log(`\n${count} secrets (median of ${runs} runs each; ratio = time / node -e 0 in the same rounds)`);
   printRows([base, ...timed], base.ms);
-  rows.push({ count, base: base.ms, get: timed[0].ms });
+  rows.push({ count, base: base.ms, get: timed[0].ms, put: timed[1].ms, before: beforeCli === undefined ? undefined : { get: timed[4].ms, put: timed[5].ms } });
 }
 rmSync(work, { recursive: true, force: true });
 
@@ -67,3 +80,9 @@ const big = rows.find((row) => row.count === 10000);
 const bigVsSmall = big.get / big.base / (small.get / small.base);
 console.log(`\nkv get, 10,000-secret store vs 10-secret store: ${bigVsSmall.toFixed(2)}x (target <= 1.5x)`);
 console.log(`kv get, 10-secret store vs node -e 0:         ${(small.get / small.base).toFixed(2)}x (target <= 1.5x)`);
+const putBigVsSmall = big.put / big.base / (small.put / small.base);
+console.log(`kv put, 10,000-secret store vs 10-secret store: ${putBigVsSmall.toFixed(2)}x (target <= 1.3x)`);
+if (small.before !== undefined) {
+  const ratio = (row) => `${(row.before.put / row.base / (small.before.put / small.base)).toFixed(2)}x`;
+  console.log(`before: kv put, 10,000 vs 10: ${ratio(big)}; kv get 10,000 vs 10: ${(big.before.get / big.base / (small.before.get / small.base)).toFixed(2)}x`);
+}

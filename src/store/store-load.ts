@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isSameSignature } from './file-signature.js';
 import type { FileSignature } from './file-signature.js';
 import { deriveFileMacKey } from './key-derivation.js';
@@ -61,7 +62,8 @@ export async function readStoreFiles(
 ): Promise<LoadedFiles> {
   let previous: { journal: FileSignature; store: string; state: string | null } | undefined;
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const journalFile = await readStoreFile(paths.journal, options.maxBytes);
+    // A journal is rare (a server with writes not yet checkpointed): one failed stat, no exception.
+    const journalFile = existsSync(paths.journal) ? await readStoreFile(paths.journal, options.maxBytes) : undefined;
     const storeFile = await readStoreFile(paths.store, options.maxBytes);
     if (storeFile === undefined) {
       if (journalFile !== undefined) {
