@@ -4,8 +4,9 @@ import { lockPathOf } from './store-paths.js';
 
 // The store lock as one process holds it: several holders at once (a group-commit pass and a
 // background checkpoint) share one lock file, taken when the first holds it and released when
-// the last lets go. `epoch` counts the times the file lock was taken, so a holder can tell
-// whether another process may have written the store since it last looked.
+// the last lets go. `onTaken` runs each time the file lock is taken, before any holder goes on:
+// then no holder of this process has anything in flight (temp files of a killed writer can be
+// removed, and only then: a background checkpoint's temp files live while it holds the lock).
 
 // How long a writer steps aside for another process announced as waiting before it takes the
 // lock again anyway (a waiter polls every 20 ms at most, so it normally takes its turn at once).
@@ -13,8 +14,8 @@ const yieldMs = 1_000;
 
 // One process's hold on the lock of one store.
 export interface LockHolder {
-  /** Holds the lock, taking the file lock unless this process holds it already; resolves to the epoch. */
-  hold(): Promise<number>;
+  /** Holds the lock, taking the file lock unless this process holds it already. */
+  hold(): Promise<void>;
   /** Lets go of one hold; the file lock is released with the last. */
   release(): Promise<void>;
   /** Is the file lock held by this process now? */
@@ -24,10 +25,9 @@ export interface LockHolder {
 }
 
 // The holder of the lock of the store at `storePath`; `timeoutMs` bounds each wait for it.
-export function createLockHolder(storePath: string, timeoutMs: number | undefined): LockHolder {
+export function createLockHolder(storePath: string, timeoutMs: number | undefined, onTaken: () => Promise<void>): LockHolder {
   const lockFile = lockPathOf(storePath);
   let holds = 0;
-  let epoch = 0;
   let releaseFile: (() => Promise<void>) | undefined;
   // Takes and releases of the file lock, one at a time and in order.
   let transition: Promise<unknown> = Promise.resolve();
@@ -40,13 +40,17 @@ export function createLockHolder(storePath: string, timeoutMs: number | undefine
     async hold() {
       holds++;
       try {
-        return await serially(async () => {
-          if (releaseFile === undefined) {
-            await yieldToWaiter(lockFile, isPidAlive, yieldMs);
-            releaseFile = await acquireStoreLock(storePath, timeoutMs);
-            epoch++;
+        await serially(async () => {
+          if (releaseFile !== undefined) return;
+          await yieldToWaiter(lockFile, isPidAlive, yieldMs);
+          const release = await acquireStoreLock(storePath, timeoutMs);
+          try {
+            await onTaken();
+          } catch (error) {
+            await release();
+            throw error;
           }
-          return epoch;
+          releaseFile = release;
         });
       } catch (error) {
         holds--;

@@ -74,11 +74,13 @@ const targetOf = (store: StoreSnapshot): CheckpointTarget => ({ header: store.he
 // The writer of the store `loaded` holds, reading through `reader`.
 export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, options: WriterOptions): StoreWriter {
   const { paths, prefixes } = options;
-  const holder = createLockHolder(paths.store, options.lockTimeoutMs);
+  // A killed writer's temp files are removed whenever the lock is taken (nothing of ours is in flight then).
+  const holder = createLockHolder(paths.store, options.lockTimeoutMs, async () => {
+    for (const file of [paths.store, paths.state, paths.journal]) await removeStaleTempFiles(file);
+  });
   const exclusive = createSerialQueue();
   const legacy = new WeakMap<StoreSnapshot, boolean>();
   let lingering = false;
-  let cleanedEpoch = -1;
   let closing = false;
   // Memory may not match the disk after a write failed half-way: reload before trusting it.
   let stale = false;
@@ -193,13 +195,7 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
       });
     }
     if (lingering) lingering = false;
-    else {
-      const epoch = await holder.hold();
-      if (epoch !== cleanedEpoch) {
-        cleanedEpoch = epoch;
-        for (const file of [paths.store, paths.state, paths.journal]) await removeStaleTempFiles(file);
-      }
-    }
+    else await holder.hold();
     try {
       await verify();
       return await runPass(take());

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SecretrunError } from '../../src/errors.js';
 import { openFileStore } from '../../src/store/file-store.js';
@@ -166,5 +167,26 @@ describe('journal mode', () => {
     // All 16 arrived before the first pass took the queue: one record.
     expect(readFileSync(journal, 'utf8').split('\n').length - before).toBe(1);
     expect(statSync(journal).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a background checkpoint', () => {
+  it('keeps its temp files while a pass that arrives meanwhile takes the lock after it', async () => {
+    const { path, env, store } = await journalStore();
+    await store.update((s) => {
+      for (let i = 0; i < 20_000; i++) s.put(`secret/bulk/${i}`, 'x'.repeat(200));
+    });
+    await store.checkpoint();
+    await store.update((s) => s.put('secret/a', 1));
+    // The lock is free: the checkpoint takes it, and the pass comes while it writes its temp files.
+    const checkpoint = store.checkpoint();
+    const dir = join(path, '..');
+    await waitFor('the checkpoint to write its temp file', () => readdirSync(dir).some((name) => name.includes('.tmp-')), { intervalMs: 1 });
+    await store.update((s) => s.put('secret/b', 2));
+    await checkpoint;
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+    const reader = await openFileStore({ path, env });
+    expect(await reader.read((s) => [s.get('secret/a'), s.get('secret/b')])).toEqual([1, 2]);
+    expect(readFileSync(path, 'utf8')).toContain('secret/a');
   });
 });
