@@ -1,16 +1,17 @@
 import { promises as fs } from 'node:fs';
 import { renameOver, writeTempFile } from '../fs/atomic-write.js';
-import { deriveMacKey } from './key-derivation.js';
+import { deriveFileMacKey, deriveMacKey } from './key-derivation.js';
 import { appendJournal } from './journal.js';
 import type { JournalFile } from './journal.js';
 import { ensureStateDir } from './state-dir.js';
 import { isRuntimeKey } from './state-routing.js';
-import { adoptRenderedState, renderStateFile } from './state-snapshot.js';
+import { adoptRenderedState } from './state-snapshot.js';
+import { renderStateHeaderBody } from './state-format.js';
 import type { StateSnapshot } from './state-snapshot.js';
-import { readEntryEnvelope, readHeaderMac, renderStoreFile } from './store-format.js';
+import { readEntryEnvelope, readHeaderMac, renderHeaderBody, renderSignedFile, renderSignedFileSliced } from './store-format.js';
 import type { StoreHeader } from './store-format.js';
 import { adoptRenderedStore, spliceEntries } from './store-snapshot.js';
-import type { StoreSnapshot } from './store-snapshot.js';
+import type { Pause, StoreSnapshot } from './store-snapshot.js';
 import type { StorePaths } from './store-load.js';
 import type { RootKey } from './root-key.js';
 import type { DataKeys } from './keyring.js';
@@ -42,14 +43,17 @@ export interface CheckpointPlan {
 }
 
 // Renders the files for `changes` (key → envelope, or null to delete) over `base`. `rewrite`
-// forces both files to be written (a new header or root key); `create` says there is no store yet.
-export function planCheckpoint(
+// forces both files to be written (a new header or root key). With `pause`, the work is done
+// in slices with pauses between them (a background checkpoint of a large store would
+// otherwise hold up every request for tens of milliseconds).
+export async function planCheckpoint(
   base: { store: StoreSnapshot | undefined; state: StateSnapshot | undefined },
   target: CheckpointTarget,
   changes: ReadonlyMap<string, string | null>,
   prefixes: readonly string[],
-  rewrite = false,
-): CheckpointPlan {
+  options: { rewrite?: boolean; pause?: Pause } = {},
+): Promise<CheckpointPlan> {
+  const { rewrite = false, pause } = options;
   const committed = new Map<string, string | null>();
   const runtime = new Map<string, string | null>();
   for (const prefix of prefixes) {
@@ -60,12 +64,15 @@ export function planCheckpoint(
     }
   }
   for (const [key, envelope] of changes) (isRuntimeKey(key, prefixes) ? runtime : committed).set(key, envelope);
+  const render = async (headerBody: string, chunks: Buffer[], macKey: Buffer): Promise<Buffer> =>
+    pause === undefined ? renderSignedFile(headerBody, chunks, macKey) : renderSignedFileSliced(headerBody, chunks, macKey, pause);
   const store =
     committed.size > 0 || rewrite || base.store === undefined
-      ? renderStoreFile(target.header, spliceEntries(base.store?.entries, committed), deriveMacKey(target.rootKey.key))
+      ? await render(renderHeaderBody(target.header), await spliceEntries(base.store?.entries, committed, pause), deriveMacKey(target.rootKey.key))
       : undefined;
   const stateNeeded = runtime.size > 0 || (rewrite && base.state !== undefined);
-  const state = stateNeeded ? renderStateFile(target, spliceEntries(base.state?.entries, runtime)) : undefined;
+  const stateHeader = renderStateHeaderBody({ id: target.header.id, check: target.header.check });
+  const state = stateNeeded ? await render(stateHeader, await spliceEntries(base.state?.entries, runtime, pause), deriveFileMacKey(target.rootKey.key, 'state')) : undefined;
   return {
     store,
     state,

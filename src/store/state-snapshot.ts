@@ -1,8 +1,8 @@
 import { createEntryIndex } from './entry-index.js';
 import type { EntryIndex } from './entry-index.js';
 import { deriveFileMacKey } from './key-derivation.js';
-import { integrityError, readHeaderMac, renderSignedFile, verifyStoreMac } from './store-format.js';
-import { parseStateBytes, renderStateHeaderBody } from './state-format.js';
+import { integrityError, readHeaderMac, verifyStoreMac } from './store-format.js';
+import { parseStateBytes } from './state-format.js';
 import type { StateHeader } from './state-format.js';
 import type { StoreSnapshot } from './store-snapshot.js';
 
@@ -32,12 +32,6 @@ export function loadStateSnapshot(path: string, bytes: Buffer, store: StoreSnaps
   verifyStoreMac(parsed, bytes, deriveFileMacKey(store.rootKey.key, 'state'), path);
   const headerBytes = bytes.subarray(0, parsed.entriesStart);
   return { path, header: parsed.header, headerBytes, mac: parsed.mac, entries: createEntryIndex(bytes, parsed.entriesStart, path) };
-}
-
-// The state file of `store` holding `entries` (byte chunks of whole entry lines, in key order).
-export function renderStateFile(store: Pick<StoreSnapshot, 'header' | 'rootKey'>, entries: readonly Uint8Array[]): Buffer {
-  const header = renderStateHeaderBody({ id: store.header.id, check: store.header.check });
-  return renderSignedFile(header, entries, deriveFileMacKey(store.rootKey.key, 'state'));
 }
 
 // The snapshot of a state file this process just rendered (not parsed or verified again).

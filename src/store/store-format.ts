@@ -146,6 +146,36 @@ export function renderSignedFile(headerBody: string, entries: readonly Uint8Arra
   return Buffer.concat([Buffer.from(`${headerBody.slice(0, -1)},"mac":"${mac}"}\n`, 'utf8'), ...entries]);
 }
 
+// renderSignedFile pausing every MiB or so (`pause`), so a large file does not hold up others.
+export async function renderSignedFileSliced(headerBody: string, entries: readonly Uint8Array[], macKey: Buffer, pause: () => Promise<void>): Promise<Buffer> {
+  const hmac = createHmac('sha256', macKey).update(headerBody).update('\n');
+  let since = 0;
+  const tick = async (length: number): Promise<void> => {
+    since += length;
+    if (since < sliceBytes) return;
+    since = 0;
+    await pause();
+  };
+  let total = 0;
+  for (const chunk of entries) {
+    hmac.update(chunk);
+    total += chunk.length;
+    await tick(chunk.length);
+  }
+  const header = Buffer.from(`${headerBody.slice(0, -1)},"mac":"${hmac.digest('base64')}"}\n`, 'utf8');
+  const file = Buffer.allocUnsafe(header.length + total);
+  let offset = header.copy(file, 0);
+  for (const chunk of entries) {
+    file.set(chunk, offset);
+    offset += chunk.length;
+    await tick(chunk.length);
+  }
+  return file;
+}
+
+// How many bytes renderSignedFileSliced hashes or copies between two pauses.
+const sliceBytes = 1024 * 1024;
+
 // The MAC at the end of a header line (the bytes of the line, with or without its "\n").
 export function readHeaderMac(headerBytes: Buffer): string {
   const line = headerBytes.toString('latin1').trimEnd();

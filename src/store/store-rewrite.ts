@@ -43,7 +43,7 @@ export async function rewriteStore<T>(
     const { target, result } = await rewrite(store);
     const envelopes = new Map([...loaded.changes].map(([key, change]) => [key, change.envelope]));
     const base = { store, state };
-    const plan = planCheckpoint(base, target, envelopes, runtimePrefixes, true);
+    const plan = await planCheckpoint(base, target, envelopes, runtimePrefixes, { rewrite: true });
     const journal = loaded.journal === undefined ? undefined : adoptJournal(paths.journal, loaded.journal.parsed, loaded.journal.bytes);
     try {
       const prepared = await prepareCheckpoint(paths, plan);

@@ -181,14 +181,29 @@ export function sealEntry(keys: EntryKeys, storageKey: string, plaintext: string
   return sealEnvelope({ dataKey, term, nonce: randomBytes(12), storeId: keys.header.id, storageKey, plaintext });
 }
 
+// Lets other work run (a background checkpoint yields to requests between slices of its work).
+export type Pause = () => Promise<void>;
+
+// How many changed keys a splice handles between two pauses (about 1 ms).
+const keysPerSlice = 128;
+
 // The entry lines of a file with `envelopes` applied (key → envelope, or null to delete), as
 // byte chunks of whole lines in key order: unchanged entries keep their line byte for byte
-// (copied as bytes, never decoded).
-export function spliceEntries(base: EntryIndex | undefined, envelopes: ReadonlyMap<string, string | null>): Buffer[] {
-  const lines = new Map<string, string | null>();
-  for (const [key, envelope] of envelopes) lines.set(key, envelope === null ? null : renderEntryLine(key, envelope));
-  if (base !== undefined) return base.spliceLines(lines);
-  return [...lines].filter(([, line]) => line !== null).sort(([a], [b]) => compareGoStrings(a, b)).map(([, line]) => Buffer.from(`${line}\n`, 'utf8'));
+// (copied as bytes, never decoded). With `pause`, it pauses every few keys.
+export async function spliceEntries(base: EntryIndex | undefined, envelopes: ReadonlyMap<string, string | null>, pause?: Pause): Promise<Buffer[]> {
+  const keys = [...envelopes.keys()].sort(compareGoStrings);
+  const lineOf = (key: string): string | null => {
+    const envelope = envelopes.get(key);
+    return envelope === null || envelope === undefined ? null : renderEntryLine(key, envelope);
+  };
+  if (base === undefined) return keys.map(lineOf).filter((line) => line !== null).map((line) => Buffer.from(`${line}\n`, 'utf8'));
+  const splicer = base.splicer();
+  for (let i = 0; i < keys.length; i++) {
+    if (pause !== undefined && i > 0 && i % keysPerSlice === 0) await pause();
+    const key = keys[i] as string;
+    splicer.put(key, lineOf(key));
+  }
+  return splicer.finish();
 }
 
 // The snapshot of a file this process just rendered: it holds the keys already, and the bytes

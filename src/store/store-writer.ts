@@ -126,7 +126,7 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
     for (const [key, change] of loaded.changes) envelopes.set(key, change.envelope);
     for (const [key, text] of extra) envelopes.set(key, text === null ? null : sealEntry(target, key, text));
     const base = { store: loaded.store, state: loaded.state() };
-    const plan = planCheckpoint(base, target, envelopes, prefixes);
+    const plan = await planCheckpoint(base, target, envelopes, prefixes);
     checkSize(plan);
     const journal = loaded.journal;
     stale = true;
@@ -223,7 +223,7 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
       });
       if (start === undefined) return;
       const base = { store: start.store, state: start.state };
-      const plan = planCheckpoint(base, targetOf(start.store), start.envelopes, prefixes);
+      const plan = await planCheckpoint(base, targetOf(start.store), start.envelopes, prefixes, { pause: () => new Promise((resolve) => setImmediate(resolve)) });
       checkSize(plan);
       const prepared = await prepareCheckpoint(paths, plan);
       await exclusive(async () => {

@@ -28,7 +28,7 @@ async function interrupted(step: Step) {
   const files = await readStoreFiles(paths, async () => ({ key, source: 'test' }), { eagerState: true, maxBytes: maxStoreBytes, prefixes: runtimePrefixes });
   const store = files.store!;
   const state = files.state === 'unread' ? undefined : files.state;
-  const plan = planCheckpoint({ store, state }, { header: store.header, rootKey: store.rootKey, dataKeys: store.dataKeys }, new Map([...files.changes].map(([k, c]) => [k, c.envelope])), runtimePrefixes);
+  const plan = await planCheckpoint({ store, state }, { header: store.header, rootKey: store.rootKey, dataKeys: store.dataKeys }, new Map([...files.changes].map(([k, c]) => [k, c.envelope])), runtimePrefixes);
   const prepared = await prepareCheckpoint(paths, plan);
   const journal = adoptJournal(paths.journal, files.journal!.parsed, files.journal!.bytes);
   await appendJournal(journal, [{ seq: journal.lastSeq + 1, kind: 'checkpoint', upto: journal.lastSeq, store: plan.storeMac, state: plan.stateMac }], deriveFileMacKey(key, 'journal'));
