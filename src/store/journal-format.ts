@@ -46,12 +46,14 @@ export interface ParsedJournal {
   validLength: number;
 }
 
-const macSuffix = /,"mac":"([A-Za-z0-9+/=]{44})"\}$/;
+// Every line ends in `,"mac":"<44 characters of base64>"}`.
+const macPrefix = ',"mac":"';
+const macSuffixLength = macPrefix.length + 44 + 2;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isMac = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9+/=]{44}$/.test(v);
 
-function computeMac(macKey: Buffer, prevMac: string, body: string): string {
-  return createHmac('sha256', macKey).update(prevMac).update('\n').update(body).digest('base64');
+function computeMac(macKey: Buffer, prevMac: string, body: string): Buffer {
+  return createHmac('sha256', macKey).update(prevMac).update('\n').update(body).digest();
 }
 
 function sign(body: string, mac: string): string {
@@ -61,7 +63,7 @@ function sign(body: string, mac: string): string {
 // The header line (with its "\n") and its MAC.
 export function renderJournalHeader(header: JournalHeader, macKey: Buffer): { line: string; mac: string } {
   const body = JSON.stringify({ secretrun_journal: journalFormatVersion, id: header.id, store: header.store, state: header.state });
-  const mac = computeMac(macKey, '', body);
+  const mac = computeMac(macKey, '', body).toString('base64');
   return { line: sign(body, mac), mac };
 }
 
@@ -71,21 +73,23 @@ export function renderJournalEntry(entry: JournalEntry, prevMac: string, macKey:
     entry.kind === 'set'
       ? JSON.stringify({ seq: entry.seq, set: entry.set })
       : JSON.stringify({ seq: entry.seq, checkpoint: { upto: entry.upto, store: entry.store, state: entry.state } });
-  const mac = computeMac(macKey, prevMac, body);
+  const mac = computeMac(macKey, prevMac, body).toString('base64');
   return { line: sign(body, mac), mac };
 }
 
 // A line's body and MAC when its MAC holds, chained from `prevMac`; else undefined.
 function checkLine(line: string, prevMac: string, macKey: Buffer): { value: Record<string, unknown>; mac: string } | undefined {
-  const found = macSuffix.exec(line);
-  if (found === null) return undefined;
-  const body = `${line.slice(0, found.index)}}`;
-  const expected = Buffer.from(computeMac(macKey, prevMac, body), 'base64');
-  const actual = Buffer.from(found[1] as string, 'base64');
+  const at = line.length - macSuffixLength;
+  if (at < 1 || !line.startsWith(macPrefix, at) || !line.endsWith('"}')) return undefined;
+  const mac = line.slice(at + macPrefix.length, -2);
+  if (!isMac(mac)) return undefined;
+  const body = `${line.slice(0, at)}}`;
+  const actual = Buffer.from(mac, 'base64');
+  const expected = computeMac(macKey, prevMac, body);
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
   try {
     const value: unknown = JSON.parse(line);
-    return isRecord(value) ? { value, mac: found[1] as string } : undefined;
+    return isRecord(value) ? { value, mac } : undefined;
   } catch {
     return undefined;
   }

@@ -97,3 +97,12 @@ describe('journal format', () => {
     expect(Object.fromEntries([...replayed].map(([key, change]) => [key, change.envelope]))).toEqual({ a: 'env-a5', 'sys/token/id/x': null });
   });
 });
+
+describe('journal format, hostile lines', () => {
+  it('treats a last line with a MAC of the wrong length as torn, and one before it as an integrity error', () => {
+    const lines = render(three).toString().split('\n');
+    const bad = (lines[3] as string).replace(/"mac":"[^"]+"/, `"mac":"${'A'.repeat(44)}"`);
+    expect(parseJournal(Buffer.from([...lines.slice(0, 3), bad, ''].join('\n')), macKey, '/j').lastSeq).toBe(2);
+    integrity(() => parseJournal(Buffer.from([lines[0], bad, lines[2], ''].join('\n')), macKey, '/j'));
+  });
+});
