@@ -1,6 +1,7 @@
-import { watch } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { openFileStore, type FileStore } from '../store/file-store.js';
+import { journalPathOf, stateDirOf } from '../store/store-paths.js';
 import type { Env } from '../store/store-paths.js';
 import { readMounts } from '../sys/mounts.js';
 import { readLocalSecret } from './local-secrets.js';
@@ -42,12 +43,34 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Se
       // node:fs watch (inotify/FSEvents) on the directory sees every rename over the file.
       // chokidar 5 was tried first and lost the second of two writes in quick succession
       // (test/source/local-source.test.ts), which would leave the runner on stale values.
+      // A server writes to its journal in the state directory, renaming the store file only
+      // at a checkpoint, so that directory is watched too, from when it exists.
       const file = basename(options.path);
-      const watcher = watch(dirname(options.path), (_event, name) => {
+      const stateDir = stateDirOf(options.path);
+      const journal = basename(journalPathOf(options.path));
+      const watchers: FSWatcher[] = [];
+      const watchDir = (dir: string, onName: (name: string | null) => void): void => {
+        const watcher = watch(dir, (_event, name) => onName(name));
+        watcher.on('error', (error) => onError(error.message));
+        watchers.push(watcher);
+      };
+      const watchJournal = (): boolean => {
+        try {
+          watchDir(stateDir, (name) => (name === null || name === journal) && onChange());
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      let stateWatched = watchJournal();
+      // Throws for a missing directory, as before: the runner then runs without restarts.
+      watchDir(dirname(options.path), (name) => {
         if (name === null || name === file) onChange();
+        else if (!stateWatched && name === basename(stateDir) && (stateWatched = watchJournal())) onChange();
       });
-      watcher.on('error', (error) => onError(error.message));
-      return async () => watcher.close();
+      return async () => {
+        for (const watcher of watchers) watcher.close();
+      };
     },
     close: () => store.close(),
   };

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalSource } from '../../src/source/local-source.js';
 import { openSecretStore, type SecretStore } from '../../src/library/open-secret-store.js';
 import type { SecretSource } from '../../src/source/source.js';
+import { openFileStore } from '../../src/store/file-store.js';
+import { writeLocalSecret } from '../../src/library/secret-writes.js';
+import { journalPathOf } from '../../src/store/store-paths.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -14,14 +18,14 @@ afterEach(async () => {
   for (const item of open.splice(0).reverse()) await item.close();
 });
 
-async function setUp(): Promise<{ store: SecretStore; source: SecretSource }> {
+async function setUp(): Promise<{ store: SecretStore; source: SecretSource; path: string }> {
   const path = join(makeTempDir(), '.secretrun', 'store.json');
   const store = await openSecretStore({ path, env });
   open.push(store);
   await store.write('secret/app/db', { password: 'first-pass', user: 'app' });
   const source = await createLocalSource({ path, env });
   open.push(source);
-  return { store, source };
+  return { store, source, path };
 }
 
 describe('local source', () => {
@@ -72,5 +76,28 @@ describe('local source', () => {
       await waitFor(`the last of two quick writes (round ${round})`, () => seen.includes(`pass-${round}b`), { timeoutMs: 5000 });
     }
     expect(seen.filter((entry) => entry.startsWith('error'))).toEqual([]);
+  });
+
+  it('notices a server\'s writes while they are still in its journal, from the journal\'s first write on', async () => {
+    const { source, path } = await setUp();
+    const seen: string[] = [];
+    const stop = await source.watch?.(
+      () => void source.readSecrets([{ path: 'secret/app/db' }]).then((reads) => {
+        const read = reads.get('secret/app/db');
+        if (read?.status === 'found') seen.push(String(read.secret.data['password']));
+      }),
+      (reason) => seen.push(`error: ${reason}`),
+    );
+    open.push({ close: async () => stop?.() });
+    // A server: writes go to the journal, and no checkpoint comes during the test.
+    const server = await openFileStore({ path, env, journal: { records: 1e9, bytes: 1e12, ms: 1e9 } });
+    const write = (password: string) => server.update((s) => writeLocalSecret(s, 'secret/app/db', { password }, {}, Date.now()));
+    await write('from-the-journal-1');
+    await waitFor('the journal\'s first write', () => seen.includes('from-the-journal-1'));
+    await write('from-the-journal-2');
+    await waitFor('the journal\'s next write', () => seen.includes('from-the-journal-2'));
+    expect(existsSync(journalPathOf(path))).toBe(true);
+    expect(seen.filter((entry) => entry.startsWith('error'))).toEqual([]);
+    await server.close();
   });
 });
