@@ -103,8 +103,14 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
     if ((plan.state?.length ?? 0) > options.maxBytes) throw storeTooLargeError(paths.state, 'write', options.maxBytes);
   };
 
+  // Under the lock: makes what is loaded what is on disk. A load a read started before the
+  // lock was taken may be shared (LoadedStore.load), so the disk is compared again after it.
   const verify = async (): Promise<void> => {
-    if (stale || !loaded.isCurrent(true)) await loaded.load();
+    if (stale) await loaded.load();
+    for (let attempt = 0; !loaded.isCurrent(true); attempt++) {
+      if (attempt === 10) throw new SecretrunError('store_io', `cannot write store ${paths.store}: it keeps changing while locked (is something other than secretrun writing it?)`);
+      await loaded.load();
+    }
     stale = false;
   };
 
