@@ -63,7 +63,7 @@ export interface StoreWriter {
   update<T>(fn: (storage: Storage) => T): Promise<T>;
   /** Folds the journal into the files now (journal mode; nothing to do otherwise). */
   checkpoint(): Promise<void>;
-  /** Is the lock held by this process (so no other process can change the files)? */
+  /** Is the lock held by this process, and the files checked since it was taken (so no other process can have changed them)? */
   readonly busy: boolean;
   /** Finishes queued writes, checkpoints the journal and lets go of the lock. */
   close(): Promise<void>;
@@ -77,8 +77,12 @@ const targetOf = (store: StoreSnapshot): CheckpointTarget => ({ header: store.he
 // The writer of the store `loaded` holds, reading through `reader`.
 export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, options: WriterOptions): StoreWriter {
   const { paths, prefixes } = options;
+  // Whether what is loaded was checked against the disk since the lock was last taken: until
+  // then another process may have written, and reads must look at the disk.
+  let checked = false;
   // A killed writer's temp files are removed whenever the lock is taken (nothing of ours is in flight then).
   const holder = createLockHolder(paths.store, options.lockTimeoutMs, async () => {
+    checked = false;
     for (const file of [paths.store, paths.state, paths.journal]) await removeStaleTempFiles(file);
   });
   const exclusive = createSerialQueue();
@@ -116,6 +120,7 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
       await loaded.load();
     }
     stale = false;
+    checked = true;
   };
 
   // Rewrites the files with the journal's changes and `extra` (plaintexts; null deletes).
@@ -292,7 +297,7 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
       await checkpointJournal();
     },
     get busy() {
-      return holder.held;
+      return holder.held && checked;
     },
     async close() {
       closing = true;
