@@ -113,6 +113,7 @@ describe('secretrun server durability', () => {
       }
     });
     const cliWrites: string[] = [];
+    await waitFor('the first acknowledged HTTP write', () => acked.size > 0);
     for (let i = 0; i < 6; i++) {
       const key = i % 2 === 0 ? 'shared' : `cli-${i}`;
       expectExit(await sandbox.run(['kv', 'put', `secret/${key}`, `n=cli-${i}`], { env: { SECRETRUN_LOCK_TIMEOUT: '30s' } }), 0);
