@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { filePlatform, retryTransient } from './platform-files.js';
 
@@ -30,6 +31,12 @@ export async function syncDirectory(dir: string, platform: NodeJS.Platform = pro
 // whatever the umask (on Windows, modes only say whether the file is read-only). Nothing is
 // left behind when it fails.
 export async function writeTempFile(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<string> {
+  return (await writeTempFileWith(path, async (handle) => void (await handle.writeFile(data)), options)).temp;
+}
+
+// writeTempFile for a writer that writes the file in parts (`write` gets the open file): the
+// temp file is created with the mode, written, fsynced and closed; `write`'s result is passed on.
+export async function writeTempFileWith<T>(path: string, write: (handle: FileHandle) => Promise<T>, options: { mode?: number } = {}): Promise<{ temp: string; result: T }> {
   const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}-${randomBytes(6).toString('hex')}`);
   const mode =
     options.mode ??
@@ -43,8 +50,9 @@ export async function writeTempFile(path: string, data: string | Uint8Array, opt
     const handle = await fs.open(temp, 'wx', mode);
     try {
       await handle.chmod(mode);
-      await handle.writeFile(data);
+      const result = await write(handle);
       await handle.sync();
+      return { temp, result };
     } finally {
       await handle.close();
     }
@@ -52,7 +60,6 @@ export async function writeTempFile(path: string, data: string | Uint8Array, opt
     await fs.unlink(temp).catch(() => undefined);
     throw error;
   }
-  return temp;
 }
 
 // Renames a temp file written by writeTempFile over `path` and fsyncs the directory; the

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { renameOver, writeTempFile } from '../fs/atomic-write.js';
+import { renameOver } from '../fs/atomic-write.js';
 import { deriveFileMacKey, deriveMacKey } from './key-derivation.js';
 import { appendJournal } from './journal.js';
 import type { JournalFile } from './journal.js';
@@ -8,7 +8,9 @@ import { isRuntimeKey } from './state-routing.js';
 import { adoptRenderedState } from './state-snapshot.js';
 import { renderStateHeaderBody } from './state-format.js';
 import type { StateSnapshot } from './state-snapshot.js';
-import { readEntryEnvelope, readHeaderMac, renderHeaderBody, renderSignedFile, renderSignedFileSliced } from './store-format.js';
+import { readEntryEnvelope, renderHeaderBody } from './store-format.js';
+import { signedFileLength, writeSignedTempFile } from './signed-file.js';
+import type { UnsignedFile } from './signed-file.js';
 import type { StoreHeader } from './store-format.js';
 import { adoptRenderedStore, spliceEntries } from './store-snapshot.js';
 import type { Pause, StoreSnapshot } from './store-snapshot.js';
@@ -32,17 +34,15 @@ export interface CheckpointTarget {
   dataKeys: DataKeys;
 }
 
-// What a checkpoint will write: each file's new bytes when it changes, and the MACs of the
-// files it leaves (new or unchanged; null for no state file).
+// What a checkpoint will write: each file that changes, not yet signed (its MAC is computed
+// as it is written).
 export interface CheckpointPlan {
-  store: Buffer | undefined;
-  state: Buffer | undefined;
-  storeMac: string;
-  stateMac: string | null;
+  store: UnsignedFile | undefined;
+  state: UnsignedFile | undefined;
   target: CheckpointTarget;
 }
 
-// Renders the files for `changes` (key → envelope, or null to delete) over `base`. `rewrite`
+// Splices the files for `changes` (key → envelope, or null to delete) over `base`. `rewrite`
 // forces both files to be written (a new header or root key). With `pause`, the work is done
 // in slices with pauses between them (a background checkpoint of a large store would
 // otherwise hold up every request for tens of milliseconds).
@@ -64,44 +64,62 @@ export async function planCheckpoint(
     }
   }
   for (const [key, envelope] of changes) (isRuntimeKey(key, prefixes) ? runtime : committed).set(key, envelope);
-  const render = async (headerBody: string, chunks: Buffer[], macKey: Buffer): Promise<Buffer> =>
-    pause === undefined ? renderSignedFile(headerBody, chunks, macKey) : renderSignedFileSliced(headerBody, chunks, macKey, pause);
-  const store =
-    committed.size > 0 || rewrite || base.store === undefined
-      ? await render(renderHeaderBody(target.header), await spliceEntries(base.store?.entries, committed, pause), deriveMacKey(target.rootKey.key))
-      : undefined;
+  const storeNeeded = committed.size > 0 || rewrite || base.store === undefined;
   const stateNeeded = runtime.size > 0 || (rewrite && base.state !== undefined);
-  const stateHeader = renderStateHeaderBody({ id: target.header.id, check: target.header.check });
-  const state = stateNeeded ? await render(stateHeader, await spliceEntries(base.state?.entries, runtime, pause), deriveFileMacKey(target.rootKey.key, 'state')) : undefined;
   return {
-    store,
-    state,
-    storeMac: store === undefined ? (base.store as StoreSnapshot).mac : readHeaderMac(store.subarray(0, store.indexOf(0x0a))),
-    stateMac: state === undefined ? (base.state?.mac ?? null) : readHeaderMac(state.subarray(0, state.indexOf(0x0a))),
+    store: storeNeeded
+      ? { headerBody: renderHeaderBody(target.header), entries: await spliceEntries(base.store?.entries, committed, pause), macKey: deriveMacKey(target.rootKey.key) }
+      : undefined,
+    state: stateNeeded
+      ? {
+          headerBody: renderStateHeaderBody({ id: target.header.id, check: target.header.check }),
+          entries: await spliceEntries(base.state?.entries, runtime, pause),
+          macKey: deriveFileMacKey(target.rootKey.key, 'state'),
+        }
+      : undefined,
     target,
   };
 }
 
-// A plan with its files written to fsynced temp files, not yet renamed into place.
-export interface PreparedCheckpoint {
-  plan: CheckpointPlan;
-  tempStore: string | undefined;
-  tempState: string | undefined;
+// A written file not yet renamed into place: its temp file, header line and MAC.
+interface WrittenFile {
+  temp: string;
+  header: Buffer;
+  mac: string;
 }
 
-// Writes the plan's files to temp files beside their targets.
-export async function prepareCheckpoint(paths: StorePaths, plan: CheckpointPlan): Promise<PreparedCheckpoint> {
+// A plan with its files written to fsynced temp files, not yet renamed into place, and the
+// MACs of the files the checkpoint leaves (new or unchanged; null for no state file).
+export interface PreparedCheckpoint {
+  plan: CheckpointPlan;
+  store: WrittenFile | undefined;
+  state: WrittenFile | undefined;
+  storeMac: string;
+  stateMac: string | null;
+}
+
+// Writes the plan's files to temp files beside their targets (`pause`: between slices of hashing).
+export async function prepareCheckpoint(
+  paths: StorePaths,
+  plan: CheckpointPlan,
+  base: { store: StoreSnapshot | undefined; state: StateSnapshot | undefined },
+  pause?: Pause,
+): Promise<PreparedCheckpoint> {
   if (plan.state !== undefined) await ensureStateDir(paths.state);
-  const [tempStore, tempState] = await Promise.allSettled([
-    plan.store === undefined ? undefined : writeTempFile(paths.store, plan.store),
-    plan.state === undefined ? undefined : writeTempFile(paths.state, plan.state, { mode: 0o600 }),
+  const pausing = pause === undefined ? {} : { pause };
+  const [store, state] = await Promise.allSettled([
+    plan.store === undefined ? undefined : writeSignedTempFile(paths.store, plan.store, pausing),
+    plan.state === undefined ? undefined : writeSignedTempFile(paths.state, plan.state, { mode: 0o600, ...pausing }),
   ]);
-  const prepared = {
+  const written = (result: PromiseSettledResult<WrittenFile | undefined>) => (result.status === 'fulfilled' ? result.value : undefined);
+  const prepared: PreparedCheckpoint = {
     plan,
-    tempStore: tempStore.status === 'fulfilled' ? tempStore.value : undefined,
-    tempState: tempState.status === 'fulfilled' ? tempState.value : undefined,
+    store: written(store),
+    state: written(state),
+    storeMac: written(store)?.mac ?? (base.store as StoreSnapshot).mac,
+    stateMac: written(state)?.mac ?? base.state?.mac ?? null,
   };
-  const failed = [tempStore, tempState].find((result) => result.status === 'rejected');
+  const failed = [store, state].find((result) => result.status === 'rejected');
   if (failed !== undefined) {
     await abandonCheckpoint(prepared);
     throw failed.reason;
@@ -111,22 +129,25 @@ export async function prepareCheckpoint(paths: StorePaths, plan: CheckpointPlan)
 
 // Removes the temp files of a checkpoint that will not be finished.
 export async function abandonCheckpoint(prepared: PreparedCheckpoint): Promise<void> {
-  for (const temp of [prepared.tempStore, prepared.tempState]) if (temp !== undefined) await fs.unlink(temp).catch(() => undefined);
+  for (const file of [prepared.store, prepared.state]) if (file !== undefined) await fs.unlink(file.temp).catch(() => undefined);
 }
 
 // Puts the prepared files in place: first a checkpoint record in `journal` (covering its
 // records up to `upto`) when there is one, then the renames. Returns the snapshots of the
-// files now on disk (those that did not change are passed through).
+// files now on disk (those that did not change are passed through). A new file's snapshot
+// joins its parts into one buffer when first read, unless `contiguous` gives that buffer (a
+// background checkpoint builds it in slices beforehand; a CLI write never needs it).
 export async function finishCheckpoint(
   paths: StorePaths,
   prepared: PreparedCheckpoint,
   base: { store: StoreSnapshot | undefined; state: StateSnapshot | undefined },
   journal: { file: JournalFile; macKey: Buffer; upto: number } | undefined,
+  contiguous?: { store: Buffer | undefined; state: Buffer | undefined },
 ): Promise<{ store: StoreSnapshot; state: StateSnapshot | undefined }> {
   const { plan } = prepared;
   try {
     if (journal !== undefined) {
-      const marker = { seq: journal.file.lastSeq + 1, kind: 'checkpoint', upto: journal.upto, store: plan.storeMac, state: plan.stateMac } as const;
+      const marker = { seq: journal.file.lastSeq + 1, kind: 'checkpoint', upto: journal.upto, store: prepared.storeMac, state: prepared.stateMac } as const;
       await appendJournal(journal.file, [marker], journal.macKey);
     }
   } catch (error) {
@@ -134,15 +155,37 @@ export async function finishCheckpoint(
     throw error;
   }
   const { target } = plan;
-  if (prepared.tempStore !== undefined) {
-    await renameOver(prepared.tempStore, paths.store).catch(async (error: unknown) => {
-      await abandonCheckpoint({ ...prepared, tempStore: undefined });
+  if (prepared.store !== undefined) {
+    await renameOver(prepared.store.temp, paths.store).catch(async (error: unknown) => {
+      await abandonCheckpoint({ ...prepared, store: undefined });
       throw error;
     });
   }
-  if (prepared.tempState !== undefined) await renameOver(prepared.tempState, paths.state);
+  if (prepared.state !== undefined) await renameOver(prepared.state.temp, paths.state);
+  const bytesOf = (written: WrittenFile, file: UnsignedFile, joined: Buffer | undefined) => joined ?? (() => Buffer.concat([written.header, ...file.entries]));
   return {
-    store: plan.store === undefined ? (base.store as StoreSnapshot) : adoptRenderedStore(paths.store, plan.store, target.header, target.rootKey, target.dataKeys),
-    state: plan.state === undefined ? base.state : adoptRenderedState(paths.state, plan.state, target),
+    store:
+      prepared.store === undefined || plan.store === undefined
+        ? (base.store as StoreSnapshot)
+        : adoptRenderedStore(paths.store, bytesOf(prepared.store, plan.store, contiguous?.store), prepared.store.header, target.header, target.rootKey, target.dataKeys),
+    state: prepared.state === undefined || plan.state === undefined ? base.state : adoptRenderedState(paths.state, bytesOf(prepared.state, plan.state, contiguous?.state), prepared.state.header, target),
   };
+}
+
+// The file a prepared checkpoint wrote, as one buffer, copied in slices with pauses between them.
+export async function joinWritten(written: WrittenFile | undefined, file: UnsignedFile | undefined, pause: Pause): Promise<Buffer | undefined> {
+  if (written === undefined || file === undefined) return undefined;
+  const bytes = Buffer.allocUnsafe(signedFileLength(file));
+  let offset = written.header.copy(bytes, 0);
+  let since = 0;
+  for (const chunk of file.entries) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+    since += chunk.length;
+    if (since >= 1024 * 1024) {
+      since = 0;
+      await pause();
+    }
+  }
+  return bytes;
 }

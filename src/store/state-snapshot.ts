@@ -1,4 +1,5 @@
 import { createEntryIndex } from './entry-index.js';
+import { lazyEntryIndex } from './store-snapshot.js';
 import type { EntryIndex } from './entry-index.js';
 import { deriveFileMacKey } from './key-derivation.js';
 import { integrityError, readHeaderMac, verifyStoreMac } from './store-format.js';
@@ -34,9 +35,8 @@ export function loadStateSnapshot(path: string, bytes: Buffer, store: StoreSnaps
   return { path, header: parsed.header, headerBytes, mac: parsed.mac, entries: createEntryIndex(bytes, parsed.entriesStart, path) };
 }
 
-// The snapshot of a state file this process just rendered (not parsed or verified again).
-export function adoptRenderedState(path: string, bytes: Buffer, store: Pick<StoreSnapshot, 'header'>): StateSnapshot {
-  const entriesStart = bytes.indexOf(0x0a) + 1;
-  const headerBytes = bytes.subarray(0, entriesStart);
-  return { path, header: { id: store.header.id, check: store.header.check }, headerBytes, mac: readHeaderMac(headerBytes), entries: createEntryIndex(bytes, entriesStart, path) };
+// The snapshot of a state file this process just wrote (not parsed or verified again);
+// `bytes` as for adoptRenderedStore.
+export function adoptRenderedState(path: string, bytes: Buffer | (() => Buffer), headerBytes: Buffer, store: Pick<StoreSnapshot, 'header'>): StateSnapshot {
+  return { path, header: { id: store.header.id, check: store.header.check }, headerBytes, mac: readHeaderMac(headerBytes), entries: lazyEntryIndex(bytes, headerBytes.length, path) };
 }

@@ -137,43 +137,36 @@ export function verifyStoreMac(parsed: Pick<StoreParts, 'headerBody' | 'mac' | '
 
 // The whole file for a header and the sorted entry lines, given as byte chunks of whole lines.
 export function renderStoreFile(header: StoreHeader, entries: readonly Uint8Array[], macKey: Buffer): Buffer {
-  return renderSignedFile(renderHeaderBody(header), entries, macKey);
+  const headerBody = renderHeaderBody(header);
+  return Buffer.concat([renderSignedHeader(headerBody, computeStoreMac(macKey, headerBody, entries)), ...entries]);
 }
 
-// A whole file (store or state) for a header body and its entry lines: the MAC ends the header.
-export function renderSignedFile(headerBody: string, entries: readonly Uint8Array[], macKey: Buffer): Buffer {
-  const mac = computeStoreMac(macKey, headerBody, entries);
-  return Buffer.concat([Buffer.from(`${headerBody.slice(0, -1)},"mac":"${mac}"}\n`, 'utf8'), ...entries]);
+// The header line (with its "\n") for a header body and the MAC of its file.
+export function renderSignedHeader(headerBody: string, mac: string): Buffer {
+  return Buffer.from(`${headerBody.slice(0, -1)},"mac":"${mac}"}\n`, 'utf8');
 }
 
-// renderSignedFile pausing every MiB or so (`pause`), so a large file does not hold up others.
-export async function renderSignedFileSliced(headerBody: string, entries: readonly Uint8Array[], macKey: Buffer, pause: () => Promise<void>): Promise<Buffer> {
+// How long that line is, known before the MAC (an HMAC-SHA-256 is always 44 characters of base64).
+export function signedHeaderLength(headerBody: string): number {
+  return Buffer.byteLength(headerBody, 'utf8') - 1 + ',"mac":"'.length + 44 + '"}\n'.length;
+}
+
+// computeStoreMac pausing (`pause`) after every MiB hashed, so a large file holds up nothing else.
+export async function computeStoreMacSliced(macKey: Buffer, headerBody: string, entries: readonly Uint8Array[], pause: () => Promise<void>): Promise<string> {
   const hmac = createHmac('sha256', macKey).update(headerBody).update('\n');
   let since = 0;
-  const tick = async (length: number): Promise<void> => {
-    since += length;
-    if (since < sliceBytes) return;
-    since = 0;
-    await pause();
-  };
-  let total = 0;
   for (const chunk of entries) {
     hmac.update(chunk);
-    total += chunk.length;
-    await tick(chunk.length);
+    since += chunk.length;
+    if (since >= sliceBytes) {
+      since = 0;
+      await pause();
+    }
   }
-  const header = Buffer.from(`${headerBody.slice(0, -1)},"mac":"${hmac.digest('base64')}"}\n`, 'utf8');
-  const file = Buffer.allocUnsafe(header.length + total);
-  let offset = header.copy(file, 0);
-  for (const chunk of entries) {
-    file.set(chunk, offset);
-    offset += chunk.length;
-    await tick(chunk.length);
-  }
-  return file;
+  return hmac.digest('base64');
 }
 
-// How many bytes renderSignedFileSliced hashes or copies between two pauses.
+// How many bytes computeStoreMacSliced hashes between two pauses.
 const sliceBytes = 1024 * 1024;
 
 // The MAC at the end of a header line (the bytes of the line, with or without its "\n").

@@ -46,7 +46,7 @@ export async function rewriteStore<T>(
     const plan = await planCheckpoint(base, target, envelopes, runtimePrefixes, { rewrite: true });
     const journal = loaded.journal === undefined ? undefined : adoptJournal(paths.journal, loaded.journal.parsed, loaded.journal.bytes);
     try {
-      const prepared = await prepareCheckpoint(paths, plan);
+      const prepared = await prepareCheckpoint(paths, plan, base);
       await finishCheckpoint(paths, prepared, base, journal && { file: journal, macKey: deriveFileMacKey(store.rootKey.key, 'journal'), upto: journal.lastSeq });
       if (journal !== undefined) await removeJournal(paths.journal);
     } catch (error) {

@@ -206,10 +206,22 @@ export async function spliceEntries(base: EntryIndex | undefined, envelopes: Rea
   return splicer.finish();
 }
 
-// The snapshot of a file this process just rendered: it holds the keys already, and the bytes
-// never left memory, so they are not parsed or verified again.
-export function adoptRenderedStore(path: string, bytes: Buffer, header: StoreHeader, rootKey: RootKey, dataKeys: DataKeys): StoreSnapshot {
-  const entriesStart = bytes.indexOf(0x0a) + 1;
-  const headerBytes = bytes.subarray(0, entriesStart);
-  return { path, header, headerBytes, mac: readHeaderMac(headerBytes), entries: createEntryIndex(bytes, entriesStart, path), rootKey, dataKeys };
+// The snapshot of a file this process just wrote: it holds the keys already, and the bytes
+// never left memory, so they are not parsed or verified again. `bytes` is the whole file, or
+// a function making it, called when an entry is first looked up (a CLI write never does).
+export function adoptRenderedStore(path: string, bytes: Buffer | (() => Buffer), headerBytes: Buffer, header: StoreHeader, rootKey: RootKey, dataKeys: DataKeys): StoreSnapshot {
+  return { path, header, headerBytes, mac: readHeaderMac(headerBytes), entries: lazyEntryIndex(bytes, headerBytes.length, path), rootKey, dataKeys };
+}
+
+// An index over a file's entry lines, made when first used.
+export function lazyEntryIndex(bytes: Buffer | (() => Buffer), start: number, path: string): EntryIndex {
+  if (Buffer.isBuffer(bytes)) return createEntryIndex(bytes, start, path);
+  let index: EntryIndex | undefined;
+  const made = (): EntryIndex => (index ??= createEntryIndex(bytes(), start, path));
+  return {
+    lineOf: (key) => made().lineOf(key),
+    keysWithPrefix: (prefix) => made().keysWithPrefix(prefix),
+    spliceLines: (lines) => made().spliceLines(lines),
+    splicer: () => made().splicer(),
+  };
 }

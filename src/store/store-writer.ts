@@ -4,7 +4,8 @@ import { SecretrunError } from '../errors.js';
 import { removeStaleTempFiles } from '../fs/atomic-write.js';
 import { makePrivateDir } from '../fs/private-file.js';
 import { compareGoStrings } from '../go/string-order.js';
-import { abandonCheckpoint, finishCheckpoint, planCheckpoint, prepareCheckpoint } from './checkpoint.js';
+import { abandonCheckpoint, finishCheckpoint, joinWritten, planCheckpoint, prepareCheckpoint } from './checkpoint.js';
+import { signedFileLength } from './signed-file.js';
 import type { CheckpointPlan, CheckpointTarget } from './checkpoint.js';
 import { createGroupCommit, runBatch } from './group-commit.js';
 import type { Outcome, TransactionFn } from './group-commit.js';
@@ -107,8 +108,8 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
   };
   const view = (batch: ReadonlyMap<string, string | null>, own: Map<string, string | null>): Storage => reader.view(loaded.layers, batch, own);
   const checkSize = (plan: CheckpointPlan): void => {
-    if ((plan.store?.length ?? 0) > options.maxBytes) throw storeTooLargeError(paths.store, 'write', options.maxBytes);
-    if ((plan.state?.length ?? 0) > options.maxBytes) throw storeTooLargeError(paths.state, 'write', options.maxBytes);
+    if (plan.store !== undefined && signedFileLength(plan.store) > options.maxBytes) throw storeTooLargeError(paths.store, 'write', options.maxBytes);
+    if (plan.state !== undefined && signedFileLength(plan.state) > options.maxBytes) throw storeTooLargeError(paths.state, 'write', options.maxBytes);
   };
 
   // Under the lock: makes what is loaded what is on disk. A load a read started before the
@@ -145,7 +146,7 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
     checkSize(plan);
     const journal = loaded.journal;
     stale = true;
-    const prepared = await prepareCheckpoint(paths, plan).catch((error: unknown) => {
+    const prepared = await prepareCheckpoint(paths, plan, base).catch((error: unknown) => {
       throw ioError(paths.store, 'write', error);
     });
     const folded = journal !== undefined && loaded.store !== undefined ? { file: journal, macKey: journalKey(loaded.store), upto: journal.lastSeq } : undefined;
@@ -252,20 +253,23 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
       });
       if (start === undefined) return;
       const base = { store: start.store, state: start.state };
-      const plan = await planCheckpoint(base, targetOf(start.store), start.envelopes, prefixes, { pause: () => new Promise((resolve) => setImmediate(resolve)) });
+      const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+      const plan = await planCheckpoint(base, targetOf(start.store), start.envelopes, prefixes, { pause });
       checkSize(plan);
-      const prepared = await prepareCheckpoint(paths, plan);
+      const prepared = await prepareCheckpoint(paths, plan, base, pause);
+      // The new files as single buffers, for the reads that follow; copied in slices too.
+      const contiguous = { store: await joinWritten(prepared.store, plan.store, pause), state: await joinWritten(prepared.state, plan.state, pause) };
       await exclusive(async () => {
         if (stale || loaded.journal !== start.journal || loaded.store !== start.store) return abandonCheckpoint(prepared);
         stale = true;
         const key = journalKey(start.store);
-        const files = await finishCheckpoint(paths, prepared, base, { file: start.journal, macKey: key, upto: start.upto });
+        const files = await finishCheckpoint(paths, prepared, base, { file: start.journal, macKey: key, upto: start.upto }, contiguous);
         const rest = [...loaded.changes].filter(([, change]) => change.seq > start.upto).sort(([a], [b]) => compareGoStrings(a, b));
         await closeJournal(start.journal);
         let next: JournalFile | undefined;
         if (rest.length === 0) await removeJournal(paths.journal);
         else {
-          const header = { id: start.store.header.id, store: plan.storeMac, state: plan.stateMac };
+          const header = { id: start.store.header.id, store: prepared.storeMac, state: prepared.stateMac };
           next = await createJournal(paths.journal, header, [{ seq: 1, kind: 'set', set: rest.map(([k, change]) => [k, change.envelope] as const) }], key);
         }
         const changes = new Map<string, JournalChange>(rest.map(([k, change]) => [k, { ...change, seq: 1 }]));

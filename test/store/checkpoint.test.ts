@@ -29,12 +29,12 @@ async function interrupted(step: Step) {
   const store = files.store!;
   const state = files.state === 'unread' ? undefined : files.state;
   const plan = await planCheckpoint({ store, state }, { header: store.header, rootKey: store.rootKey, dataKeys: store.dataKeys }, new Map([...files.changes].map(([k, c]) => [k, c.envelope])), runtimePrefixes);
-  const prepared = await prepareCheckpoint(paths, plan);
+  const prepared = await prepareCheckpoint(paths, plan, { store, state });
   const journal = adoptJournal(paths.journal, files.journal!.parsed, files.journal!.bytes);
-  await appendJournal(journal, [{ seq: journal.lastSeq + 1, kind: 'checkpoint', upto: journal.lastSeq, store: plan.storeMac, state: plan.stateMac }], deriveFileMacKey(key, 'journal'));
+  await appendJournal(journal, [{ seq: journal.lastSeq + 1, kind: 'checkpoint', upto: journal.lastSeq, store: prepared.storeMac, state: prepared.stateMac }], deriveFileMacKey(key, 'journal'));
   await closeJournal(journal);
-  if (step !== 'marker') await renameOver(prepared.tempStore!, paths.store);
-  if (step === 'both renamed') await renameOver(prepared.tempState!, paths.state);
+  if (step !== 'marker') await renameOver(prepared.store!.temp, paths.store);
+  if (step === 'both renamed') await renameOver(prepared.state!.temp, paths.state);
   return { path, env, paths };
 }
 
