@@ -17,9 +17,12 @@ const runs = Number(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?
 const beforeDir = process.argv.slice(2).find((arg) => arg.startsWith('--before='))?.slice('--before='.length);
 const beforeCli = beforeDir === undefined ? undefined : join(beforeDir, 'bin', 'secretrun.cjs');
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-'));
-// Each build gets its own code cache (bin/secretrun.cjs): two builds sharing one would each
-// find the other's cache stale and compile from scratch on every run.
-const env = { ...process.env, SECRETRUN_KEY: randomBytes(32).toString('base64'), XDG_CONFIG_HOME: join(work, 'cfg'), XDG_CACHE_HOME: join(work, 'cache') };
+// Each command of each build gets its own code cache (bin/secretrun.cjs keeps one per command
+// group, holding what the run that wrote it compiled): two builds sharing one would each find
+// the other's stale, and `kv get` would run on a cache `kv put` wrote, or not, as the shuffled
+// order of the first round fell.
+const env = { ...process.env, SECRETRUN_KEY: randomBytes(32).toString('base64'), XDG_CONFIG_HOME: join(work, 'cfg') };
+const cacheOf = (label) => join(work, `cache-${label.replace(/[^a-z0-9]+/gi, '-')}`);
 delete env.VAULT_ADDR;
 delete env.SECRETRUN_STORE;
 
@@ -52,8 +55,7 @@ for (const count of [10, 1000, 10000]) {
   const store = await makeStore(count);
   stores.set(count, store);
   const options = { env: { ...env, SECRETRUN_STORE: store }, cwd: work };
-  const node = (label, args) => ({ label, command: process.execPath, args, options });
-  const beforeNode = (label, args) => ({ label, command: process.execPath, args, options: { ...options, env: { ...options.env, XDG_CACHE_HOME: join(work, 'cache-before') } } });
+  const node = (label, args) => ({ label, command: process.execPath, args, options: { ...options, env: { ...options.env, XDG_CACHE_HOME: cacheOf(label) } } });
   const [base, ...timed] = timeRoundRobin(
     [
       node('node -e 0', ['-e', '0']),
@@ -64,8 +66,8 @@ for (const count of [10, 1000, 10000]) {
       ...(beforeCli === undefined
         ? []
         : [
-            beforeNode(`before: cli kv get -field (${count})`, [beforeCli, 'kv', 'get', '-field=api_key', 'secret/bench/app-00005']),
-            beforeNode(`before: cli kv put (${count})`, [beforeCli, 'kv', 'put', 'secret/bench/app-00005', 'api_key=new']),
+            node(`before: cli kv get -field (${count})`, [beforeCli, 'kv', 'get', '-field=api_key', 'secret/bench/app-00005']),
+            node(`before: cli kv put (${count})`, [beforeCli, 'kv', 'put', 'secret/bench/app-00005', 'api_key=new']),
           ]),
     ],
     runs,
@@ -84,18 +86,18 @@ console.log(`kv get, 10-secret store vs node -e 0:         ${(small.get / small.
 // The 10,000 vs 10 ratios once more, both stores in the same rounds, each round's ratio taken
 // on its own and the median of those given: on a shared machine whose speed drifts, this
 // compares like with like where the tables above compare medians of different rounds.
-const command = (label, cliPath, count, args, cache) => ({
+const command = (label, cliPath, count, args) => ({
   label,
   command: process.execPath,
   args: [cliPath, ...args],
-  options: { env: { ...env, SECRETRUN_STORE: stores.get(count), XDG_CACHE_HOME: join(work, cache) }, cwd: work },
+  options: { env: { ...env, SECRETRUN_STORE: stores.get(count), XDG_CACHE_HOME: cacheOf(`paired ${label}`) }, cwd: work },
 });
-const builds = [['', cli, 'cache'], ...(beforeCli === undefined ? [] : [['before: ', beforeCli, 'cache-before']])];
+const builds = [['', cli], ...(beforeCli === undefined ? [] : [['before: ', beforeCli]])];
 const paired = timeRoundRobin(
-  builds.flatMap(([prefix, cliPath, cache]) =>
+  builds.flatMap(([prefix, cliPath]) =>
     [10, 10000].flatMap((count) => [
-      command(`${prefix}kv get (${count})`, cliPath, count, ['kv', 'get', '-field=api_key', 'secret/bench/app-00005'], cache),
-      command(`${prefix}kv put (${count})`, cliPath, count, ['kv', 'put', 'secret/bench/app-00005', 'api_key=new'], cache),
+      command(`${prefix}kv get (${count})`, cliPath, count, ['kv', 'get', '-field=api_key', 'secret/bench/app-00005']),
+      command(`${prefix}kv put (${count})`, cliPath, count, ['kv', 'put', 'secret/bench/app-00005', 'api_key=new']),
     ]),
   ),
   runs,
