@@ -10,7 +10,7 @@ import { maxStoreBytes } from './store-snapshot.js';
 import type { StoreSnapshot } from './store-snapshot.js';
 import { createEntryReader } from './store-view.js';
 import { createStoreWriter } from './store-writer.js';
-import type { JournalSettings } from './store-writer.js';
+import type { JournalSettings } from './journal-checkpointer.js';
 import { closedError, runTransaction } from './transaction.js';
 
 // The durable Store over one encrypted file, its state file and, for a long-lived writer, its
