@@ -99,6 +99,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   };
 
   await loaded.load();
+  writer.opened();
 
   return {
     path,

@@ -57,6 +57,8 @@ export interface StoreWriter {
   checkpoint(): Promise<void>;
   /** Is the lock held by this process, and the files checked since it was taken (so no other process can have changed them)? */
   readonly busy: boolean;
+  /** After the first load: a journal left by a writer that died is checkpointed soon. */
+  opened(): void;
   /** Finishes queued writes, checkpoints the journal and lets go of the lock. */
   close(): Promise<void>;
 }
@@ -199,6 +201,9 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
     },
     get busy() {
       return holder.held && context.checked;
+    },
+    opened() {
+      if (loaded.journal !== undefined) checkpointer?.appended(loaded.journal);
     },
     async close() {
       closing = true;

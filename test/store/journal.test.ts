@@ -190,3 +190,15 @@ describe('a background checkpoint', () => {
     expect(readFileSync(path, 'utf8')).toContain('secret/a');
   });
 });
+
+describe('recovery', () => {
+  it('checkpoints a journal a killed writer left, soon after the next journal writer opens it', async () => {
+    const { path, env, store, journal } = await journalStore();
+    await store.update((s) => s.put('secret/left', 'PLAINTEXT-left'));
+    // The writer dies here (never closed); the next one opens the store.
+    const next = await openFileStore({ path, env, journal: { records: 1e9, bytes: 1e12, ms: 20 } });
+    await waitFor('the leftover journal to be checkpointed', () => !existsSync(journal));
+    expect(readFileSync(path, 'utf8')).toContain('secret/left');
+    expect(await next.read((s) => s.get('secret/left'))).toBe('PLAINTEXT-left');
+  });
+});
