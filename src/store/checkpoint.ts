@@ -141,14 +141,14 @@ export async function finishCheckpoint(
   paths: StorePaths,
   prepared: PreparedCheckpoint,
   base: { store: StoreSnapshot | undefined; state: StateSnapshot | undefined },
-  journal: { file: JournalFile; macKey: Buffer; upto: number } | undefined,
+  journal: { file: JournalFile; upto: number } | undefined,
   contiguous?: { store: Buffer | undefined; state: Buffer | undefined },
 ): Promise<{ store: StoreSnapshot; state: StateSnapshot | undefined }> {
   const { plan } = prepared;
   try {
     if (journal !== undefined) {
       const marker = { seq: journal.file.lastSeq + 1, kind: 'checkpoint', upto: journal.upto, store: prepared.storeMac, state: prepared.stateMac } as const;
-      await appendJournal(journal.file, [marker], journal.macKey);
+      await appendJournal(journal.file, [marker]);
     }
   } catch (error) {
     await abandonCheckpoint(prepared);

@@ -67,7 +67,7 @@ export function createJournalCheckpointer(context: WriterContext, settings: Jour
         if (context.stale || loaded.journal !== start.journal || loaded.store !== start.store) return abandonCheckpoint(prepared);
         context.stale = true;
         const key = context.journalKey(start.store);
-        const files = await finishCheckpoint(paths, prepared, base, { file: start.journal, macKey: key, upto: start.upto }, contiguous);
+        const files = await finishCheckpoint(paths, prepared, base, { file: start.journal, upto: start.upto }, contiguous);
         const rest = [...loaded.changes].filter(([, change]) => change.seq > start.upto).sort(([a], [b]) => compareGoStrings(a, b));
         await closeJournal(start.journal);
         let next: JournalFile | undefined;

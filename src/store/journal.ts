@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { renameOver, syncDirectory, writeTempFile } from '../fs/atomic-write.js';
 import { renderJournalEntry, renderJournalHeader } from './journal-format.js';
 import type { JournalEntry, JournalHeader, ParsedJournal } from './journal-format.js';
+import type { RunningMac } from './journal-mac.js';
 
 // The journal file as its writer uses it (format: journal-format.ts). It is created whole
 // (header and first record in a temp file renamed into place, then the directory fsynced), so
@@ -18,7 +19,8 @@ export interface JournalFile {
   readonly head: Buffer;
   /** Bytes of whole, verified lines. */
   size: number;
-  lastMac: string;
+  /** The running MAC after the last line (journal-mac.ts). */
+  state: RunningMac;
   lastSeq: number;
   /** Records appended since the journal was created (the checkpoint trigger counts them). */
   records: number;
@@ -28,27 +30,27 @@ export interface JournalFile {
 // The journal `parsed` (read from `path`), ready for appends after its last good line.
 export function adoptJournal(path: string, parsed: ParsedJournal, bytes: Buffer): JournalFile {
   const head = bytes.subarray(0, bytes.indexOf(0x0a) + 1);
-  return { path, header: parsed.header, head, size: parsed.validLength, lastMac: parsed.lastMac, lastSeq: parsed.lastSeq, records: parsed.entries.length, handle: undefined };
+  return { path, header: parsed.header, head, size: parsed.validLength, state: parsed.state, lastSeq: parsed.lastSeq, records: parsed.entries.length, handle: undefined };
 }
 
-function renderLines(entries: readonly JournalEntry[], prevMac: string, macKey: Buffer): { text: string; mac: string } {
+function renderLines(entries: readonly JournalEntry[], before: RunningMac): { text: string; state: RunningMac } {
   let text = '';
-  let mac = prevMac;
+  let state = before;
   for (const entry of entries) {
-    const rendered = renderJournalEntry(entry, mac, macKey);
+    const rendered = renderJournalEntry(entry, state);
     text += rendered.line;
-    mac = rendered.mac;
+    state = rendered.state;
   }
-  return { text, mac };
+  return { text, state };
 }
 
 // Creates (or atomically replaces) the journal at `path` holding `entries` (numbered from 1).
 export async function createJournal(path: string, header: JournalHeader, entries: readonly JournalEntry[], macKey: Buffer): Promise<JournalFile> {
   const first = renderJournalHeader(header, macKey);
-  const rest = renderLines(entries, first.mac, macKey);
+  const rest = renderLines(entries, first.state);
   const bytes = Buffer.from(first.line + rest.text, 'utf8');
   await renameOver(await writeTempFile(path, bytes, { mode: 0o600 }), path);
-  return { path, header, head: Buffer.from(first.line, 'utf8'), size: bytes.length, lastMac: rest.mac, lastSeq: entries.length, records: entries.length, handle: undefined };
+  return { path, header, head: Buffer.from(first.line, 'utf8'), size: bytes.length, state: rest.state, lastSeq: entries.length, records: entries.length, handle: undefined };
 }
 
 async function openForAppend(journal: JournalFile): Promise<FileHandle> {
@@ -69,8 +71,8 @@ async function openForAppend(journal: JournalFile): Promise<FileHandle> {
 }
 
 // Appends `entries` (their seq must follow the journal's last) and makes them durable.
-export async function appendJournal(journal: JournalFile, entries: readonly JournalEntry[], macKey: Buffer): Promise<void> {
-  const { text, mac } = renderLines(entries, journal.lastMac, macKey);
+export async function appendJournal(journal: JournalFile, entries: readonly JournalEntry[]): Promise<void> {
+  const { text, state } = renderLines(entries, journal.state);
   const bytes = Buffer.from(text, 'utf8');
   const handle = await openForAppend(journal);
   try {
@@ -85,7 +87,7 @@ export async function appendJournal(journal: JournalFile, entries: readonly Jour
     throw error;
   }
   journal.size += bytes.length;
-  journal.lastMac = mac;
+  journal.state = state;
   journal.lastSeq += entries.length;
   journal.records += entries.filter((entry) => entry.kind === 'set').length;
 }

@@ -2,7 +2,6 @@ import { SecretrunError } from '../errors.js';
 import { removeStaleTempFiles } from '../fs/atomic-write.js';
 import { finishCheckpoint, planCheckpoint, prepareCheckpoint } from './checkpoint.js';
 import type { CheckpointTarget } from './checkpoint.js';
-import { deriveFileMacKey } from './key-derivation.js';
 import { adoptJournal, closeJournal, removeJournal } from './journal.js';
 import { acquireStoreLock } from './lock.js';
 import { resolveRootKey } from './root-key.js';
@@ -47,7 +46,7 @@ export async function rewriteStore<T>(
     const journal = loaded.journal === undefined ? undefined : adoptJournal(paths.journal, loaded.journal.parsed, loaded.journal.bytes);
     try {
       const prepared = await prepareCheckpoint(paths, plan, base);
-      await finishCheckpoint(paths, prepared, base, journal && { file: journal, macKey: deriveFileMacKey(store.rootKey.key, 'journal'), upto: journal.lastSeq });
+      await finishCheckpoint(paths, prepared, base, journal && { file: journal, upto: journal.lastSeq });
       if (journal !== undefined) await removeJournal(paths.journal);
     } catch (error) {
       throw error instanceof SecretrunError ? error : ioError(path, 'write', error);

@@ -109,7 +109,7 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
     const prepared = await prepareCheckpoint(paths, plan, base).catch((error: unknown) => {
       throw ioError(paths.store, 'write', error);
     });
-    const folded = journal !== undefined && loaded.store !== undefined ? { file: journal, macKey: context.journalKey(loaded.store), upto: journal.lastSeq } : undefined;
+    const folded = journal === undefined ? undefined : { file: journal, upto: journal.lastSeq };
     const files = await finishCheckpoint(paths, prepared, base, folded).catch((error: unknown) => {
       throw ioError(paths.store, 'write', error);
     });
@@ -128,16 +128,15 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
   const append = async (store: StoreSnapshot, journal: JournalFile | undefined, changes: ReadonlyMap<string, string | null>): Promise<void> => {
     const sorted = [...changes].sort(([a], [b]) => compareGoStrings(a, b));
     const set = sorted.map(([key, text]) => [key, text === null ? null : sealEntry(store, key, text)] as const);
-    const macKey = context.journalKey(store);
     context.stale = true;
     try {
       if (journal === undefined) {
         await ensureStateDir(paths.journal);
         const header = { id: store.header.id, store: store.mac, state: loaded.state()?.mac ?? null };
-        journal = await createJournal(paths.journal, header, [{ seq: 1, kind: 'set', set }], macKey);
+        journal = await createJournal(paths.journal, header, [{ seq: 1, kind: 'set', set }], context.journalKey(store));
         await loaded.adopt({ journal });
       } else {
-        await appendJournal(journal, [{ seq: journal.lastSeq + 1, kind: 'set', set }], macKey);
+        await appendJournal(journal, [{ seq: journal.lastSeq + 1, kind: 'set', set }]);
         loaded.appended();
       }
     } catch (error) {

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { renameOver } from '../../src/fs/atomic-write.js';
 import { planCheckpoint, prepareCheckpoint } from '../../src/store/checkpoint.js';
 import { openFileStore } from '../../src/store/file-store.js';
-import { deriveFileMacKey } from '../../src/store/key-derivation.js';
 import { adoptJournal, appendJournal, closeJournal } from '../../src/store/journal.js';
 import { runtimePrefixes } from '../../src/store/state-routing.js';
 import { readStoreFiles } from '../../src/store/store-load.js';
@@ -31,7 +30,7 @@ async function interrupted(step: Step) {
   const plan = await planCheckpoint({ store, state }, { header: store.header, rootKey: store.rootKey, dataKeys: store.dataKeys }, new Map([...files.changes].map(([k, c]) => [k, c.envelope])), runtimePrefixes);
   const prepared = await prepareCheckpoint(paths, plan, { store, state });
   const journal = adoptJournal(paths.journal, files.journal!.parsed, files.journal!.bytes);
-  await appendJournal(journal, [{ seq: journal.lastSeq + 1, kind: 'checkpoint', upto: journal.lastSeq, store: prepared.storeMac, state: prepared.stateMac }], deriveFileMacKey(key, 'journal'));
+  await appendJournal(journal, [{ seq: journal.lastSeq + 1, kind: 'checkpoint', upto: journal.lastSeq, store: prepared.storeMac, state: prepared.stateMac }]);
   await closeJournal(journal);
   if (step !== 'marker') await renameOver(prepared.store!.temp, paths.store);
   if (step === 'both renamed') await renameOver(prepared.state!.temp, paths.state);

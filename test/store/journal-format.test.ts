@@ -12,11 +12,11 @@ const header: JournalHeader = { id: 'store-id-1', store: mac('A'), state: null }
 function render(entries: readonly JournalEntry[], key = macKey, head = header): Buffer {
   const first = renderJournalHeader(head, key);
   let text = first.line;
-  let prev = first.mac;
+  let state = first.state;
   for (const entry of entries) {
-    const line = renderJournalEntry(entry, prev, key);
+    const line = renderJournalEntry(entry, state);
     text += line.line;
-    prev = line.mac;
+    state = line.state;
   }
   return Buffer.from(text);
 }
