@@ -7,9 +7,12 @@
 // of 100 references beside the seed guide's load-secrets.sh (one `secretrun kv get -field`
 // process per variable, in sequence), both with VAULT_TOKEN set.
 // Usage: npm run build && node bench/server.mjs [seconds per run, default 5] [connections, default 16]
-//          [--before=<git revision, or a directory holding a built secretrun>] [--no-hundred]
+//          [--before=<git revision, or a directory holding a built secretrun>] [--no-hundred] [--audit]
 // --before builds that revision in a temporary git worktree (node_modules linked from here),
 // so "before" and "after" are measured in the same run, alternating, on the same machine.
+// With --audit, GET throughput with one file audit device (a synchronous append of two lines
+// per request, no fsync) beside the same server without one, root token in both. Flags that
+// change the subject server (each one a step in subjectSteps) combine in that comparison.
 // Both servers run as child processes; the load generator (below) runs here, with one
 // keep-alive connection per concurrent loop (autocannon/wrk are not assumed to be installed),
 // after a 1.5 s warm-up so the JIT has settled. On a shared 2-core machine the load generator
@@ -236,6 +239,48 @@ async function resolveHundred(url, token) {
   console.log(`  ratio                                 ${(guide / runs).toFixed(1)}x faster (target >= 20x)`);
 }
 
+// What makes the subject server of the GET comparison differ from the reference (root token,
+// no audit device); each flag adds one step, run on the subject before the load, returning
+// the token the load then uses.
+const subjectSteps = [];
+if (process.argv.includes('--audit')) {
+  subjectSteps.push({
+    name: 'one file audit device',
+    async apply(url, token) {
+      const enabled = await send(new Agent(), url, 'PUT', '/v1/sys/audit/file', { type: 'file', options: { file_path: join(work, 'audit.log') } }, token);
+      if (enabled.status !== 204) throw new Error(`enabling the audit device answered ${enabled.status}: ${enabled.body}`);
+      return token;
+    },
+  });
+}
+
+// GET secret/data/<key> on a subject server (the steps above) beside a reference server (root
+// token, no audit device), both `server -dev`, in alternating slices.
+async function compareSubject(secret) {
+  const devToken = 'bench-root';
+  const start = () => startChild([ours.cli, 'server', '-dev', '-dev-listen-address=127.0.0.1:0', `-dev-root-token-id=${devToken}`]);
+  const [reference, subject] = [await start(), await start()];
+  for (const url of [reference, subject]) {
+    const put = await send(new Agent(), url, 'PUT', '/v1/secret/data/bench/app', secret, devToken);
+    if (put.status !== 200) throw new Error(`PUT answered ${put.status}`);
+  }
+  let subjectToken = devToken;
+  for (const step of subjectSteps) subjectToken = await step.apply(subject, subjectToken);
+  const [ref, sub] = await loadAlternating([
+    { url: reference, method: 'GET', pathOf: () => '/v1/secret/data/bench/app', token: devToken },
+    { url: subject, method: 'GET', pathOf: () => '/v1/secret/data/bench/app', token: subjectToken },
+  ]);
+  console.log(`GET secret/data/<key>, dev (memory): ${subjectSteps.map((step) => step.name).join(' + ')} beside root without audit`);
+  console.log(`  root, no audit     ${fmt(ref)}`);
+  console.log(`  subject            ${fmt(sub)}`);
+  console.log(`  ratio              ${(sub.rps / ref.rps).toFixed(2)}x (target >= 0.60x)`);
+  if (process.argv.includes('--audit')) {
+    const lines = readFileSync(join(work, 'audit.log'), 'utf8').split('\n').length - 1;
+    console.log(`  audit log          ${lines} lines\n`);
+  }
+  await stopChildren();
+}
+
 const fmt = (r) => `${Math.round(r.rps).toString().padStart(6)} req/s   p50 ${r.p50.padStart(6)} ms   p99 ${r.p99.padStart(6)} ms`;
 const secret = { data: { api_key: 'sk-bench-0123456789abcdef', user: 'bench-user', host: 'db.example.com', port: '5432' } };
 
@@ -320,6 +365,7 @@ async function benchPuts(before) {
 try {
   const before = prepareBefore(option('before'));
   console.log(`secretrun server bench: ${seconds} s per run, ${connections} keep-alive connections, node ${process.version}${before ? `, beside ${before.label}` : ''}\n`);
+  if (subjectSteps.length > 0) await compareSubject(secret);
   await benchGets(before);
   await benchPuts(before);
   if (!process.argv.includes('--no-hundred')) {
