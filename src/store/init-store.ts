@@ -15,6 +15,7 @@ import type { StoreHeader } from './store-format.js';
 import { ioError, readStoreFile } from './store-snapshot.js';
 import { writeStoreGitattributes } from './store-gitattributes.js';
 import { resolveKeyFilePath } from './store-paths.js';
+import { noteStoreWrite } from './write-epoch.js';
 
 // Creating a store: a fresh id and keyring, and, unless a key or passphrase was supplied, a new
 // key file outside the project. The key file is written before the store, so a store never
@@ -90,6 +91,7 @@ export async function initStore(options: KeyOptions & { path: string; lockTimeou
     await writeFileAtomic(path, renderStoreFile(created.header, [], deriveMacKey(created.rootKey))).catch((error: unknown) => {
       throw ioError(path, 'write', error);
     });
+    noteStoreWrite();
     return created.creation;
   } finally {
     await release();

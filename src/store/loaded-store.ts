@@ -9,6 +9,7 @@ import type { StorePaths } from './store-load.js';
 import type { StoreHeader } from './store-format.js';
 import type { StoreSnapshot } from './store-snapshot.js';
 import type { EntryReader, JournalChange, StoreLayers } from './store-view.js';
+import { noteStoreWrite } from './write-epoch.js';
 
 // What one process has loaded of a store — the store file, the state file (read on first use
 // unless `eagerState`), the journal's changes and the journal itself — and whether the disk
@@ -129,9 +130,11 @@ export function createLoadedStore(paths: StorePaths, reader: EntryReader, option
       }
       if (next.changes !== undefined) changes = next.changes;
       reader.loaded();
+      noteStoreWrite();
     },
     appended() {
       files.journal.written();
+      noteStoreWrite();
     },
     async clear() {
       await closeJournal(journal);

@@ -10,6 +10,7 @@ import { runtimePrefixes } from './state-routing.js';
 import { readStoreFiles } from './store-load.js';
 import { journalPathOf, statePathOf } from './store-paths.js';
 import { ioError, maxStoreBytes } from './store-snapshot.js';
+import { noteStoreWrite } from './write-epoch.js';
 import type { StoreSnapshot } from './store-snapshot.js';
 
 // The shared shape of rotate and rekey: under the lock, load and verify the store (with its
@@ -48,6 +49,7 @@ export async function rewriteStore<T>(
       const prepared = await prepareCheckpoint(paths, plan, base);
       await finishCheckpoint(paths, prepared, base, journal && { file: journal, upto: journal.lastSeq });
       if (journal !== undefined) await removeJournal(paths.journal);
+      noteStoreWrite();
     } catch (error) {
       throw error instanceof SecretrunError ? error : ioError(path, 'write', error);
     } finally {
