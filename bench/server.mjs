@@ -7,12 +7,14 @@
 // of 100 references beside the seed guide's load-secrets.sh (one `secretrun kv get -field`
 // process per variable, in sequence), both with VAULT_TOKEN set.
 // Usage: npm run build && node bench/server.mjs [seconds per run, default 5] [connections, default 16]
-//          [--before=<git revision, or a directory holding a built secretrun>] [--no-hundred] [--audit]
+//          [--before=<git revision, or a directory holding a built secretrun>] [--no-hundred] [--policy] [--audit]
 // --before builds that revision in a temporary git worktree (node_modules linked from here),
 // so "before" and "after" are measured in the same run, alternating, on the same machine.
 // With --audit, GET throughput with one file audit device (a synchronous append of two lines
-// per request, no fsync) beside the same server without one, root token in both. Flags that
-// change the subject server (each one a step in subjectSteps) combine in that comparison.
+// per request, no fsync) beside the same server without one, root token in both. With
+// --policy, the subject's GETs use a non-root token under a 10-rule ACL policy. Flags that
+// change the subject server (each one a step in subjectSteps) combine in that comparison:
+// `--policy --audit` is issue 11's figure (bench/server-acl.mjs sets 10 rules beside 1,000).
 // Both servers run as child processes; the load generator (below) runs here, with one
 // keep-alive connection per concurrent loop (autocannon/wrk are not assumed to be installed),
 // after a 1.5 s warm-up so the JIT has settled. On a shared 2-core machine the load generator
@@ -240,16 +242,32 @@ async function resolveHundred(url, token) {
 }
 
 // What makes the subject server of the GET comparison differ from the reference (root token,
-// no audit device); each flag adds one step, run on the subject before the load, returning
-// the token the load then uses.
+// no audit device); each flag adds one step, run on the subject before the load with the root
+// token, given the token the load would use and returning the one it then uses.
 const subjectSteps = [];
+if (process.argv.includes('--policy')) {
+  subjectSteps.push({
+    name: 'a token under a 10-rule policy',
+    async apply(url, token) {
+      const rules = ['path "secret/data/bench/*" { capabilities = ["read"] }'];
+      for (let i = 1; rules.length < 10; i++) {
+        rules.push(i % 3 === 0 ? `path "secret/data/team-${i}/config" { capabilities = ["read", "list"] }` : i % 3 === 1 ? `path "secret/data/team-${i}/*" { capabilities = ["create", "update"] }` : `path "secret/+/team-${i}/+/keys" { capabilities = ["read"] }`);
+      }
+      const written = await send(new Agent(), url, 'PUT', '/v1/sys/policies/acl/bench-10', { policy: rules.join('\n') }, token);
+      if (written.status !== 204) throw new Error(`writing the policy answered ${written.status}: ${written.body}`);
+      const created = await send(new Agent(), url, 'POST', '/v1/auth/token/create', { policies: ['bench-10'] }, token);
+      if (created.status !== 200) throw new Error(`creating the token answered ${created.status}: ${created.body}`);
+      return JSON.parse(created.body).auth.client_token;
+    },
+  });
+}
 if (process.argv.includes('--audit')) {
   subjectSteps.push({
     name: 'one file audit device',
-    async apply(url, token) {
+    async apply(url, token, loadToken) {
       const enabled = await send(new Agent(), url, 'PUT', '/v1/sys/audit/file', { type: 'file', options: { file_path: join(work, 'audit.log') } }, token);
       if (enabled.status !== 204) throw new Error(`enabling the audit device answered ${enabled.status}: ${enabled.body}`);
-      return token;
+      return loadToken;
     },
   });
 }
@@ -265,7 +283,7 @@ async function compareSubject(secret) {
     if (put.status !== 200) throw new Error(`PUT answered ${put.status}`);
   }
   let subjectToken = devToken;
-  for (const step of subjectSteps) subjectToken = await step.apply(subject, subjectToken);
+  for (const step of subjectSteps) subjectToken = await step.apply(subject, devToken, subjectToken);
   const [ref, sub] = await loadAlternating([
     { url: reference, method: 'GET', pathOf: () => '/v1/secret/data/bench/app', token: devToken },
     { url: subject, method: 'GET', pathOf: () => '/v1/secret/data/bench/app', token: subjectToken },
