@@ -5,11 +5,12 @@
 // git-ignored, same key), so a login or a renewal never churns the file a team commits. The
 // engines see one Storage; the file store routes each key by these prefixes. Pure.
 
-// The storage-key prefixes of runtime state. A new engine or auth method that writes at run
-// time adds its prefix here (and a test in test/store/state-routing.test.ts shows where a key
-// under it lands): token records and accessors under `sys/token/` today; leases, secret-ids
-// and login counters next, each under a prefix of its own.
-export const runtimePrefixes: readonly string[] = ['sys/token/'];
+// The storage-key prefixes of runtime state, sorted. A new engine or auth method that writes
+// at run time adds its prefix here (test/store/state-routing.test.ts checks where a key under
+// each lands): token records, accessors and the parent index under `sys/token/`; auth methods'
+// secret-ids, their use counts and accessors under `sys/auth-state/<method uuid>/`
+// (auth-methods.ts); the database engine's leases under `sys/lease/`.
+export const runtimePrefixes: readonly string[] = ['sys/auth-state/', 'sys/lease/', 'sys/token/'];
 
 // Is `key` runtime state under `prefixes`?
 export function isRuntimeKey(key: string, prefixes: readonly string[]): boolean {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openFileStore } from '../../src/store/file-store.js';
+import { statePathOf } from '../../src/store/store-paths.js';
 import { startServerProcess } from '../http/server-process.js';
 import { createSandbox, expectExit, expectNoSecrets, type CliResult } from './run-cli.js';
 
@@ -79,6 +80,7 @@ describe('auth secrets stay secret', () => {
     for (const [index, text] of answers.entries()) expectNoSecrets(text, all, `HTTP answer ${index}`);
     expectNoSecrets(`${server.stdout()}${server.stderr()}`, all, 'the server log');
     expectNoSecrets(readFileSync(sandbox.storePath, 'latin1'), all, 'the store file');
+    expectNoSecrets(readFileSync(statePathOf(sandbox.storePath), 'latin1'), all, 'the state file');
     // Decrypted, entry by entry: hashes and HMACs only.
     const store = await openFileStore({ path: sandbox.storePath, env: sandbox.env });
     try {

@@ -161,6 +161,56 @@ describe('secretrun server durability', () => {
     expect(readFileSync(sandbox.storePath, 'utf8')).toContain('/fresh');
   });
 
+  it('keeps userpass and AppRole logins and renewals in the state file: the committed file stays byte for byte, the CLI sees them', { timeout: 120_000 }, async () => {
+    const sandbox = createSandbox();
+    const password = 'PLAINTEXT-ivy-pw';
+    expectExit(await sandbox.run(['kv', 'put', 'secret/app', 'password=PLAINTEXT-app']), 0);
+    expectExit(await sandbox.run(['auth', 'enable', 'userpass']), 0);
+    expectExit(await sandbox.run(['auth', 'enable', 'approle']), 0);
+    expectExit(await sandbox.run(['write', 'auth/userpass/users/ivy', 'password=-', 'policies=default'], { input: password }), 0);
+    expectExit(await sandbox.run(['write', 'auth/approle/role/ci', 'token_policies=default', 'secret_id_num_uses=5']), 0);
+    const roleId = expectExit(await sandbox.run(['read', '-field=role_id', 'auth/approle/role/ci/role-id']), 0).stdout;
+    const secretId = expectExit(await sandbox.run(['write', '-f', '-field=secret_id', 'auth/approle/role/ci/secret-id']), 0).stdout;
+    const committed = readFileSync(sandbox.storePath);
+    const stateBefore = readFileSync(statePathOf(sandbox.storePath));
+    const server = await startServerProcess(['-listen-address=127.0.0.1:0'], sandbox.env, sandbox.dir);
+    const remote = { env: { VAULT_ADDR: server.url } };
+    const userToken = expectExit(await sandbox.run(['login', '-method=userpass', '-no-store', '-token-only', 'username=ivy', 'password=-'], { ...remote, input: password }), 0).stdout;
+    const appToken = expectExit(await sandbox.run(['login', '-method=approle', '-no-store', '-token-only', `role_id=${roleId}`, 'secret_id=-'], { ...remote, input: secretId }), 0).stdout;
+    const accessors: string[] = [];
+    for (const token of [userToken, appToken]) {
+      const asToken = { env: { VAULT_ADDR: server.url, VAULT_TOKEN: token } };
+      expectExit(await sandbox.run(['token', 'renew', '-increment=2h'], asToken), 0);
+      accessors.push(expectExit(await sandbox.run(['token', 'lookup', '-field=accessor'], asToken), 0).stdout);
+    }
+    // What the CLI reads from the store on disk (the journal while the server runs, the state file after).
+    const readLocally = async () => {
+      const lookups = [];
+      for (const accessor of accessors) lookups.push(JSON.parse(expectExit(await sandbox.run(['token', 'lookup', '-format=json', '-accessor', accessor]), 0).stdout).data);
+      const secretIdLookup = JSON.parse(expectExit(await sandbox.run(['write', '-format=json', 'auth/approle/role/ci/secret-id/lookup', 'secret_id=-'], { input: secretId }), 0).stdout).data;
+      return { lookups, uses: secretIdLookup.secret_id_num_uses as number };
+    };
+    const whileRunning = await readLocally();
+    expect(whileRunning.lookups.map((l) => [l.path, l.ttl > 3600, l.last_renewal !== null])).toEqual([
+      ['auth/userpass/login/ivy', true, true],
+      ['auth/approle/login', true, true],
+    ]);
+    expect(whileRunning.uses).toBe(4);
+    expect(readFileSync(sandbox.storePath)).toEqual(committed);
+    expect(await server.stop()).toBe(0);
+    expect(readFileSync(sandbox.storePath)).toEqual(committed);
+    expect(existsSync(journalPathOf(sandbox.storePath))).toBe(false);
+    expect(readFileSync(statePathOf(sandbox.storePath)).equals(stateBefore)).toBe(false);
+    const afterStop = await readLocally();
+    expect(afterStop.uses).toBe(4);
+    expect(afterStop.lookups.map((l) => [l.path, l.accessor, l.expire_time])).toEqual(whileRunning.lookups.map((l) => [l.path, l.accessor, l.expire_time]));
+    const stateKeys = readFileSync(statePathOf(sandbox.storePath), 'utf8').trimEnd().split('\n').slice(1).map((line) => (JSON.parse(line) as { k: string }).k);
+    // The server's root token and the two logins, their accessors, and the AppRole secret-id.
+    expect(stateKeys.filter((k) => k.startsWith('sys/token/id/'))).toHaveLength(3);
+    expect(stateKeys.filter((k) => /^sys\/auth-state\/[^/]+\/secret-id\//.test(k))).toHaveLength(1);
+    for (const file of [sandbox.storePath, statePathOf(sandbox.storePath)]) expect(readFileSync(file, 'utf8')).not.toMatch(/PLAINTEXT|hvs\./);
+  });
+
   it('never changes the committed store file for a root token, logins, token renewals and revocations', async () => {
     const sandbox = createSandbox();
     expectExit(await sandbox.run(['kv', 'put', 'secret/app', 'password=PLAINTEXT-pw']), 0);

@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { accessorPrefix } from '../../src/auth/token-accessor.js';
+import { tokenStorageKey } from '../../src/auth/token-record.js';
 import { SecretrunError } from '../../src/errors.js';
+import { compareGoStrings } from '../../src/go/string-order.js';
 import { openFileStore } from '../../src/store/file-store.js';
 import { rekeyStore } from '../../src/store/rekey-store.js';
 import { rotateStore } from '../../src/store/rotate-store.js';
 import { isRuntimeKey, runtimePrefixes } from '../../src/store/state-routing.js';
 import { journalPathOf, stateDirOf, statePathOf } from '../../src/store/store-paths.js';
+import { authConfigPrefix, authStatePrefix, type AuthMethod } from '../../src/sys/auth-methods.js';
 import { makeStoreEnv } from './store-test-env.js';
 
 // Runtime state (tokens today) lives in the state file beside the store, never in the store
@@ -46,8 +50,22 @@ describe('state routing', () => {
       expect(runtime.every((key) => isRuntimeKey(key, runtimePrefixes))).toBe(true);
       expect(isRuntimeKey('sys/mounts', runtimePrefixes)).toBe(false);
       const reader = await openFileStore({ path, env });
-      expect(await reader.read((s) => [s.list('sys/'), s.get(runtime[0] as string)])).toEqual([['sys/mounts', ...runtime], { value: 'PLAINTEXT-runtime' }]);
+      expect(await reader.read((s) => [s.list('sys/'), s.get(runtime[0] as string)])).toEqual([['sys/mounts', ...runtime].sort(compareGoStrings), { value: 'PLAINTEXT-runtime' }]);
     }
+  });
+
+  it('routes what logins, AppRole secret-ids, token renewals and leases write to the state file', () => {
+    const method = { uuid: '0b6c3f1e-0000-4000-8000-000000000001' } as AuthMethod;
+    // Written at run time: a token record and its accessor and parent index, a secret-id and
+    // its accessor (use counts live in the secret-id entry), a lease.
+    for (const key of [tokenStorageKey('ab12'), `${accessorPrefix}cd34`, 'sys/token/parent/ab12/ef56', `${authStatePrefix(method)}secret-id/ci/0a1b`, `${authStatePrefix(method)}accessor/9f8e`, 'sys/lease/database/creds/app/xyz']) {
+      expect(isRuntimeKey(key, runtimePrefixes), key).toBe(true);
+    }
+    // A person's decisions: the auth table, users, roles and their role_id index, policies, mounts, secrets.
+    for (const key of ['sys/auth-methods', `${authConfigPrefix(method)}user/alice`, `${authConfigPrefix(method)}role/ci`, `${authConfigPrefix(method)}role-id/0a1b`, `${authConfigPrefix(method)}salt`, 'sys/policy/reader', 'sys/mounts', 'kv/uuid/data/app@1', 'sys/leases']) {
+      expect(isRuntimeKey(key, runtimePrefixes), key).toBe(false);
+    }
+    expect([...runtimePrefixes].sort(compareGoStrings)).toEqual(runtimePrefixes);
   });
 
   it('keeps the state file and the journal in a private, git-ignored directory beside the store', async () => {
