@@ -25,10 +25,10 @@ export interface StateSnapshot {
 export function loadStateSnapshot(path: string, bytes: Buffer, store: StoreSnapshot): StateSnapshot {
   const parsed = parseStateBytes(bytes, path);
   if (parsed.header.id !== store.header.id) {
-    throw integrityError(path, `it is the state file of another store (id ${parsed.header.id}, not ${store.header.id}); delete it if that store is gone`);
+    throw integrityError(path, `it is the state file of another store (id ${parsed.header.id}, not ${store.header.id})`);
   }
   if (parsed.header.check !== store.header.check) {
-    throw integrityError(path, 'it was written under another root key (an interrupted rekey?); it holds only runtime state such as tokens: delete it to start that afresh');
+    throw integrityError(path, 'it was written under another root key (an interrupted rekey?)');
   }
   verifyStoreMac(parsed, bytes, deriveFileMacKey(store.rootKey.key, 'state'), path);
   const headerBytes = bytes.subarray(0, parsed.entriesStart);

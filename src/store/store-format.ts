@@ -4,6 +4,7 @@ import { SecretrunError } from '../errors.js';
 import { checkKdfParams } from './key-derivation.js';
 import type { KdfParams } from './key-derivation.js';
 import type { Keyring } from './keyring.js';
+import { localFileKind } from './store-paths.js';
 
 // The store file's text format. Line 1 is the header, ending in the MAC field; every other
 // line is `{"k":<storage key>,"v":<envelope>}`, sorted by key in byte order, each ending in
@@ -39,12 +40,16 @@ const storeIdPattern = /^[A-Za-z0-9_-]{8,64}$/;
 const entryMiddle = '","v":"';
 const newline = 0x0a;
 
-// The store_integrity error for a file that fails a check, saying what failed.
+// How to recover each kind of file: the state file and the journal are never committed.
+const recovery = {
+  store: 'restore it from version control or a backup; it was edited, truncated or corrupted',
+  state: 'it is not in version control and holds only runtime state such as tokens: restore it from a backup, or delete it to start that state afresh',
+  journal: 'it is not in version control: restore it from a backup, or delete it to drop the writes it holds that are not in the store file yet',
+} as const;
+
+// The store_integrity error for a file that fails a check, saying what failed and how to recover.
 export function integrityError(path: string, what: string): SecretrunError {
-  return new SecretrunError(
-    'store_integrity',
-    `store ${path} failed its integrity check: ${what} (restore it from version control or a backup; it was edited, truncated or corrupted)`,
-  );
+  return new SecretrunError('store_integrity', `store ${path} failed its integrity check: ${what} (${recovery[localFileKind(path) ?? 'store']})`);
 }
 
 function notAStore(path: string, what: string): SecretrunError {

@@ -67,7 +67,7 @@ export async function readStoreFiles(
     const storeFile = await readStoreFile(paths.store, options.maxBytes);
     if (storeFile === undefined) {
       if (journalFile !== undefined) {
-        throw integrityError(paths.journal, `it holds writes to ${paths.store}, which is not there (restore that file, or delete the journal to drop them)`);
+        throw integrityError(paths.journal, `it holds writes to ${paths.store}, which is not there; restore that file`);
       }
       return { store: undefined, storeSignature: undefined, state: 'unread', stateSignature: undefined, journal: undefined, changes: new Map() };
     }
@@ -90,7 +90,7 @@ export async function readStoreFiles(
       const file = from.store === undefined ? `the store file ${paths.store}` : `the state file ${paths.state}`;
       throw integrityError(
         paths.journal,
-        `it does not apply to ${file}, which was replaced while the journal held writes not yet in it (a git checkout or a restored copy?); restore the file it was written on, or delete the journal to drop its writes`,
+        `it does not apply to ${file}, which was replaced while the journal held writes not yet in it (a git checkout or a restored copy?); restore the file it was written on`,
       );
     }
     previous = { journal: journalFile.signature, store: store.mac, state: stateMac };

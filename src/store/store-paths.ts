@@ -39,6 +39,15 @@ export function stateDirOf(storePath: string): string {
   return basename(dir) === '.secretrun' ? join(dir, 'state') : join(dir, '.secretrun-state');
 }
 
+// Which of a store's local, git-ignored files `path` is, by where store-paths.ts puts them:
+// the state file, the journal, or neither (a store file).
+export function localFileKind(path: string): 'state' | 'journal' | undefined {
+  const dir = dirname(path);
+  const local = basename(dir) === '.secretrun-state' || (basename(dir) === 'state' && basename(dirname(dir)) === '.secretrun');
+  if (!local) return undefined;
+  return path.endsWith('.journal') ? 'journal' : 'state';
+}
+
 // The state file of the store at `storePath` (see state-routing.ts).
 export function statePathOf(storePath: string): string {
   return join(stateDirOf(storePath), basename(storePath));

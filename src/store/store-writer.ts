@@ -90,7 +90,7 @@ export function createStoreWriter(loaded: LoadedStore, reader: EntryReader, opti
     let creation: StoreCreation | undefined;
     if (target === undefined) {
       if (!options.create) throw new SecretrunError('store_io', `cannot write store ${paths.store}: it does not exist (run \`secretrun init\` to create it)`);
-      if (existsSync(paths.state)) throw integrityError(paths.state, `it is there but its store ${paths.store} is not (restore the store file, or delete the state file: it holds only runtime state such as tokens)`);
+      if (existsSync(paths.state)) throw integrityError(paths.state, `it is there but its store ${paths.store} is not; restore the store file`);
       const fresh = await prepareNewStore(paths.store, options);
       await writeStoreGitattributes(paths.store).catch((error: unknown) => {
         throw ioError(paths.store, 'write', error);

@@ -161,6 +161,61 @@ describe('secretrun server durability', () => {
     expect(readFileSync(sandbox.storePath, 'utf8')).toContain('/fresh');
   });
 
+  it('refuses a journal of another store, an older one and an edited one: exit 4, one line naming it, nothing changed or lost', { timeout: 120_000 }, async () => {
+    const sandbox = createSandbox();
+    const journal = journalPathOf(sandbox.storePath);
+    expectExit(await sandbox.run(['kv', 'put', 'secret/seed', 'n=0']), 0);
+    // Leaves the server's writes to `key` and `key`-b in the journal, one record each: killed
+    // before any checkpoint (2 s).
+    const writeAndKill = async (key: string, value: string): Promise<Buffer> => {
+      const server = await startServerProcess(['-listen-address=127.0.0.1:0'], sandbox.env, sandbox.dir);
+      const token = readFileSync(join(sandbox.dir, 'root-token'), 'utf8').trim();
+      for (const name of [key, `${key}-b`]) expect((await api(server.url, token, 'PUT', `secret/data/${name}`, { data: { v: value } })).status).toBe(200);
+      await server.stop('SIGKILL');
+      return readFileSync(journal);
+    };
+    // The first start prints the root token once; keep it for the later ones.
+    const first = await startServerProcess(['-listen-address=127.0.0.1:0'], sandbox.env, sandbox.dir);
+    writeFileSync(join(sandbox.dir, 'root-token'), first.rootToken as string);
+    expect(await first.stop()).toBe(0);
+    const older = await writeAndKill('one', 'PLAINTEXT-one');
+    // A CLI write folds it into the store file; the next server journals on that file.
+    expectExit(await sandbox.run(['kv', 'put', 'secret/cli', 'v=1']), 0);
+    expect(existsSync(journal)).toBe(false);
+    const current = await writeAndKill('two', 'PLAINTEXT-two');
+    const other = createSandbox();
+    expectExit(await other.run(['kv', 'put', 'secret/seed', 'n=0']), 0);
+    const otherServer = await startServerProcess(['-listen-address=127.0.0.1:0'], other.env, other.dir);
+    expect((await api(otherServer.url, otherServer.rootToken as string, 'PUT', 'secret/data/x', { data: { v: 'x' } })).status).toBe(200);
+    await otherServer.stop('SIGKILL');
+    const lines = current.toString('utf8').split('\n');
+    const edited = [lines[0], (lines[1] as string).replace('"seq":1', '"seq":1 '), ...lines.slice(2)].join('\n');
+    const bad = { 'another store': readFileSync(journalPathOf(other.storePath)), older, 'edited before its last line': Buffer.from(edited) };
+    const files = [sandbox.storePath, statePathOf(sandbox.storePath), journal];
+    for (const [what, bytes] of Object.entries(bad)) {
+      writeFileSync(journal, bytes);
+      const before = files.map((file) => readFileSync(file));
+      for (const argv of [['kv', 'get', 'secret/two'], ['kv', 'put', 'secret/three', 'v=3'], ['kv', 'list', 'secret/']]) {
+        const result = expectExit(await sandbox.run(argv), 4);
+        const errorLines = result.stderr.split('\n').filter((line) => line !== '');
+        expect(errorLines, `${what}: ${argv.join(' ')}`).toHaveLength(1);
+        expect(errorLines[0]).toContain(journal);
+        // A journal is never committed: the way out is a backup or dropping its writes, not git.
+        expect(errorLines[0]).toContain('delete it to drop the writes it holds');
+        expect(errorLines[0]).not.toContain('restore it from version control');
+        expect(result.stderr).not.toMatch(/\n\s+at |PLAINTEXT/);
+      }
+      const server = await startServerProcess(['-listen-address=127.0.0.1:0'], sandbox.env, sandbox.dir).catch((error: Error) => error);
+      expect(server, what).toBeInstanceOf(Error);
+      expect((server as Error).message).toContain(journal);
+      expect(files.map((file) => readFileSync(file)), what).toEqual(before);
+    }
+    // Nothing was lost: with its own journal back, the store holds every acknowledged write.
+    writeFileSync(journal, current);
+    expect(expectExit(await sandbox.run(['kv', 'get', '-field=v', 'secret/two']), 0).stdout).toBe('PLAINTEXT-two');
+    expect(expectExit(await sandbox.run(['kv', 'get', '-field=v', 'secret/one']), 0).stdout).toBe('PLAINTEXT-one');
+  });
+
   it('keeps userpass and AppRole logins and renewals in the state file: the committed file stays byte for byte, the CLI sees them', { timeout: 120_000 }, async () => {
     const sandbox = createSandbox();
     const password = 'PLAINTEXT-ivy-pw';

@@ -115,6 +115,9 @@ describe('state routing', () => {
     const foreign = await openFileStore({ path: one.path, env: one.env });
     let error = await codeOf(foreign.read((s) => s.get('sys/token/id/x')));
     expect([error.code, error.message.includes(statePathOf(one.path)), error.message.includes('another store')]).toEqual(['store_integrity', true, true]);
+    // Never committed: recovered from a backup or started afresh, not from git.
+    expect(error.message).toContain('delete it to start that state afresh');
+    expect(error.message).not.toContain('restore it from version control');
     writeFileSync(statePathOf(two.path), readFileSync(statePathOf(two.path), 'utf8').replace('sys/token/id/x', 'sys/token/id/y'));
     error = await codeOf(openFileStore({ path: two.path, env: one.env, journal: true }));
     expect([error.code, error.message.includes(statePathOf(two.path)), error.message.includes('MAC')]).toEqual(['store_integrity', true, true]);
