@@ -60,8 +60,10 @@ function accessOf(header: Record<string, unknown> | undefined): { access: StoreA
 // Store access over files, finding keys as every command does (SECRETRUN_KEY, key files, a
 // passphrase from SECRETRUN_PASSPHRASE).
 export function createFileStoreAccess(keys: KeyOptions): StoreAccess {
+  // Every key is kept in the file git handed over (no runtime prefixes): the drivers merge and
+  // list committed files, and a state file beside git's temp copies is neither read nor made.
   const open = async (path: string) => {
-    const store = await openFileStore({ ...keys, path });
+    const store = await openFileStore({ ...keys, path, runtimePrefixes: [] });
     if (store.id === undefined) {
       await store.close();
       throw new SecretrunError('store_missing', `no store at ${path}`);
