@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Hmac } from 'node:crypto';
 import { basename } from 'node:path';
 import { SecretrunError } from '../errors.js';
 import { checkKdfParams } from './key-derivation.js';
@@ -126,9 +127,15 @@ export function renderHeaderBody(header: StoreHeader): string {
 // The MAC over a header body and the entry lines, given as byte chunks that together hold
 // whole lines, each ending in "\n" (a write splices new lines between runs of the old file).
 export function computeStoreMac(macKey: Buffer, headerBody: string, entries: readonly Uint8Array[]): string {
-  const hmac = createHmac('sha256', macKey).update(headerBody).update('\n');
+  const hmac = startStoreMac(macKey, headerBody);
   for (const chunk of entries) hmac.update(chunk);
   return hmac.digest('base64');
+}
+
+// That MAC before any entry line, for a writer that feeds the lines in as it goes (its
+// digest, as base64, is the MAC).
+export function startStoreMac(macKey: Buffer, headerBody: string): Hmac {
+  return createHmac('sha256', macKey).update(headerBody).update('\n');
 }
 
 // Throws store_integrity unless the MAC matches the file's raw bytes (a store or state file).
@@ -155,24 +162,6 @@ export function renderSignedHeader(headerBody: string, mac: string): Buffer {
 export function signedHeaderLength(headerBody: string): number {
   return Buffer.byteLength(headerBody, 'utf8') - 1 + ',"mac":"'.length + 44 + '"}\n'.length;
 }
-
-// computeStoreMac pausing (`pause`) after every MiB hashed, so a large file holds up nothing else.
-export async function computeStoreMacSliced(macKey: Buffer, headerBody: string, entries: readonly Uint8Array[], pause: () => Promise<void>): Promise<string> {
-  const hmac = createHmac('sha256', macKey).update(headerBody).update('\n');
-  let since = 0;
-  for (const chunk of entries) {
-    hmac.update(chunk);
-    since += chunk.length;
-    if (since >= sliceBytes) {
-      since = 0;
-      await pause();
-    }
-  }
-  return hmac.digest('base64');
-}
-
-// How many bytes computeStoreMacSliced hashes between two pauses.
-const sliceBytes = 1024 * 1024;
 
 // The MAC at the end of a header line (the bytes of the line, with or without its "\n").
 export function readHeaderMac(headerBytes: Buffer): string {
