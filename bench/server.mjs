@@ -228,8 +228,8 @@ async function resolveHundred(url, token) {
     const wrong = refs.filter((r) => !lines.has(`${r.name}=${r.value}`));
     if (wrong.length > 0) throw new Error(`${wrong.length} of 100 variables not resolved: ${wrong.map((r) => r.name).join(' ')}`);
   };
-  // The runner is told nothing but the manifest (source.address) and VAULT_TOKEN.
-  const runnerEnv = { ...env, VAULT_TOKEN: token };
+  // The runner is told the manifest (source.address), that its address is allowed, and VAULT_TOKEN.
+  const runnerEnv = { ...env, VAULT_TOKEN: token, SECRETRUN_ALLOWED_ADDRESSES: url };
   const runner = (tail) => [[ours.cli, 'run', '--once', '--', ...tail], { env: runnerEnv, cwd: dir }];
   timeRuns(0, process.execPath, ...runner(['env']), expectAll);
   timeRuns(0, join(dir, 'load-secrets.sh'), ['env'], { env: clientEnv, cwd: dir }, expectAll);
