@@ -1,12 +1,11 @@
 import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SecretrunError } from '../../src/errors.js';
 import { openFileStore } from '../../src/store/file-store.js';
 import type { FileStoreOptions } from '../../src/store/file-store.js';
 import { journalPathOf, statePathOf } from '../../src/store/store-paths.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { makeStoreEnv } from './store-test-env.js';
+import { entryKeysOf, makeStoreEnv, secretrunErrorOf } from './store-test-env.js';
 
 // The journal as the server uses it (journal mode), seen by other openers as the CLI and the
 // runner see it: every acknowledged write, from the journal, without waiting for a checkpoint.
@@ -21,16 +20,6 @@ async function journalStore(extra: Partial<FileStoreOptions> = {}) {
   return { ...setup, store, journal: journalPathOf(setup.path), state: statePathOf(setup.path) };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<SecretrunError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecretrunError);
-    expect((error as SecretrunError).message).not.toContain('PLAINTEXT');
-    return error as SecretrunError;
-  }
-  throw new Error('expected a SecretrunError');
-}
 
 describe('journal mode', () => {
   it('appends writes to the journal, leaving the store file alone, and other openers see them at once', async () => {
@@ -116,7 +105,7 @@ describe('journal mode', () => {
     lines[1] = (lines[1] as string).replace('"seq":1', '"seq":1 ');
     writeFileSync(journal, lines.join('\n'));
     const before = [readFileSync(path), readFileSync(journal)];
-    const error = await codeOf(openFileStore({ path, env }));
+    const error = await secretrunErrorOf(openFileStore({ path, env }));
     expect(error.code).toBe('store_integrity');
     expect(error.message).toContain(journal);
     expect([readFileSync(path), readFileSync(journal)]).toEqual(before);
@@ -131,7 +120,7 @@ describe('journal mode', () => {
     await other.update((s) => s.put('secret/x', 1));
     await other.update((s) => s.put('secret/y', 1));
     copyFileSync(journalPathOf(two.path), one.journal);
-    let error = await codeOf(openFileStore({ path: one.path, env: one.env }));
+    let error = await secretrunErrorOf(openFileStore({ path: one.path, env: one.env }));
     expect([error.code, error.message.includes(one.journal), error.message.includes('another store')]).toEqual(['store_integrity', true, true]);
     // An older journal: written on the store file as it was before a later checkpoint.
     const three = await journalStore();
@@ -140,7 +129,7 @@ describe('journal mode', () => {
     await three.store.checkpoint();
     await three.store.update((s) => s.put('secret/a', 2));
     writeFileSync(three.journal, old);
-    error = await codeOf(openFileStore({ path: three.path, env: three.env }));
+    error = await secretrunErrorOf(openFileStore({ path: three.path, env: three.env }));
     expect([error.code, error.message.includes(three.journal), error.message.includes('does not apply')]).toEqual(['store_integrity', true, true]);
   });
 

@@ -12,24 +12,13 @@ import { rotateStore } from '../../src/store/rotate-store.js';
 import { isRuntimeKey, runtimePrefixes } from '../../src/store/state-routing.js';
 import { journalPathOf, stateDirOf, statePathOf } from '../../src/store/store-paths.js';
 import { authConfigPrefix, authStatePrefix, type AuthMethod } from '../../src/sys/auth-methods.js';
-import { makeStoreEnv } from './store-test-env.js';
+import { entryKeysOf, makeStoreEnv, secretrunErrorOf } from './store-test-env.js';
 
 // Runtime state (tokens today) lives in the state file beside the store, never in the store
 // file a team commits; everything else the other way round.
 
 const journalSettings = { records: 1e9, bytes: 1e12, ms: 1e9 };
-const keysOf = (path: string): string[] =>
-  readFileSync(path, 'utf8').trimEnd().split('\n').slice(1).map((line) => (JSON.parse(line) as { k: string }).k);
 
-async function codeOf(promise: Promise<unknown>): Promise<SecretrunError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecretrunError);
-    return error as SecretrunError;
-  }
-  throw new Error('expected a SecretrunError');
-}
 
 describe('state routing', () => {
   it('puts a key under every runtime prefix in the state file and nowhere else, and other keys in the store file only', async () => {
@@ -44,8 +33,8 @@ describe('state routing', () => {
       });
       await store.close();
       expect(existsSync(journalPathOf(path))).toBe(false);
-      expect(keysOf(path)).toEqual(['kv/uuid/data/app@1', 'sys/mounts']);
-      expect(keysOf(statePathOf(path))).toEqual(runtime);
+      expect(entryKeysOf(path)).toEqual(['kv/uuid/data/app@1', 'sys/mounts']);
+      expect(entryKeysOf(statePathOf(path))).toEqual(runtime);
       for (const file of [path, statePathOf(path)]) expect(readFileSync(file, 'utf8')).not.toContain('PLAINTEXT-runtime');
       expect(runtime.every((key) => isRuntimeKey(key, runtimePrefixes))).toBe(true);
       expect(isRuntimeKey('sys/mounts', runtimePrefixes)).toBe(false);
@@ -91,13 +80,13 @@ describe('state routing', () => {
       // Written as before: every key in the store file.
       const old = await openFileStore({ path, env, create: true, runtimePrefixes: [] });
       await old.update((s) => (s.put('sys/token/id/root', { root: true }), s.put('sys/mounts', { m: 1 })));
-      expect(keysOf(path)).toEqual(['sys/mounts', 'sys/token/id/root']);
+      expect(entryKeysOf(path)).toEqual(['sys/mounts', 'sys/token/id/root']);
       const store = await openFileStore({ path, env, journal: journal && journalSettings });
       expect(await store.read((s) => [s.get('sys/token/id/root'), s.list('sys/token/')])).toEqual([{ root: true }, ['sys/token/id/root']]);
       await store.update((s) => s.put('sys/token/id/other', { root: false }));
-      expect(keysOf(path)).toEqual(['sys/mounts']);
+      expect(entryKeysOf(path)).toEqual(['sys/mounts']);
       await store.close();
-      expect(keysOf(statePathOf(path))).toEqual(['sys/token/id/other', 'sys/token/id/root']);
+      expect(entryKeysOf(statePathOf(path))).toEqual(['sys/token/id/other', 'sys/token/id/root']);
       const reader = await openFileStore({ path, env });
       expect(await reader.read((s) => [s.get('sys/token/id/root'), s.get('sys/token/id/other')])).toEqual([{ root: true }, { root: false }]);
     }
@@ -113,13 +102,13 @@ describe('state routing', () => {
     }
     writeFileSync(statePathOf(one.path), readFileSync(statePathOf(two.path)));
     const foreign = await openFileStore({ path: one.path, env: one.env });
-    let error = await codeOf(foreign.read((s) => s.get('sys/token/id/x')));
+    let error = await secretrunErrorOf(foreign.read((s) => s.get('sys/token/id/x')));
     expect([error.code, error.message.includes(statePathOf(one.path)), error.message.includes('another store')]).toEqual(['store_integrity', true, true]);
     // Never committed: recovered from a backup or started afresh, not from git.
     expect(error.message).toContain('delete it to start that state afresh');
     expect(error.message).not.toContain('restore it from version control');
     writeFileSync(statePathOf(two.path), readFileSync(statePathOf(two.path), 'utf8').replace('sys/token/id/x', 'sys/token/id/y'));
-    error = await codeOf(openFileStore({ path: two.path, env: one.env, journal: true }));
+    error = await secretrunErrorOf(openFileStore({ path: two.path, env: one.env, journal: true }));
     expect([error.code, error.message.includes(statePathOf(two.path)), error.message.includes('MAC')]).toEqual(['store_integrity', true, true]);
     // A new store is not written over a state file whose store is gone.
     const three = makeStoreEnv();
@@ -127,7 +116,7 @@ describe('state routing', () => {
     await first.update((s) => s.put('sys/token/id/x', 1));
     rmSync(three.path);
     const fresh = await openFileStore({ path: three.path, env: three.env, create: true });
-    error = await codeOf(fresh.update((s) => s.put('secret', 1)));
+    error = await secretrunErrorOf(fresh.update((s) => s.put('secret', 1)));
     expect([error.code, error.message.includes(statePathOf(three.path))]).toEqual(['store_integrity', true]);
     expect(existsSync(three.path)).toBe(false);
   });
