@@ -2,8 +2,9 @@
 // clients get Vault's bare `internal error` and never the store's path; the server's stderr gets
 // one line naming the request id and the error, never values or tokens; `sys/health` still
 // answers, reporting the node as Vault reports a sealed one, and recovers with the store.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { lockPathOf } from '../../src/store/store-paths.js';
 import { startServerProcess } from '../http/server-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { createSandbox, expectNoSecrets } from './run-cli.js';
@@ -33,6 +34,9 @@ describe('secretrun server when its store fails', () => {
     expect(healthy.status).toBe(200);
     expect(JSON.parse(healthy.text)).toMatchObject({ initialized: true, sealed: false, standby: false, cluster_name: 'secretrun' });
 
+    // A server keeps the store lock a moment after a write, serving reads from memory then (no
+    // other secretrun process can write meanwhile); the file is edited once it has let go.
+    await waitFor('the server to let go of the store lock', () => !existsSync(lockPathOf(sandbox.storePath)));
     const original = readFileSync(sandbox.storePath, 'utf8');
     writeFileSync(sandbox.storePath, tamper(original));
 
