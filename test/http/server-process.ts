@@ -26,6 +26,14 @@ afterAll(() => {
   for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
+// A dev server listens on 127.0.0.1:8200 by default, which tests running in parallel (and
+// anything else on the machine) would contend for: port 0 unless the test chose an address.
+function freePort(args: readonly string[], env: Readonly<Record<string, string>>): string[] {
+  const dev = args.some((arg) => arg === '-dev' || arg.startsWith('-dev='));
+  const chosen = args.some((arg) => arg.startsWith('-dev-listen-address')) || env['VAULT_DEV_LISTEN_ADDRESS'] !== undefined;
+  return dev && !chosen ? ['-dev-listen-address=127.0.0.1:0'] : [];
+}
+
 // Runs `secretrun server ...args` with exactly `env` and waits until it listens. Port 0 is
 // asked for unless `args` names an address; the port is read from the "listening on" line.
 // `wrapper` runs the server through a program that execs it in the same process, such as
@@ -36,7 +44,7 @@ export async function startServerProcess(
   cwd?: string,
   wrapper: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const command = [...wrapper, process.execPath, cliEntry(), 'server', ...args];
+  const command = [...wrapper, process.execPath, cliEntry(), 'server', ...args, ...freePort(args, env)];
   const child = spawn(command[0] as string, command.slice(1), { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   const output = captureOutput(child);
