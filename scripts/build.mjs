@@ -65,6 +65,9 @@ const lazy = {
   // The database plugins, loaded by src/database/plugin-loader.ts when a connection is used.
   'mysql-plugin': 'src/database/mysql-plugin.ts',
   'postgresql-plugin': 'src/database/postgresql-plugin.ts',
+  // The database engine and lease manager, loaded by src/http/dynamic-loader.ts when a request
+  // reaches a database mount or sys/leases, or something expired.
+  'database-engine': 'src/database/database-engine.ts',
 };
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 

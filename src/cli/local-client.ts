@@ -2,7 +2,9 @@ import { createAuditBroker } from '../audit/audit-broker.js';
 import type { AuditIdentity } from '../audit/audit-entry.js';
 import { SecretrunError, isSecretrunError } from '../errors.js';
 import { nanosToSeconds, parseGoDuration } from '../go/duration.js';
+import { createDynamicLoader } from '../http/dynamic-loader.js';
 import { createApiHandler } from '../http/handler.js';
+import { readNextDue } from '../lease/lease-schedule.js';
 import { openFileStore } from '../store/file-store.js';
 import type { StoreCreation } from '../store/init-store.js';
 import { resolveProjectStorePath } from '../store/project-discovery.js';
@@ -42,7 +44,16 @@ export async function createLocalClient(options: { storeFlag: string | undefined
   // The store's audit devices record this process's requests too; a device writing to stdout
   // writes to stderr here, where it cannot mix with the command's output.
   const audit = createAuditBroker({ stdout: (text) => io.stderr.write(text), report: (line) => io.stderr.write(`secretrun: ${line}\n`), local: localIdentity(io.env) });
-  const handler = createApiHandler({ store, audit, rethrow: (error) => isSecretrunError(error) && error.code.startsWith('store_') });
+  const dynamic = createDynamicLoader({ report: (line) => io.stderr.write(`secretrun: ${line}\n`) });
+  const handler = createApiHandler({ store, audit, dynamic, rethrow: (error) => isSecretrunError(error) && error.code.startsWith('store_') });
+  // No server may be running to revoke what expired: every command that opens the store does
+  // it first, so no database user outlives its lease by more than one command. One small read
+  // when nothing is due; the engine is loaded only when something is.
+  const now = Date.now();
+  const nextDue = store.id === undefined ? undefined : await store.read(readNextDue);
+  if (nextDue !== undefined && nextDue <= now) {
+    await (await dynamic.load()).sweep({ now, read: (fn) => store.read(fn), update: (fn) => store.update(fn) });
+  }
   return {
     mode: 'local',
     async request(method, apiPath, request = {}) {
@@ -66,7 +77,8 @@ export async function createLocalClient(options: { storeFlag: string | undefined
     describe(method, apiPath) {
       return `${method} ${path}:${apiPath}`;
     },
-    close: () => {
+    close: async () => {
+      await dynamic.close();
       audit.close();
       return store.close();
     },

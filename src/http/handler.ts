@@ -3,6 +3,7 @@ import type { AuditDevice } from '../audit/audit-table.js';
 import type { Caller } from '../auth/token-record.js';
 import { SecretrunError } from '../errors.js';
 import type { Storage, Store } from '../store/storage.js';
+import { createDynamicLoader, type DynamicLoader } from './dynamic-loader.js';
 import { renderFailureLine } from './failure-line.js';
 import { addIgnoredParametersWarning } from './ignored-parameters.js';
 import { parseLogicalRequest } from './logical-request.js';
@@ -87,6 +88,11 @@ export interface ApiHandlerOptions {
    * answer itself only says `internal error`. Without it nothing is logged.
    */
   logError?: (line: string) => void;
+  /**
+   * The database engine and lease manager (loaded on first use); its owner closes it. Without
+   * it the handler makes one whose connections close only when idle (tests of other engines).
+   */
+  dynamic?: DynamicLoader;
 }
 
 // Reads and lists run on a snapshot; everything else is one transaction under the store lock.
@@ -100,7 +106,8 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
   const now = options.now ?? Date.now;
   const clusterId = options.clusterId ?? 'secretrun-local';
   const audit = options.audit;
-  const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)), probeAuditDevice: audit?.probe?.bind(audit) };
+  const dynamic = options.dynamic ?? createDynamicLoader({ report: (line) => options.logError?.(`secretrun: ${line}`) });
+  const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)), probeAuditDevice: audit?.probe?.bind(audit), dynamic };
   const health = createStoreHealth(options.store, {
     onFailure: (error) => options.logError?.(renderFailureLine('-', 'GET', '/v1/sys/health', error)),
   });

@@ -32,6 +32,8 @@ export type LogicalResponse =
       legacySys?: boolean;
       /** Seconds; a KV v1 secret's `ttl` field is reported here. */
       leaseDuration?: number;
+      /** A dynamic secret's lease (its duration in leaseDuration). */
+      lease?: { id: string; renewable: boolean };
     }
   | { kind: 'none'; warnings?: string[] }
   | {

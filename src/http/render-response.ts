@@ -16,12 +16,18 @@ function reply(status: number, body: string): WireResponse {
 export function buildEnvelope(
   requestId: string,
   data: JsonValue,
-  extra: { warnings?: string[] | undefined; auth?: JsonValue | undefined; mountType?: string | undefined; leaseDuration?: number | undefined } = {},
+  extra: {
+    warnings?: string[] | undefined;
+    auth?: JsonValue | undefined;
+    mountType?: string | undefined;
+    leaseDuration?: number | undefined;
+    lease?: { id: string; renewable: boolean } | undefined;
+  } = {},
 ): JsonObject {
   const envelope: JsonObject = goStruct({
     request_id: requestId,
-    lease_id: '',
-    renewable: false,
+    lease_id: extra.lease?.id ?? '',
+    renewable: extra.lease?.renewable ?? false,
     lease_duration: extra.leaseDuration ?? 0,
     data,
     wrap_info: null,
@@ -48,7 +54,9 @@ const storeBusyBody = `${renderGoJson({ errors: ['the store is locked by another
 export function renderFailure(error: unknown): WireResponse {
   if (!isSecretrunError(error)) return reply(500, internalErrorBody);
   const status = httpStatusByCode[error.code];
-  if (status < 500) return renderError(error);
+  // A database's failure is told as Vault tells a plugin's: its one line names the connection
+  // and the driver's reason, with every password replaced (database/database-error.ts).
+  if (status < 500 || error.code === 'database') return renderError(error);
   return status === 503 ? reply(503, storeBusyBody) : reply(500, internalErrorBody);
 }
 
@@ -76,6 +84,7 @@ export function renderResponse(request: LogicalRequest, response: LogicalRespons
         auth: response.auth as JsonValue | undefined,
         mountType,
         leaseDuration: response.leaseDuration,
+        lease: response.lease,
       });
       const body = response.legacySys && response.data ? withLegacySysKeys(response.data, envelope) : envelope;
       return reply(200, `${renderGoJson(body)}\n`);

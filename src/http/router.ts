@@ -3,9 +3,11 @@ import { readV1 } from '../kv/kv-v1.js';
 import { loadKeyMetadata } from '../kv/kv-v2-storage.js';
 import type { Storage } from '../store/storage.js';
 import { readMounts, type RandomBytes } from '../sys/mounts.js';
-import { resolveKvPath } from '../sys/mount-resolver.js';
+import { findMount, resolveKvPath } from '../sys/mount-resolver.js';
+import type { DynamicLoader } from './dynamic-loader.js';
 import type { AcceptedFields, LogicalRequest, LogicalResponse, Served } from './logical.js';
 import { authExistenceOf, routeAuthMethod } from './routes/auth-methods.js';
+import { legacyLeasePath, routeDatabase, routeLeases } from './routes/dynamic-routes.js';
 import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
@@ -24,6 +26,8 @@ export interface RoutedResponse {
 
 export interface RouterOptions extends SysAuditOptions {
   random: RandomBytes;
+  /** The database engine and lease manager, loaded when a request needs them. */
+  dynamic: DynamicLoader;
 }
 
 function noRoute(path: string): never {
@@ -35,7 +39,10 @@ function noRoute(path: string): never {
 function routeSys(rest: string, context: RouteContext, options: RouterOptions): Served {
   const access = routeSysAccess(rest, context, options.random);
   if (access !== undefined) return access;
-  if (rest === 'mounts' || rest.startsWith('mounts/')) return routeSysMounts(rest.slice('mounts'.length), context, options.random);
+  if (rest === 'mounts' || rest.startsWith('mounts/')) return routeSysMounts(rest.slice('mounts'.length), context, options.random, options.dynamic);
+  if (rest.startsWith('leases/')) return routeLeases(rest.slice('leases/'.length), options.dynamic);
+  const legacy = legacyLeasePath(rest);
+  if (legacy !== undefined) return routeLeases(legacy, options.dynamic);
   if (rest === 'audit' || rest.startsWith('audit/')) return routeSysAudit(rest.slice('audit'.length), context, options);
   if (rest.startsWith('audit-hash/')) return routeSysAuditHash(rest.slice('audit-hash/'.length), context);
   if (rest.startsWith('internal/ui/mounts/') && context.request.operation === 'read') {
@@ -53,8 +60,13 @@ export function routeRequest(context: RouteContext, options: RouterOptions): Rou
     const method = routeAuthMethod(path.slice('auth/'.length), context, options.random);
     return method === undefined ? noRoute(path) : routed(method.served, method.type);
   }
-  const target = resolveKvPath(context.storage, readMounts(context.storage), path);
-  if (target === undefined) return noRoute(path);
+  const mounts = readMounts(context.storage);
+  const target = resolveKvPath(context.storage, mounts, path);
+  if (target === undefined) {
+    const match = findMount(mounts, path);
+    if (match?.mount.type === 'database') return routed(routeDatabase(match, options.dynamic), 'database');
+    return noRoute(path);
+  }
   if (target.version === 2) return routed(routeKvV2(target.scope, target.rest, context), 'kv');
   // A KV v1 secret is whatever fields the request carries.
   return { response: routeKvV1(target.scope, target.rest, context), fields: 'any', mountType: 'kv' };

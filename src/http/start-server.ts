@@ -12,6 +12,8 @@ import type { Store } from '../store/storage.js';
 import { createApiHandler } from './handler.js';
 import { createVaultServer, type VaultServerAddress } from './server.js';
 import { startTokenTidy } from './token-tidy-timer.js';
+import { createDynamicLoader } from './dynamic-loader.js';
+import { startLeaseExpiry, type LeaseExpiryTimer } from './lease-expiry-timer.js';
 
 // `secretrun server` assembled: the store (a file, or memory for -dev), its root token, the API
 // handler with token checks, and the listener. The CLI command only turns flags, environment
@@ -81,7 +83,10 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
     now,
   });
   const authenticate = createTokenAuthenticator({ unauthenticated: (request, storage) => isUnauthenticatedPath(storage, request.path) });
-  const handler = createApiHandler({ store, now, authenticate, authorize: createAuthorizer({ now }), audit, logError });
+  // Leases: the timer is re-armed whenever the engine changes the schedule.
+  let expiry: LeaseExpiryTimer | undefined;
+  const dynamic = createDynamicLoader({ report: (line) => logError(`secretrun server: ${line}`), onSchedule: () => expiry?.reschedule() });
+  const handler = createApiHandler({ store, now, authenticate, authorize: createAuthorizer({ now }), audit, logError, dynamic });
   const server = createVaultServer({
     handler,
     host: settings.host,
@@ -98,19 +103,25 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
       await store.update((storage) => createRootToken(storage, { now: now(), random }, rootToken));
     }
     const tidy = startTokenTidy({ store, now, logError });
+    expiry = startLeaseExpiry({ store, dynamic, now, logError });
+    const leaseTimer = expiry;
     return {
       address,
       rootToken,
       reopenAudit: () => audit.reopen(),
       async close() {
         await tidy.stop();
+        await leaseTimer.stop();
         await server.close();
+        await dynamic.close();
         audit.close();
         await store.close();
       },
     };
   } catch (error) {
+    await expiry?.stop();
     await server.close();
+    await dynamic.close();
     audit.close();
     await store.close();
     throw error;

@@ -4,6 +4,8 @@ import type { JsonValue } from '../json.js';
 import { decodeBool, decodeMap } from '../kv/field-decode.js';
 import { isJsonObject } from '../json.js';
 import { mountPrefix } from '../kv/kv-scope.js';
+import { rotationPrefix, staticAccountPrefix } from '../lease/lease-keys.js';
+import { listScheduledItems, scheduleItem } from '../lease/lease-schedule.js';
 
 // Fills a buffer with random bytes; injected so the mounts table stays pure.
 export type RandomBytes = (length: number) => Uint8Array;
@@ -28,7 +30,7 @@ export interface Mount {
   running_plugin_version: string;
   running_sha256: '';
   seal_wrap: boolean;
-  type: 'kv' | 'system';
+  type: 'kv' | 'system' | 'database';
   uuid: string;
 }
 
@@ -168,8 +170,8 @@ export function enableMount(storage: Storage, path: string, input: EnableMountIn
   const options = stringOptions(input.options);
   if (type === 'kv-v2') options.version = '2';
   else if (type === 'kv-v1') options.version = '1';
-  else if (type !== 'kv') throw invalidRequest(`plugin not found in the catalog: ${type}`);
-  checkKvVersion(options);
+  else if (type !== 'kv' && type !== 'database') throw invalidRequest(`plugin not found in the catalog: ${type}`);
+  if (type === 'kv') checkKvVersion(options);
 
   const table = readMounts(storage);
   for (const existing of Object.keys(table)) {
@@ -177,7 +179,8 @@ export function enableMount(storage: Storage, path: string, input: EnableMountIn
       throw invalidRequest(`path is already in use at ${existing}`);
     }
   }
-  const mount = baseMount('kv', buildUuid(random), `kv_${hex(random(4))}`, typeof input.description === 'string' ? input.description : '');
+  const kind = type === 'database' ? 'database' : 'kv';
+  const mount = baseMount(kind, buildUuid(random), `${kind}_${hex(random(4))}`, typeof input.description === 'string' ? input.description : '');
   mount.options = Object.keys(options).length === 0 ? null : options;
   if (isJsonObject(input.config)) {
     const config = input.config;
@@ -204,6 +207,13 @@ export function disableMount(storage: Storage, path: string): boolean {
   const mount = table[mountPath];
   if (mount === undefined) return false;
   for (const key of storage.list(mountPrefix(mount.uuid))) storage.delete(key);
+  if (mount.type === 'database') {
+    // Its connections and roles, and the runtime state of its static roles (its leases were
+    // revoked before: sys-mounts.ts).
+    for (const key of storage.list(`database/${mount.uuid}/`)) storage.delete(key);
+    for (const key of storage.list(`${staticAccountPrefix}${mount.uuid}/`)) storage.delete(key);
+    for (const item of listScheduledItems(storage)) if (item.startsWith(`${rotationPrefix}${mount.uuid}/`)) scheduleItem(storage, item, undefined);
+  }
   delete table[mountPath];
   writeMounts(storage, table);
   return true;

@@ -5,6 +5,8 @@ import { findMount } from '../../sys/mount-resolver.js';
 import type { JsonObject } from '../../json.js';
 import { dataResponse, none, type AcceptedFields, type LogicalResponse, type Served } from '../logical.js';
 import type { RouteContext } from './route-context.js';
+import type { DynamicLoader } from '../dynamic-loader.js';
+import { listLeaseIds } from '../../lease/lease-storage.js';
 
 // The fields each path defines (vault/logical_system_paths.go), in one place.
 const pathFields = {
@@ -43,13 +45,33 @@ function tuneView(mount: Mount): JsonObject {
 
 // `sys/mounts` (list), `sys/mounts/<path>` (enable, disable, read) and
 // `sys/mounts/<path>/tune`; `rest` is the part after `sys/mounts`.
-export function routeSysMounts(rest: string, context: RouteContext, random: RandomBytes): Served {
+export function routeSysMounts(rest: string, context: RouteContext, random: RandomBytes, dynamic: DynamicLoader): Served {
   const path = rest.replace(/^\/+/, '');
   const fields = path === '' ? pathFields.mounts : path.endsWith('/tune') ? pathFields.tune : pathFields.mount;
-  return { response: serveSysMounts(path, context, random), fields };
+  return { response: serveSysMounts(path, context, random, dynamic), fields };
 }
 
-function serveSysMounts(path: string, context: RouteContext, random: RandomBytes): LogicalResponse {
+// Disabling a mount that issued leases revokes them first, as Vault does: outside the
+// transaction (the databases are called), then the mount goes in a transaction of its own.
+// A revocation that fails keeps the mount (and says why).
+function disableWithLeases(path: string, context: RouteContext, dynamic: DynamicLoader): LogicalResponse {
+  const mountPath = normalizeMountPath(path);
+  const mount = readMounts(context.storage)[mountPath];
+  if (mount?.type !== 'database' || listLeaseIds(context.storage, mountPath).length === 0) {
+    disableMount(context.storage, path);
+    return none;
+  }
+  return {
+    kind: 'deferred',
+    async run(deferred) {
+      await (await dynamic.load()).revokeMount(deferred, mountPath);
+      await deferred.update((storage) => disableMount(storage, path));
+      return none;
+    },
+  };
+}
+
+function serveSysMounts(path: string, context: RouteContext, random: RandomBytes, dynamic: DynamicLoader): LogicalResponse {
   const { request, storage } = context;
   if (path === '') {
     if (request.operation !== 'read') return unsupported();
@@ -77,8 +99,7 @@ function serveSysMounts(path: string, context: RouteContext, random: RandomBytes
       enableMount(storage, path, request.data, random);
       return none;
     case 'delete':
-      disableMount(storage, path);
-      return none;
+      return disableWithLeases(path, context, dynamic);
     default:
       return unsupported();
   }

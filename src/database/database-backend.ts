@@ -1,0 +1,169 @@
+import { SecretrunError, invalidRequest } from '../errors.js';
+import type { JsonValue } from '../json.js';
+import { scheduleItem } from '../lease/lease-schedule.js';
+import { rotationItem, staticAccountKey } from '../lease/lease-keys.js';
+import { buildLeaseSuffix, computeLeaseTtl, type LeaseRecord } from '../lease/lease-record.js';
+import { writeLease } from '../lease/lease-storage.js';
+import type { Mount } from '../sys/mounts.js';
+import type { Storage } from '../store/storage.js';
+import { connectionConfigOf, isRoleAllowed, parseConnectionEntry, type ConnectionEntry } from './connection-entry.js';
+import { connectionKey, roleKey, staticRoleKey } from './database-keys.js';
+import type { DatabasePlugin } from './database-plugin.js';
+import { parseDatabaseRole } from './database-role.js';
+import type { PluginCache } from './plugin-cache.js';
+import { createPluginEffects, openDatabasePlugin } from './plugin-loader.js';
+import { nextRotation, parseStaticAccount, parseStaticRole, type StaticAccount } from './static-role.js';
+
+// The database engine's work against the databases: credentials for a role (a user and its
+// lease), a lease's renewal and revocation, a static role's rotation. The slow part (the
+// database) runs between short store reads and transactions, never inside one.
+
+// The store, one short read or transaction at a time, and the time of the request.
+export interface StoreAccess {
+  now: number;
+  read<T>(fn: (storage: Storage) => T): Promise<T>;
+  update<T>(fn: (storage: Storage) => T): Promise<T>;
+}
+
+// What the engine keeps across requests.
+export interface BackendDeps {
+  plugins: PluginCache;
+  random: (size: number) => Uint8Array;
+}
+
+// A database mount, as the router found it.
+export interface DatabaseTarget {
+  /** With trailing `/`. */
+  mountPath: string;
+  uuid: string;
+  mount: Mount;
+}
+
+// The internal data a credentials lease keeps (Vault's secret internal data).
+export interface CredsInternal {
+  username: string;
+  role: string;
+  db_name: string;
+  revocation_statements: string[];
+}
+
+const effects = createPluginEffects();
+
+// The connection `name` of a mount, or the error Vault gives when it is not there.
+export async function readConnection(access: StoreAccess, uuid: string, name: string): Promise<ConnectionEntry> {
+  const entry = await access.read((storage) => parseConnectionEntry(storage.get(connectionKey(uuid, name))));
+  if (entry === undefined) throw invalidRequest(`failed to find entry for connection with name: "${name}"`);
+  return entry;
+}
+
+// The open plugin of a stored connection (cached while its configuration is unchanged).
+export function pluginOf(deps: BackendDeps, uuid: string, name: string, entry: ConnectionEntry): Promise<DatabasePlugin> {
+  return deps.plugins.get(`${uuid}/${name}`, JSON.stringify(entry), () => openDatabasePlugin(connectionConfigOf(entry)));
+}
+
+// `creds/<role>`: a new user and the lease that will drop it.
+export async function createCredentials(deps: BackendDeps, access: StoreAccess, target: DatabaseTarget, roleName: string, displayName: string) {
+  const found = await access.read((storage) => {
+    const role = parseDatabaseRole(storage.get(roleKey(target.uuid, roleName)));
+    const entry = role === undefined ? undefined : parseConnectionEntry(storage.get(connectionKey(target.uuid, role.db_name)));
+    return { role, entry };
+  });
+  const { role, entry } = found;
+  if (role === undefined) throw invalidRequest(`unknown role: ${roleName}`);
+  if (entry === undefined) throw invalidRequest(`failed to find entry for connection with name: "${role.db_name}"`);
+  if (!isRoleAllowed(entry, roleName)) throw invalidRequest(`"${roleName}" is not an allowed role`);
+  const plugin = await pluginOf(deps, target.uuid, role.db_name, entry);
+  const { ttl, maxTtl } = computeLeaseTtl({ ttl: role.default_ttl, maxTtl: role.max_ttl }, { ttl: target.mount.config.default_lease_ttl, maxTtl: target.mount.config.max_lease_ttl });
+  const password = effects.generatePassword();
+  // A small margin, as Vault adds: the user must not expire before its lease does.
+  const { username } = await plugin.createUser({
+    metadata: { displayName, roleName },
+    statements: role.creation_statements,
+    rollbackStatements: role.rollback_statements,
+    password,
+    expiration: access.now + ttl * 1000 + 5000,
+  });
+  const internal: CredsInternal = { username, role: roleName, db_name: role.db_name, revocation_statements: role.revocation_statements };
+  const lease: LeaseRecord = {
+    id: `${target.mountPath}creds/${roleName}/${buildLeaseSuffix(deps.random)}`,
+    mountUuid: target.uuid,
+    issueTime: access.now,
+    expireTime: access.now + ttl * 1000,
+    lastRenewal: null,
+    maxExpireTime: access.now + maxTtl * 1000,
+    renewable: true,
+    internal: internal as unknown as Record<string, JsonValue>,
+  };
+  try {
+    await access.update((storage) => writeLease(storage, lease));
+  } catch (error) {
+    // No user may outlive a lease that was never recorded.
+    await plugin.revokeUser({ username, statements: role.revocation_statements }).catch(() => undefined);
+    throw error;
+  }
+  return { lease, ttl, username, password };
+}
+
+function credsInternalOf(lease: LeaseRecord): CredsInternal {
+  const internal = lease.internal as unknown as Partial<CredsInternal>;
+  if (typeof internal.username !== 'string' || typeof internal.db_name !== 'string') {
+    throw new SecretrunError('internal', `lease ${lease.id} has no user name or connection`);
+  }
+  return { username: internal.username, role: internal.role ?? '', db_name: internal.db_name, revocation_statements: internal.revocation_statements ?? [] };
+}
+
+// Drops a lease's user (its role's revocation statements, or the plugin's default drop).
+export async function revokeCredentials(deps: BackendDeps, access: StoreAccess, lease: LeaseRecord): Promise<void> {
+  const internal = credsInternalOf(lease);
+  const entry = await readConnection(access, lease.mountUuid, internal.db_name);
+  const plugin = await pluginOf(deps, lease.mountUuid, internal.db_name, entry);
+  await plugin.revokeUser({ username: internal.username, statements: internal.revocation_statements });
+}
+
+// Moves a lease's user's expiry (the role's renew statements); returns the role's default TTL.
+export async function renewCredentials(deps: BackendDeps, access: StoreAccess, lease: LeaseRecord, expiration: number): Promise<void> {
+  const internal = credsInternalOf(lease);
+  const role = await access.read((storage) => parseDatabaseRole(storage.get(roleKey(lease.mountUuid, internal.role))));
+  if (role === undefined) throw invalidRequest(`error during renew: could not find role with name: "${internal.role}"`);
+  const entry = await readConnection(access, lease.mountUuid, internal.db_name);
+  const plugin = await pluginOf(deps, lease.mountUuid, internal.db_name, entry);
+  await plugin.renewUser({ username: internal.username, statements: role.renew_statements, expiration: expiration + 5000 });
+}
+
+// The default TTL a renewal without an increment asks for: the role's, else the mount's.
+export async function renewalDefaultTtl(access: StoreAccess, lease: LeaseRecord, mountDefault: number): Promise<number> {
+  const internal = credsInternalOf(lease);
+  const role = await access.read((storage) => parseDatabaseRole(storage.get(roleKey(lease.mountUuid, internal.role))));
+  return role !== undefined && role.default_ttl > 0 ? role.default_ttl : mountDefault;
+}
+
+// Sets a static role's user's password to a new one and records it: the pending password is
+// stored before the database changes, so a crash in between leaves it recoverable.
+export async function rotateStaticRole(deps: BackendDeps, access: StoreAccess, uuid: string, name: string): Promise<StaticAccount> {
+  const role = await access.read((storage) => parseStaticRole(storage.get(staticRoleKey(uuid, name))));
+  if (role === undefined) throw invalidRequest(`unknown static role: ${name}`);
+  const entry = await readConnection(access, uuid, role.db_name);
+  const plugin = await pluginOf(deps, uuid, role.db_name, entry);
+  const password = effects.generatePassword();
+  const key = staticAccountKey(uuid, name);
+  await access.update((storage) => {
+    const current = storage.get(key);
+    storage.put(key, { ...(current !== null && typeof current === 'object' && !Array.isArray(current) ? current : {}), pending_password: password });
+  });
+  try {
+    await plugin.setPassword({ username: role.username, password, statements: role.rotation_statements });
+  } catch (error) {
+    await access.update((storage) => {
+      const current = parseStaticAccount(storage.get(key));
+      if (current === undefined) storage.delete(key);
+      else storage.put(key, { password: current.password, last_vault_rotation: current.last_vault_rotation });
+    });
+    throw error;
+  }
+  const account: StaticAccount = { password, last_vault_rotation: Date.now() };
+  await access.update((storage) => {
+    storage.put(key, account as unknown as JsonValue);
+    scheduleItem(storage, rotationItem(uuid, name), nextRotation(role, account));
+  });
+  return account;
+}
