@@ -29,6 +29,8 @@ export interface StoreAccess {
 export interface BackendDeps {
   plugins: PluginCache;
   random: (size: number) => Uint8Array;
+  /** The schedule changed (a new lease, a rotation): the server re-arms its timer. */
+  onSchedule: () => void;
 }
 
 // A database mount, as the router found it.
@@ -96,6 +98,7 @@ export async function createCredentials(deps: BackendDeps, access: StoreAccess, 
   };
   try {
     await access.update((storage) => writeLease(storage, lease));
+    deps.onSchedule();
   } catch (error) {
     // No user may outlive a lease that was never recorded.
     await plugin.revokeUser({ username, statements: role.revocation_statements }).catch(() => undefined);
@@ -165,5 +168,6 @@ export async function rotateStaticRole(deps: BackendDeps, access: StoreAccess, u
     storage.put(key, account as unknown as JsonValue);
     scheduleItem(storage, rotationItem(uuid, name), nextRotation(role, account));
   });
+  deps.onSchedule();
   return account;
 }

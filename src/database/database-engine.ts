@@ -31,8 +31,9 @@ function noRoute(path: string): never {
 
 // The engine and leases of one process.
 export function createDynamicSecrets(options: DynamicSecretsOptions) {
-  const deps: BackendDeps = { plugins: createPluginCache(), random: (n) => new Uint8Array(randomBytes(n)) };
-  const leases = createLeaseManager({ deps, report: options.report, onSchedule: options.onSchedule ?? (() => undefined), retryBaseMs: options.retryBaseMs ?? 1000 });
+  const onSchedule = options.onSchedule ?? (() => undefined);
+  const deps: BackendDeps = { plugins: createPluginCache(), random: (n) => new Uint8Array(randomBytes(n)), onSchedule };
+  const leases = createLeaseManager({ deps, report: options.report, onSchedule, retryBaseMs: options.retryBaseMs ?? 1000 });
 
   // Serves `rest` (the path after the mount) of a database mount.
   async function serveDatabase(target: DatabaseTarget, rest: string, context: DeferredContext): Promise<LogicalResponse> {

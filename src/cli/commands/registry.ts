@@ -6,6 +6,7 @@ import { envCommand } from './env.js';
 import { deleteCommand, listCommand, readCommand, writeCommand } from './generic.js';
 import { initCommand } from './init.js';
 import { kvGetCommand } from './kv-get.js';
+import { leaseLookupCommand, leaseRenewCommand, leaseRevokeCommand } from './lease.js';
 import { kvListCommand } from './kv-list.js';
 import { kvMetadataDeleteCommand, kvMetadataGetCommand, kvMetadataPatchCommand, kvMetadataPutCommand } from './kv-metadata.js';
 import { kvPatchCommand } from './kv-patch.js';
@@ -75,6 +76,9 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'list', synopsis: 'List the keys at any API path', load: async () => listCommand },
   { name: 'delete', synopsis: 'Delete data at any API path', load: async () => deleteCommand },
   { name: 'login', synopsis: 'Authenticate to a server and store the token', load: async () => loginCommand },
+  { name: 'lease lookup', synopsis: 'Lookup the lease of a secret', load: async () => leaseLookupCommand },
+  { name: 'lease renew', synopsis: 'Renew the lease of a secret', load: async () => leaseRenewCommand },
+  { name: 'lease revoke', synopsis: 'Revoke leases and secrets', load: async () => leaseRevokeCommand },
   { name: 'token create', synopsis: 'Create a new token', load: async () => tokenCreateCommand },
   { name: 'token lookup', synopsis: 'Display information about a token', load: async () => tokenLookupCommand },
   { name: 'token renew', synopsis: 'Renew a token lease', load: async () => tokenRenewCommand },

@@ -66,6 +66,7 @@ export async function serveStaticRole(deps: BackendDeps, target: DatabaseTarget,
         storage.delete(staticAccountKey(target.uuid, name));
         scheduleItem(storage, rotationItem(target.uuid, name), undefined);
       });
+      deps.onSchedule();
       return none;
     case 'create':
     case 'update': {
@@ -79,6 +80,7 @@ export async function serveStaticRole(deps: BackendDeps, target: DatabaseTarget,
         if (account !== undefined) scheduleItem(storage, rotationItem(target.uuid, name), account.last_vault_rotation + role.rotation_period * 1000);
         return current === undefined;
       });
+      deps.onSchedule();
       if (!created) return none;
       try {
         await rotateStaticRole(deps, context, target.uuid, name);

@@ -82,6 +82,8 @@ export async function serveLeases(manager: LeaseManager, rest: string, context: 
     case 'revoke-prefix':
     case 'revoke-force': {
       if (!isWrite(context)) return unsupported();
+      // Tokens are revoked through auth/token/ here; their leases are not kept in this table.
+      if (tail.startsWith('auth/')) throw new SecretrunError('unsupported_path', `no handler for route "sys/leases/${rest}". route entry not found.`);
       await manager.revokePrefix(context, tail, action === 'revoke-force');
       return none;
     }

@@ -1,0 +1,165 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startMariadbServer, type MariadbServer } from '../helpers/mariadb-server.js';
+import type { DbCredentials } from '../helpers/postgres-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { startServerProcess, type ServerProcess } from '../http/server-process.js';
+import { createSandbox, expectExit, type CliSandbox } from './run-cli.js';
+
+// Leases of database credentials on a real MariaDB, through the CLI on the local store and
+// through `secretrun server`: lookup, renew up to max_ttl, revoke, revoke-prefix, and expiry
+// (a local command revokes what expired; the server revokes on time by itself). Every check
+// that a user is gone tries to log in with its password.
+
+let db: MariadbServer;
+const servers: ServerProcess[] = [];
+
+beforeAll(async () => {
+  db = await startMariadbServer();
+  await db.query('CREATE DATABASE app');
+  await db.query('CREATE TABLE app.items (id int PRIMARY KEY, name varchar(20))');
+  await db.query("INSERT INTO app.items VALUES (1, 'one')");
+}, 120_000);
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.stop();
+  await db.dropTestUsers();
+});
+
+afterAll(async () => {
+  await db?.stop();
+});
+
+// A leased credential as `read database/creds/<role>` prints it.
+interface Leased extends DbCredentials {
+  leaseId: string;
+  duration: string;
+}
+
+function parseCreds(stdout: string): Leased {
+  const row = (key: string): string => new RegExp(`^${key} +(\\S+)$`, 'm').exec(stdout)?.[1] ?? '';
+  return { leaseId: row('lease_id'), duration: row('lease_duration'), username: row('username'), password: row('password') };
+}
+
+type Run = (args: readonly string[]) => ReturnType<CliSandbox['run']>;
+
+async function configure(run: Run, ttl: { default: string; max: string }, role = 'my-role'): Promise<void> {
+  expectExit(await run(['secrets', 'enable', 'database']), 0);
+  expectExit(
+    await run([
+      'write',
+      'database/config/my-database',
+      'plugin_name=mysql-database-plugin',
+      `connection_url={{username}}:{{password}}@tcp(127.0.0.1:${db.port})/`,
+      `username=${db.admin.username}`,
+      `password=${db.admin.password}`,
+      'allowed_roles=*',
+    ]),
+    0,
+  );
+  await writeRole(run, role, ttl);
+}
+
+async function writeRole(run: Run, role: string, ttl: { default: string; max: string }): Promise<void> {
+  expectExit(
+    await run([
+      'write',
+      `database/roles/${role}`,
+      'db_name=my-database',
+      "creation_statements=CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'; GRANT SELECT ON app.* TO '{{name}}'@'%';",
+      `default_ttl=${ttl.default}`,
+      `max_ttl=${ttl.max}`,
+    ]),
+    0,
+  );
+}
+
+async function readCreds(run: Run, role = 'my-role'): Promise<Leased> {
+  const creds = parseCreds(expectExit(await run(['read', `database/creds/${role}`]), 0).stdout);
+  expect(await db.canLogIn(creds)).toBe(true);
+  return creds;
+}
+
+async function startServer(sandbox: CliSandbox): Promise<Run> {
+  const server = await startServerProcess(['-store', sandbox.storePath], sandbox.env, sandbox.dir);
+  servers.push(server);
+  const env = { VAULT_ADDR: server.url, VAULT_TOKEN: server.rootToken ?? '' };
+  return (args) => sandbox.run(args, { env });
+}
+
+describe.each([
+  ['the local store', async (sandbox: CliSandbox): Promise<Run> => (args) => sandbox.run(args)],
+  ['secretrun server', startServer],
+])('database leases through %s', (_where, connect) => {
+  it('a created user can do what it was granted, and nothing else', async () => {
+    const run = await connect(createSandbox());
+    await configure(run, { default: '1h', max: '24h' });
+    const creds = await readCreds(run);
+    expect(creds.duration).toBe('1h');
+    await db.asUser(creds, async (connection) => {
+      expect((await connection.query('SELECT name FROM app.items'))[0]).toEqual([{ name: 'one' }]);
+      await expect(connection.query("INSERT INTO app.items VALUES (2, 'two')")).rejects.toMatchObject({ errno: 1142 });
+    });
+  });
+
+  it('looks a lease up, revokes it, and revokes a prefix', async () => {
+    const run = await connect(createSandbox());
+    await configure(run, { default: '1h', max: '24h' });
+    await writeRole(run, 'other', { default: '1h', max: '2h' });
+    const first = await readCreds(run);
+    const lookup = expectExit(await run(['lease', 'lookup', first.leaseId]), 0).stdout;
+    expect(lookup).toMatch(new RegExp(`^id +${first.leaseId}$`, 'm'));
+    expect(lookup).toMatch(/^renewable +true$/m);
+    expect(lookup).toMatch(/^last_renewal +<nil>$/m);
+    expect(lookup).toMatch(/^ttl +(59m\d+s|1h)$/m);
+
+    expect(expectExit(await run(['lease', 'revoke', first.leaseId]), 0).stdout).toBe('All revocation operations queued successfully!\n');
+    expect(await db.canLogIn(first)).toBe(false);
+    expect(expectExit(await run(['lease', 'lookup', first.leaseId]), 2).stderr).toContain('invalid lease');
+
+    const a = await readCreds(run);
+    const b = await readCreds(run);
+    const kept = await readCreds(run, 'other');
+    const prefix = expectExit(await run(['lease', 'revoke', '-prefix', '-sync', 'database/creds/my-role']), 0);
+    expect(prefix.stdout).toBe('Success! Revoked any leases with prefix: database/creds/my-role\n');
+    expect(await db.canLogIn(a)).toBe(false);
+    expect(await db.canLogIn(b)).toBe(false);
+    expect(await db.canLogIn(kept)).toBe(true);
+    expect(expectExit(await run(['lease', 'revoke', '-force', 'database/creds/other']), 1).stderr).toContain('Specifying -force requires also specifying -prefix');
+  });
+
+  it('renews up to max_ttl, then refuses', async () => {
+    const run = await connect(createSandbox());
+    await configure(run, { default: '2s', max: '4s' });
+    const creds = await readCreds(run);
+    expect(creds.duration).toBe('2s');
+    const renewed = expectExit(await run(['lease', 'renew', '-increment=1h', creds.leaseId]), 0);
+    expect(renewed.stdout).toMatch(new RegExp(`^lease_id +${creds.leaseId}$`, 'm'));
+    expect(renewed.stdout).toMatch(/^lease_duration +[1-4]s$/m);
+    expect(renewed.stderr).toContain('exceeded the effective max_ttl');
+    expect(await db.canLogIn(creds)).toBe(true);
+    // Past the max TTL the lease cannot be renewed, and the user is dropped.
+    const refused = await waitFor('the lease to reach its max TTL', async () => {
+      const result = await run(['lease', 'renew', creds.leaseId]);
+      return result.exitCode !== 0 ? result : undefined;
+    });
+    expect(refused.stderr).toMatch(/past the max TTL, cannot renew|invalid lease|lease not found/);
+    await waitFor('the expired user to be dropped', async () => {
+      await run(['secrets', 'list']);
+      return !(await db.canLogIn(creds));
+    });
+  });
+
+  it('revokes an expired lease: the user cannot log in any more', async () => {
+    const sandbox = createSandbox();
+    const run = await connect(sandbox);
+    await configure(run, { default: '1s', max: '1h' });
+    const creds = await readCreds(run);
+    // Locally the next command that opens the store revokes it; the server does on its own.
+    const local = _where === 'the local store';
+    await waitFor('the expired user to be dropped', async () => {
+      if (local) await run(['secrets', 'list']);
+      return !(await db.canLogIn(creds));
+    });
+    expect(await db.userExists(creds.username)).toBe(false);
+  });
+});
