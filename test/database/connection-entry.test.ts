@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildConnectionEntry, isRoleAllowed, literalPasswordWarning, connectionConfigOf, renderConnectionEntry } from '../../src/database/connection-entry.js';
 import { errorOf } from '../kv/kv-harness.js';
 
-describe('database connection entries', async () => {
+describe('database connection entries', () => {
   const input = { plugin_name: 'mysql-database-plugin', connection_url: 'root:s3cret@tcp(db:3306)/', allowed_roles: 'my-role, other', max_open_connections: 2 };
 
   it('keeps the plugin details apart from the engine fields, and a read hides the password', async () => {
