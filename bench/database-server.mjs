@@ -1,0 +1,207 @@
+// bench/database-server: `read database/creds/<role>` through `secretrun server` (latency one at
+// a time, throughput with concurrent clients) beside the database's own CREATE USER + GRANT
+// round trip through its driver on an open connection, in the same run, for PostgreSQL and
+// MariaDB (real servers started here, as the tests start them). Issue 12's target: the read
+// within 2x of the database's own round trip. The server runs on a memory store (-dev) and on
+// an encrypted file store: every read records its lease in the store.
+// Usage: npm run build && node bench/database-server.mjs [iterations, default 100]
+// The databases, the server and this process share the machine's two cores: compare the ratios
+// of one run. Latency samples alternate direct and server reads after a warm-up.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { median } from './timing.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin', 'secretrun.cjs');
+const iterations = Number(process.argv[2] ?? 100);
+const warmup = 15;
+const concurrency = 8;
+
+async function loadHelpers() {
+  const dir = mkdtempSync(join(tmpdir(), 'secretrun-bench-dbs-'));
+  const outfile = join(dir, 'helpers.mjs');
+  const source = (path) => JSON.stringify(join(root, path));
+  await build({
+    stdin: {
+      contents: [
+        `export { startPostgresServer } from ${source('test/helpers/postgres-server.ts')};`,
+        `export { startMariadbServer } from ${source('test/helpers/mariadb-server.ts')};`,
+        `export { default as pg } from 'pg';`,
+        `export { default as mysql } from 'mysql2/promise';`,
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    external: ['pg-native'],
+    logLevel: 'error',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  const modules = await import(pathToFileURL(outfile).href);
+  rmSync(dir, { recursive: true, force: true });
+  return modules;
+}
+
+// `secretrun server` on a free port: memory (-dev) or a new file store.
+async function startSecretrun(kind, work) {
+  const token = `bench-${randomBytes(8).toString('hex')}`;
+  const env = { ...process.env, SECRETRUN_KEY: randomBytes(32).toString('base64'), XDG_CONFIG_HOME: join(work, 'cfg') };
+  delete env.VAULT_ADDR;
+  const args =
+    kind === 'memory'
+      ? ['server', '-dev', '-dev-listen-address=127.0.0.1:0', `-dev-root-token-id=${token}`]
+      : ['server', '-listen-address=127.0.0.1:0', `-store=${join(work, `store-${randomBytes(4).toString('hex')}.json`)}`];
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (out += chunk));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /listening on (\S+)\n/.exec(out);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1]);
+      }
+    }, 10);
+    child.on('exit', () => reject(new Error(`server exited: ${out}`)));
+  });
+  const rootToken = kind === 'memory' ? token : /Root Token: (\S+)/.exec(out)?.[1];
+  // Keep-alive connections, as a Vault client keeps them.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const call = (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const request = http.request(`${url}/v1/${path}`, { method, agent, headers: { 'x-vault-token': rootToken, 'content-type': 'application/json' } }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => (response.statusCode >= 400 ? reject(new Error(`${method} ${path}: ${response.statusCode} ${text}`)) : resolve(text === '' ? undefined : JSON.parse(text))));
+      });
+      request.on('error', reject);
+      request.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  const stop = () => {
+    agent.destroy();
+    return new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.on('exit', resolve), child.kill('SIGTERM'))));
+  };
+  return { call, stop };
+}
+
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+const time = async (action) => {
+  const start = process.hrtime.bigint();
+  await action();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+};
+const row = (label, values) => `  ${label.padEnd(40)} median ${median(values).toFixed(2).padStart(6)} ms   p95 ${percentile(values, 0.95).toFixed(2).padStart(6)} ms`;
+const password = () => `Aa1-${randomBytes(12).toString('base64url')}`;
+
+// Latency (alternating, one at a time) and throughput (concurrent server reads; the database's
+// own statements one after another on its connection) for one database and store kind.
+async function measure(title, direct, server) {
+  const samples = { direct: [], server: [] };
+  for (let i = 0; i < warmup + iterations; i += 1) {
+    const order = i % 2 === 0 ? ['direct', 'server'] : ['server', 'direct'];
+    for (const side of order) {
+      const ms = await time(side === 'direct' ? () => direct(i) : () => server.call('GET', 'database/creds/bench'));
+      if (i >= warmup) samples[side].push(ms);
+    }
+  }
+  const paired = median(samples.server.map((ms, i) => ms / samples.direct[i]));
+  const count = iterations;
+  const directMs = await time(async () => {
+    for (let i = 0; i < count; i += 1) await direct(warmup + iterations + i);
+  });
+  let next = 0;
+  const serverMs = await time(() =>
+    Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          next += 1;
+          await server.call('GET', 'database/creds/bench');
+        }
+      }),
+    ),
+  );
+  console.log(title);
+  console.log(row('database CREATE USER + GRANT (driver)', samples.direct));
+  console.log(row('read database/creds/bench (server)', samples.server));
+  console.log(`  latency ratio (median of paired ratios)  ${paired.toFixed(2)}x`);
+  console.log(`  throughput: database ${((count / directMs) * 1000).toFixed(0)}/s one after another; server ${((count / serverMs) * 1000).toFixed(0)}/s with ${concurrency} concurrent clients`);
+}
+
+async function configure(server, plugin, url, admin, creation) {
+  await server.call('POST', 'sys/mounts/database', { type: 'database' });
+  await server.call('POST', 'database/config/db', { plugin_name: plugin, connection_url: url, username: admin.username, password: admin.password, allowed_roles: '*' });
+  await server.call('POST', 'database/roles/bench', { db_name: 'db', creation_statements: creation, default_ttl: '1h' });
+}
+
+const helpers = await loadHelpers();
+const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-dbs-'));
+console.log(`bench/database-server: ${iterations} iterations after ${warmup} warm-up, Node ${process.version}`);
+try {
+  {
+    const db = await helpers.startPostgresServer();
+    try {
+      await db.query('CREATE TABLE items (id int)');
+      const client = new helpers.pg.Client({ host: '127.0.0.1', port: db.port, user: db.admin.username, password: db.admin.password, database: 'postgres' });
+      await client.connect();
+      let n = 0;
+      const direct = async () => {
+        const name = `direct-${(n += 1)}`;
+        await client.query(`CREATE ROLE "${name}" WITH LOGIN PASSWORD '${password()}' VALID UNTIL '2099-01-01 00:00:00+0000'`);
+        await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO "${name}"`);
+      };
+      for (const kind of ['memory', 'file']) {
+        const server = await startSecretrun(kind, work);
+        try {
+          const creation = `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`;
+          await configure(server, 'postgresql-database-plugin', `postgresql://{{username}}:{{password}}@127.0.0.1:${db.port}/postgres?sslmode=disable`, db.admin, creation);
+          await measure(`PostgreSQL, server on a ${kind} store`, direct, server);
+        } finally {
+          await server.stop();
+        }
+      }
+      await client.end();
+    } finally {
+      await db.stop();
+    }
+  }
+  {
+    const db = await helpers.startMariadbServer();
+    try {
+      await db.query('CREATE DATABASE app');
+      const connection = await helpers.mysql.createConnection({ host: '127.0.0.1', port: db.port, user: db.admin.username, password: db.admin.password });
+      let n = 0;
+      const direct = async () => {
+        const name = `direct-${(n += 1)}`;
+        await connection.query(`CREATE USER '${name}'@'%' IDENTIFIED BY '${password()}'`);
+        await connection.query(`GRANT SELECT ON app.* TO '${name}'@'%'`);
+      };
+      for (const kind of ['memory', 'file']) {
+        const server = await startSecretrun(kind, work);
+        try {
+          const creation = "CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'; GRANT SELECT ON app.* TO '{{name}}'@'%';";
+          await configure(server, 'mysql-database-plugin', `{{username}}:{{password}}@tcp(127.0.0.1:${db.port})/`, db.admin, creation);
+          await measure(`MariaDB, server on a ${kind} store`, direct, server);
+        } finally {
+          await server.stop();
+        }
+      }
+      await connection.end();
+    } finally {
+      await db.stop();
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
