@@ -67,7 +67,7 @@ const lazy = {
   'postgresql-plugin': 'src/database/postgresql-plugin.ts',
   // The database engine and lease manager, loaded by src/http/dynamic-loader.ts when a request
   // reaches a database mount or sys/leases, or something expired.
-  'database-engine': 'src/database/database-engine.ts',
+  'database-engine': 'src/http/database-engine.ts',
 };
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 

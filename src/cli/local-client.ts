@@ -4,7 +4,7 @@ import { SecretrunError, isSecretrunError } from '../errors.js';
 import { nanosToSeconds, parseGoDuration } from '../go/duration.js';
 import { createDynamicLoader } from '../http/dynamic-loader.js';
 import { createApiHandler } from '../http/handler.js';
-import { readNextDue } from '../lease/lease-schedule.js';
+import { readNextDue } from '../sys/lease-schedule.js';
 import { openFileStore } from '../store/file-store.js';
 import type { StoreCreation } from '../store/init-store.js';
 import { resolveProjectStorePath } from '../store/project-discovery.js';

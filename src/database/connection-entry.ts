@@ -1,10 +1,8 @@
-import { decodeCommaList } from '../auth/token-params.js';
 import { SecretrunError, invalidRequest } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
-import { decodeBool } from '../kv/field-decode.js';
 import { parseConnectionConfig, type ConnectionConfig } from './connection-config.js';
 import { redactConnectionUrl } from './connection-target.js';
-import { decodeStringSlice } from './role-fields.js';
+import { decodeBool, decodeCommaList, decodeStringSlice } from './role-fields.js';
 
 // A connection as `database/config/<name>` stores it: the plugin, the engine's own fields and
 // the plugin's connection details (everything else the request carried), as Vault's
@@ -41,7 +39,7 @@ export function buildConnectionEntry(existing: ConnectionEntry | undefined, inpu
     plugin_name: pluginName,
     plugin_version: typeof input['plugin_version'] === 'string' ? input['plugin_version'] : existing?.plugin_version ?? '',
     verify_connection: input['verify_connection'] === undefined ? existing?.verify_connection ?? true : decodeBool(input['verify_connection'], 'verify_connection'),
-    allowed_roles: input['allowed_roles'] === undefined ? existing?.allowed_roles ?? [] : decodeCommaList(input['allowed_roles'] as JsonValue, 'allowed_roles'),
+    allowed_roles: input['allowed_roles'] === undefined ? existing?.allowed_roles ?? [] : decodeCommaList(input['allowed_roles'], 'allowed_roles'),
     root_credentials_rotate_statements:
       input['root_rotation_statements'] === undefined ? existing?.root_credentials_rotate_statements ?? [] : decodeStringSlice(input['root_rotation_statements'], 'root_rotation_statements'),
     password_policy: typeof input['password_policy'] === 'string' ? input['password_policy'] : existing?.password_policy ?? '',

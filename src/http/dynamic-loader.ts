@@ -1,4 +1,4 @@
-import type { DynamicSecrets, DynamicSecretsOptions } from '../database/database-engine.js';
+import type { DynamicSecrets, DynamicSecretsOptions } from './database-engine.js';
 
 // Loads the database engine and lease manager (a lazy bundle) the first time a request needs
 // them, and closes their database connections when its owner (the server, a CLI command) stops.
@@ -15,7 +15,7 @@ export function createDynamicLoader(options: DynamicSecretsOptions): DynamicLoad
   let engine: Promise<DynamicSecrets> | undefined;
   return {
     load() {
-      engine ??= import('../database/database-engine.js').then((module) => module.createDynamicSecrets(options));
+      engine ??= import('./database-engine.js').then((module) => module.createDynamicSecrets(options));
       return engine;
     },
     async close() {

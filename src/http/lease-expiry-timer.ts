@@ -1,4 +1,4 @@
-import { readNextDue } from '../lease/lease-schedule.js';
+import { readNextDue } from '../sys/lease-schedule.js';
 import type { Store } from '../store/storage.js';
 import type { DynamicLoader } from './dynamic-loader.js';
 

@@ -4,8 +4,8 @@ import type { JsonValue } from '../json.js';
 import { decodeBool, decodeMap } from '../kv/field-decode.js';
 import { isJsonObject } from '../json.js';
 import { mountPrefix } from '../kv/kv-scope.js';
-import { rotationPrefix, staticAccountPrefix } from '../lease/lease-keys.js';
-import { listScheduledItems, scheduleItem } from '../lease/lease-schedule.js';
+import { rotationPrefix, staticAccountPrefix } from './lease-keys.js';
+import { listScheduledItems, scheduleItem } from './lease-schedule.js';
 
 // Fills a buffer with random bytes; injected so the mounts table stays pure.
 export type RandomBytes = (length: number) => Uint8Array;

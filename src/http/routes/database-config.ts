@@ -2,7 +2,7 @@ import { SecretrunError, invalidRequest, isSecretrunError } from '../../errors.j
 import type { JsonValue } from '../../json.js';
 import { checkRootRotation } from '../../database/connection-config.js';
 import { buildConnectionEntry, connectionConfigOf, literalPasswordWarning, parseConnectionEntry, renderConnectionEntry } from '../../database/connection-entry.js';
-import { readConnection, type BackendDeps, type DatabaseTarget } from '../../database/database-backend.js';
+import { readConnection, type BackendDeps, type DatabaseTarget } from '../database-backend.js';
 import { connectionKey, familyPrefix } from '../../database/database-keys.js';
 import { openDatabasePlugin } from '../../database/plugin-loader.js';
 import { dataResponse, none, type DeferredContext, type LogicalResponse } from '../logical.js';

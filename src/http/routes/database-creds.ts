@@ -1,6 +1,6 @@
 import { SecretrunError, invalidRequest } from '../../errors.js';
-import { createCredentials, rotateStaticRole, type BackendDeps, type DatabaseTarget } from '../../database/database-backend.js';
-import { staticAccountKey } from '../../lease/lease-keys.js';
+import { createCredentials, rotateStaticRole, type BackendDeps, type DatabaseTarget } from '../database-backend.js';
+import { staticAccountKey } from '../../sys/lease-keys.js';
 import { parseStaticAccount, parseStaticRole, renderStaticCreds } from '../../database/static-role.js';
 import { parseConnectionEntry, isRoleAllowed } from '../../database/connection-entry.js';
 import { connectionKey, staticRoleKey } from '../../database/database-keys.js';

@@ -1,11 +1,11 @@
 import { SecretrunError, invalidRequest } from '../../errors.js';
 import type { JsonValue } from '../../json.js';
 import { buildDatabaseRole, parseDatabaseRole, renderDatabaseRole } from '../../database/database-role.js';
-import { rotateStaticRole, type BackendDeps, type DatabaseTarget } from '../../database/database-backend.js';
+import { rotateStaticRole, type BackendDeps, type DatabaseTarget } from '../database-backend.js';
 import { familyPrefix, roleKey, staticRoleKey } from '../../database/database-keys.js';
 import { buildStaticRole, parseStaticAccount, parseStaticRole, renderStaticRole } from '../../database/static-role.js';
-import { rotationItem, staticAccountKey } from '../../lease/lease-keys.js';
-import { scheduleItem } from '../../lease/lease-schedule.js';
+import { rotationItem, staticAccountKey } from '../../sys/lease-keys.js';
+import { scheduleItem } from '../../sys/lease-schedule.js';
 import { dataResponse, none, type DeferredContext, type LogicalResponse } from '../logical.js';
 
 // `database/roles/<name>` and `database/static-roles/<name>`: what a credentials read creates,

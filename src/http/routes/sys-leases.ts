@@ -2,8 +2,8 @@ import { SecretrunError, invalidRequest } from '../../errors.js';
 import type { JsonObject } from '../../json.js';
 import { decodeDurationSeconds, decodeBool } from '../../kv/field-decode.js';
 import { renderTime } from '../../database/static-role.js';
-import type { LeaseManager } from '../../lease/lease-manager.js';
-import { listLeaseIds, readLease } from '../../lease/lease-storage.js';
+import type { LeaseManager } from '../lease-manager.js';
+import { listLeaseIds, readLease } from '../../sys/lease-storage.js';
 import { dataResponse, none, type DeferredContext, type LogicalResponse } from '../logical.js';
 
 // Vault's lease endpoints: `sys/leases/lookup`, `renew`, `revoke`, `revoke-prefix`,

@@ -6,7 +6,7 @@ import type { JsonObject } from '../../json.js';
 import { dataResponse, none, type AcceptedFields, type LogicalResponse, type Served } from '../logical.js';
 import type { RouteContext } from './route-context.js';
 import type { DynamicLoader } from '../dynamic-loader.js';
-import { listLeaseIds } from '../../lease/lease-storage.js';
+import { listLeaseIds } from '../../sys/lease-storage.js';
 
 // The fields each path defines (vault/logical_system_paths.go), in one place.
 const pathFields = {

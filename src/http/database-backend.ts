@@ -1,18 +1,18 @@
 import { SecretrunError, invalidRequest } from '../errors.js';
 import type { JsonValue } from '../json.js';
-import { scheduleItem } from '../lease/lease-schedule.js';
-import { rotationItem, staticAccountKey } from '../lease/lease-keys.js';
-import { buildLeaseSuffix, computeLeaseTtl, type LeaseRecord } from '../lease/lease-record.js';
-import { writeLease } from '../lease/lease-storage.js';
+import { scheduleItem } from '../sys/lease-schedule.js';
+import { rotationItem, staticAccountKey } from '../sys/lease-keys.js';
+import { buildLeaseSuffix, computeLeaseTtl, type LeaseRecord } from '../sys/lease-record.js';
+import { writeLease } from '../sys/lease-storage.js';
 import type { Mount } from '../sys/mounts.js';
 import type { Storage } from '../store/storage.js';
-import { connectionConfigOf, isRoleAllowed, parseConnectionEntry, type ConnectionEntry } from './connection-entry.js';
-import { connectionKey, roleKey, staticRoleKey } from './database-keys.js';
-import type { DatabasePlugin } from './database-plugin.js';
-import { parseDatabaseRole } from './database-role.js';
-import type { PluginCache } from './plugin-cache.js';
-import { createPluginEffects, openDatabasePlugin } from './plugin-loader.js';
-import { nextRotation, parseStaticAccount, parseStaticRole, type StaticAccount } from './static-role.js';
+import { connectionConfigOf, isRoleAllowed, parseConnectionEntry, type ConnectionEntry } from '../database/connection-entry.js';
+import { connectionKey, roleKey, staticRoleKey } from '../database/database-keys.js';
+import type { DatabasePlugin } from '../database/database-plugin.js';
+import { parseDatabaseRole } from '../database/database-role.js';
+import type { PluginCache } from '../database/plugin-cache.js';
+import { createPluginEffects, openDatabasePlugin } from '../database/plugin-loader.js';
+import { nextRotation, parseStaticAccount, parseStaticRole, type StaticAccount } from '../database/static-role.js';
 
 // The database engine's work against the databases: credentials for a role (a user and its
 // lease), a lease's renewal and revocation, a static role's rotation. The slow part (the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLeaseSuffix, computeLeaseTtl, planRenewal, renderSeconds, retryDelayMs, systemMaxTtlSeconds, type LeaseRecord } from '../../src/lease/lease-record.js';
+import { buildLeaseSuffix, computeLeaseTtl, planRenewal, renderSeconds, retryDelayMs, systemMaxTtlSeconds, type LeaseRecord } from '../../src/sys/lease-record.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const lease = (issue: number, expire: number, max: number): LeaseRecord => ({

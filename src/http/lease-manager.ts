@@ -1,10 +1,10 @@
 import { SecretrunError, invalidRequest, isSecretrunError } from '../errors.js';
-import { renewCredentials, renewalDefaultTtl, revokeCredentials, rotateStaticRole, type BackendDeps, type StoreAccess } from '../database/database-backend.js';
+import { renewCredentials, renewalDefaultTtl, revokeCredentials, rotateStaticRole, type BackendDeps, type StoreAccess } from './database-backend.js';
 import { readMounts } from '../sys/mounts.js';
-import { rotationItem } from './lease-keys.js';
-import { planRenewal, retryDelayMs, systemMaxTtlSeconds, type LeaseRecord } from './lease-record.js';
-import { listDueItems, listScheduledItems, scheduleItem } from './lease-schedule.js';
-import { deleteLease, listLeaseIds, readLease, writeLease } from './lease-storage.js';
+import { rotationItem } from '../sys/lease-keys.js';
+import { planRenewal, retryDelayMs, systemMaxTtlSeconds, type LeaseRecord } from '../sys/lease-record.js';
+import { listDueItems, listScheduledItems, scheduleItem } from '../sys/lease-schedule.js';
+import { deleteLease, listLeaseIds, readLease, writeLease } from '../sys/lease-storage.js';
 
 // Renewal, revocation and expiry of leases, and the timed rotation of static roles. A
 // revocation that fails keeps its lease, with the attempt count and the error, and is retried

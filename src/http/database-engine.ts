@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { SecretrunError } from '../errors.js';
-import { createLeaseManager } from '../lease/lease-manager.js';
-import { listLeaseIds } from '../lease/lease-storage.js';
-import { serveConnection, resetConnection, rotateRoot } from '../http/routes/database-config.js';
-import { readCredentials, readStaticCredentials, rotateRole } from '../http/routes/database-creds.js';
-import { serveRole, serveStaticRole } from '../http/routes/database-roles.js';
-import { serveLeases } from '../http/routes/sys-leases.js';
-import type { DeferredContext, LogicalResponse } from '../http/logical.js';
+import { createLeaseManager } from './lease-manager.js';
+import { listLeaseIds } from '../sys/lease-storage.js';
+import { serveConnection, resetConnection, rotateRoot } from './routes/database-config.js';
+import { readCredentials, readStaticCredentials, rotateRole } from './routes/database-creds.js';
+import { serveRole, serveStaticRole } from './routes/database-roles.js';
+import { serveLeases } from './routes/sys-leases.js';
+import type { DeferredContext, LogicalResponse } from './logical.js';
 import type { BackendDeps, DatabaseTarget, StoreAccess } from './database-backend.js';
-import { createPluginCache } from './plugin-cache.js';
+import { createPluginCache } from '../database/plugin-cache.js';
 
 // The database secrets engine and the lease manager of one process, loaded on first use (a lazy
 // bundle: no kv command pays for it). It keeps the open plugins; close() closes their pools.

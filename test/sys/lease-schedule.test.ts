@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dueIndexKey, nextDueKey } from '../../src/lease/lease-keys.js';
-import { listDueItems, readNextDue, scheduleItem } from '../../src/lease/lease-schedule.js';
-import { deleteLease, listLeaseIds, readLease, writeLease } from '../../src/lease/lease-storage.js';
-import type { LeaseRecord } from '../../src/lease/lease-record.js';
+import { dueIndexKey, nextDueKey } from '../../src/sys/lease-keys.js';
+import { listDueItems, readNextDue, scheduleItem } from '../../src/sys/lease-schedule.js';
+import { deleteLease, listLeaseIds, readLease, writeLease } from '../../src/sys/lease-storage.js';
+import type { LeaseRecord } from '../../src/sys/lease-record.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 
 const lease = (id: string, expireTime: number): LeaseRecord => ({
