@@ -161,6 +161,8 @@ await build({
   outdir: 'dist',
   splitting: true,
   chunkNames: 'lib/[name]-[hash]',
+  // The database engine's chunk (reached through the API handler) loads the plugins' drivers.
+  plugins: [absentNativePlugin],
   // Some dependencies still call require() for Node built-ins.
   banner: { js: "import { createRequire as __secretrunRequire } from 'node:module'; const require = __secretrunRequire(import.meta.url);" },
 });
