@@ -8,7 +8,7 @@ import { processIo } from './process-io.js';
 import type { CliIo } from './io.js';
 import { helpFlags, versionFlags } from '../startup/route.js';
 
-const groups = ['kv', 'kv metadata', 'secrets', 'audit', 'operator', 'key', 'git', 'token'];
+const groups = ['kv', 'kv metadata', 'secrets', 'audit', 'operator', 'key', 'git', 'token', 'lease'];
 
 // The top-level help: how to run a command, then the commands with their synopses.
 export function renderMainHelp(): string {
