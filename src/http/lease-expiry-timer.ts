@@ -10,6 +10,10 @@ import type { DynamicLoader } from './dynamic-loader.js';
 // setTimeout's longest delay; a later time is reached in steps.
 const maxDelayMs = 2 ** 31 - 1;
 
+// How often the timer reads the one key again, for leases and roles another process (a local
+// command on the same store) scheduled: this server's own changes re-arm it at once.
+const defaultRecheckMs = 10_000;
+
 export interface LeaseExpiryTimer {
   /** Reads the schedule and sets the timer for its earliest time. */
   reschedule(): void;
@@ -18,7 +22,7 @@ export interface LeaseExpiryTimer {
 }
 
 // Starts the timer over `store`.
-export function startLeaseExpiry(options: { store: Store; dynamic: DynamicLoader; now: () => number; logError: (line: string) => void }): LeaseExpiryTimer {
+export function startLeaseExpiry(options: { store: Store; dynamic: DynamicLoader; now: () => number; logError: (line: string) => void; recheckMs?: number }): LeaseExpiryTimer {
   const { store, dynamic, now } = options;
   let timer: NodeJS.Timeout | undefined;
   let armedFor: number | undefined;
@@ -60,12 +64,15 @@ export function startLeaseExpiry(options: { store: Store; dynamic: DynamicLoader
   }
 
   void readAndArm().catch((error: unknown) => options.logError(`secretrun server: lease expiry failed: ${String(error)}`));
+  const recheck = setInterval(() => void readAndArm().catch(() => undefined), options.recheckMs ?? defaultRecheckMs);
+  recheck.unref();
   return {
     reschedule() {
       void readAndArm().catch(() => undefined);
     },
     async stop() {
       stopped = true;
+      clearInterval(recheck);
       if (timer !== undefined) clearTimeout(timer);
       await running;
     },

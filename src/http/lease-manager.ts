@@ -1,5 +1,6 @@
 import { SecretrunError, invalidRequest, isSecretrunError } from '../errors.js';
 import { renewCredentials, renewalDefaultTtl, revokeCredentials, rotateStaticRole, type BackendDeps, type StoreAccess } from './database-backend.js';
+import { staticRoleKey } from '../database/database-keys.js';
 import { readMounts } from '../sys/mounts.js';
 import { rotationItem } from '../sys/lease-keys.js';
 import { planRenewal, retryDelayMs, systemMaxTtlSeconds, type LeaseRecord } from '../sys/lease-record.js';
@@ -130,6 +131,13 @@ export function createLeaseManager(options: LeaseManagerOptions) {
     const slash = target.indexOf('/');
     const uuid = target.slice(0, slash);
     const name = target.slice(slash + 1);
+    // A static role deleted meanwhile (or by another process) has nothing left to rotate.
+    const exists = await access.read((storage) => storage.get(staticRoleKey(uuid, name)) !== undefined);
+    if (!exists) {
+      await access.update((storage) => scheduleItem(storage, rotationItem(uuid, name), undefined));
+      options.onSchedule();
+      return;
+    }
     try {
       await rotateStaticRole(deps, access, uuid, name);
     } catch (error) {
