@@ -1,10 +1,11 @@
 import { SecretrunError, invalidRequest, isSecretrunError } from '../errors.js';
 import { renewCredentials, renewalDefaultTtl, revokeCredentials, rotateStaticRole, type BackendDeps, type StoreAccess } from './database-backend.js';
 import { staticRoleKey } from '../database/database-keys.js';
+import { missedWindow, nextRotation, parseStaticAccount, parseStaticRole } from '../database/static-role.js';
 import { readMounts } from '../sys/mounts.js';
-import { rotationItem } from '../sys/lease-keys.js';
+import { rotationItem, staticAccountKey } from '../sys/lease-keys.js';
 import { planRenewal, retryDelayMs, systemMaxTtlSeconds, type LeaseRecord } from '../sys/lease-record.js';
-import { listDueItems, listScheduledItems, scheduleItem } from '../sys/lease-schedule.js';
+import { listDueItems, listScheduledItems, readDueTime, scheduleItem } from '../sys/lease-schedule.js';
 import { deleteLease, listLeaseIds, readLease, writeLease } from '../sys/lease-storage.js';
 
 // Renewal, revocation and expiry of leases, and the timed rotation of static roles. A
@@ -131,10 +132,23 @@ export function createLeaseManager(options: LeaseManagerOptions) {
     const slash = target.indexOf('/');
     const uuid = target.slice(0, slash);
     const name = target.slice(slash + 1);
+    const found = await access.read((storage) => ({
+      role: parseStaticRole(storage.get(staticRoleKey(uuid, name))),
+      account: parseStaticAccount(storage.get(staticAccountKey(uuid, name))),
+      scheduledAt: readDueTime(storage, rotationItem(uuid, name)),
+    }));
     // A static role deleted meanwhile (or by another process) has nothing left to rotate.
-    const exists = await access.read((storage) => storage.get(staticRoleKey(uuid, name)) !== undefined);
-    if (!exists) {
+    if (found.role === undefined) {
       await access.update((storage) => scheduleItem(storage, rotationItem(uuid, name), undefined));
+      options.onSchedule();
+      return;
+    }
+    // Past its rotation_window the rotation waits for the next scheduled time, as in Vault.
+    const now = Date.now();
+    if (found.account !== undefined && found.scheduledAt !== undefined && missedWindow(found.role, found.scheduledAt, now)) {
+      const next = nextRotation(found.role, found.account, now);
+      await access.update((storage) => scheduleItem(storage, rotationItem(uuid, name), next));
+      options.report(`static role ${name} missed its rotation window; next rotation at ${new Date(next).toISOString()}`);
       options.onSchedule();
       return;
     }

@@ -49,6 +49,12 @@ export function listDueItems(storage: Storage, now: number): string[] {
     .map(([item]) => item);
 }
 
+// When `item` is due, or undefined when it is not scheduled.
+export function readDueTime(storage: Storage, item: string): number | undefined {
+  const when = readIndex(storage)[item];
+  return typeof when === 'number' ? when : undefined;
+}
+
 // Every scheduled item (for tidy).
 export function listScheduledItems(storage: Storage): string[] {
   return Object.keys(readIndex(storage));

@@ -3,7 +3,7 @@ import type { JsonValue } from '../../json.js';
 import { buildDatabaseRole, parseDatabaseRole, renderDatabaseRole } from '../../database/database-role.js';
 import { rotateStaticRole, type BackendDeps, type DatabaseTarget } from '../database-backend.js';
 import { familyPrefix, roleKey, staticRoleKey } from '../../database/database-keys.js';
-import { buildStaticRole, parseStaticAccount, parseStaticRole, renderStaticRole } from '../../database/static-role.js';
+import { buildStaticRole, nextRotation, parseStaticAccount, parseStaticRole, renderStaticRole } from '../../database/static-role.js';
 import { rotationItem, staticAccountKey } from '../../sys/lease-keys.js';
 import { scheduleItem } from '../../sys/lease-schedule.js';
 import { dataResponse, none, type DeferredContext, type LogicalResponse } from '../logical.js';
@@ -77,7 +77,7 @@ export async function serveStaticRole(deps: BackendDeps, target: DatabaseTarget,
         const role = buildStaticRole(current, request.data);
         storage.put(key, role as unknown as JsonValue);
         const account = parseStaticAccount(storage.get(staticAccountKey(target.uuid, name)));
-        if (account !== undefined) scheduleItem(storage, rotationItem(target.uuid, name), account.last_vault_rotation + role.rotation_period * 1000);
+        if (account !== undefined) scheduleItem(storage, rotationItem(target.uuid, name), nextRotation(role, account));
         return current === undefined;
       });
       deps.onSchedule();
