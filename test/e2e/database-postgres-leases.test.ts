@@ -84,4 +84,16 @@ describe('PostgreSQL credentials under leases (mount at pg/)', () => {
     });
     expect(await db.canLogIn(creds)).toBe(false);
   });
+
+  it('revokes the leases of a mount before disabling it', async () => {
+    const sandbox = createSandbox();
+    await configure(sandbox, '1h');
+    const out = expectExit(await sandbox.run(['read', 'pg/creds/reader']), 0).stdout;
+    const creds = { username: row(out, 'username'), password: row(out, 'password') };
+    expect(await db.canLogIn(creds)).toBe(true);
+    expectExit(await sandbox.run(['secrets', 'disable', 'pg']), 0);
+    expect(await db.roleExists(creds.username)).toBe(false);
+    expect(expectExit(await sandbox.run(['lease', 'lookup', row(out, 'lease_id')]), 2).stderr).toContain('invalid lease');
+    expect(expectExit(await sandbox.run(['secrets', 'list']), 0).stdout).not.toContain('pg/');
+  });
 });
