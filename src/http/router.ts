@@ -7,7 +7,7 @@ import { findMount, resolveKvPath } from '../sys/mount-resolver.js';
 import type { DynamicLoader } from './dynamic-loader.js';
 import type { AcceptedFields, LogicalRequest, LogicalResponse, Served } from './logical.js';
 import { authExistenceOf, routeAuthMethod } from './routes/auth-methods.js';
-import { legacyLeasePath, routeDatabase, routeLeases } from './routes/dynamic-routes.js';
+import { databaseExistenceOf, legacyLeasePath, routeDatabase, routeLeases } from './routes/dynamic-routes.js';
 import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
@@ -80,8 +80,12 @@ export function routeRequest(context: RouteContext, options: RouterOptions): Rou
 export function existenceOf(storage: Storage, request: LogicalRequest): boolean | undefined {
   if (request.operation !== 'update' || request.path.startsWith('sys/') || request.path.startsWith('auth/token/')) return undefined;
   if (request.path.startsWith('auth/')) return authExistenceOf(storage, request);
-  const target = resolveKvPath(storage, readMounts(storage), request.path);
-  if (target === undefined) return undefined;
+  const mounts = readMounts(storage);
+  const target = resolveKvPath(storage, mounts, request.path);
+  if (target === undefined) {
+    const match = findMount(mounts, request.path);
+    return match?.mount.type === 'database' ? databaseExistenceOf(storage, match.mount.uuid, match.rest) : undefined;
+  }
   if (target.version === 1) return readV1(target.scope, target.rest) !== undefined;
   const slash = target.rest.indexOf('/');
   const head = slash === -1 ? target.rest : target.rest.slice(0, slash);

@@ -1,3 +1,5 @@
+import { connectionKey, roleKey, staticRoleKey } from '../../database/database-keys.js';
+import type { Storage } from '../../store/storage.js';
 import type { Mount } from '../../sys/mounts.js';
 import type { AcceptedFields, Served } from '../logical.js';
 import type { DynamicLoader } from '../dynamic-loader.js';
@@ -42,4 +44,15 @@ export function legacyLeasePath(rest: string): string | undefined {
     if (rest === action || rest.startsWith(`${action}/`)) return rest;
   }
   return undefined;
+}
+
+// Vault's existence checks of the database paths that have one (config/, roles/,
+// static-roles/): a write to a missing one is a `create` for the ACL. Undefined elsewhere.
+export function databaseExistenceOf(storage: Storage, uuid: string, rest: string): boolean | undefined {
+  const slash = rest.indexOf('/');
+  if (slash === -1) return undefined;
+  const name = rest.slice(slash + 1);
+  const family = rest.slice(0, slash);
+  const key = family === 'config' ? connectionKey : family === 'roles' ? roleKey : family === 'static-roles' ? staticRoleKey : undefined;
+  return key === undefined || name === '' ? undefined : storage.get(key(uuid, name)) !== undefined;
 }
