@@ -93,7 +93,10 @@ export function createLeaseManager(options: LeaseManagerOptions) {
       return { lease, mountDefault: mount?.config.default_lease_ttl ?? 0 };
     });
     const { lease } = found;
-    if (lease === undefined || lease.revocation !== undefined) throw invalidRequest('lease not found');
+    // Vault's leaseEntry.renewable, in its order and words.
+    if (lease === undefined) throw invalidRequest('lease not found');
+    if (lease.revocation !== undefined) throw invalidRequest('lease is expired and has failed previous revocation attempts');
+    if (lease.expireTime <= Date.now()) throw invalidRequest('lease expired');
     if (!lease.renewable) throw invalidRequest('lease is not renewable');
     const defaultTtl = await renewalDefaultTtl(access, lease, found.mountDefault > 0 ? found.mountDefault : systemMaxTtlSeconds);
     const now = Date.now();
