@@ -147,4 +147,23 @@ describe('database secrets stay secret', () => {
     const after = await run(['lease', 'lookup', leaseId]);
     expect(after.stdout + after.stderr).toContain('invalid lease');
   });
+
+  it('the server logs a revocation that failed and retries it by itself until the database is back', async () => {
+    const sandbox = createSandbox();
+    const server = await startServerProcess(['-store', sandbox.storePath], sandbox.env, sandbox.dir);
+    servers.push(server);
+    const run: Run = (args) => sandbox.run(args, { env: { VAULT_ADDR: server.url, VAULT_TOKEN: server.rootToken ?? '' } });
+    const admin = await db.createAdmin('server_down_admin');
+    await configure(run, admin, '2s');
+    const leased = expectExit(await run(['read', 'database/creds/r']), 0).stdout;
+    const creds = { username: row(leased, 'username'), password: row(leased, 'password') };
+    await db.pause();
+    paused = true;
+    const logged = await waitFor('the server to log the failed revocation', () => /revoking expired lease .* failed \(attempt \d+, retried with backoff\): .*127\.0\.0\.1:\d+/.exec(server.stderr())?.[0], { timeoutMs: 15_000 });
+    expectNoSecrets(logged, [admin.password, creds.password], 'the server log');
+    await db.resume();
+    paused = false;
+    // No command runs: the server's own timer retries.
+    await waitFor('the server to revoke the lease once the database is back', async () => !(await db.canLogIn(creds)), { timeoutMs: 20_000, intervalMs: 200 });
+  });
 });
