@@ -59,6 +59,13 @@ describe('the guide: database dynamic secrets', () => {
       ]),
       0,
     );
+    expect(expectExit(await sandbox.run(['list', 'database/roles']), 0).stdout).toBe('Keys\n----\nmy-role\n');
+    expect(expectExit(await sandbox.run(['list', 'database/config']), 0).stdout).toBe('Keys\n----\nmy-database\n');
+    const role = expectExit(await sandbox.run(['read', 'database/roles/my-role']), 0).stdout;
+    expect(role).toMatch(/^db_name +my-database$/m);
+    expect(role).toMatch(/^default_ttl +1h$/m);
+    expect(role).toMatch(/^max_ttl +24h$/m);
+    expect(role).toMatch(/^revocation_statements +\[\]$/m);
     const creds = expectExit(await sandbox.run(['read', 'database/creds/my-role']), 0);
     const lines = creds.stdout.split('\n');
     expect(lines[0]).toMatch(/^Key +Value$/);
