@@ -18,6 +18,11 @@ export interface ConnectionEntry {
   root_credentials_rotate_statements: string[];
   password_policy: string;
   connection_details: JsonObject;
+  /**
+   * Set by rotate-root while it changes the password: the new one, until it is stored. A write
+   * of the connection drops it (the password is then the one given).
+   */
+  pending_root_password?: string;
 }
 
 // The fields the engine takes for itself; the rest are connection details.

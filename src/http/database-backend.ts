@@ -58,9 +58,24 @@ export async function readConnection(access: StoreAccess, uuid: string, name: st
   return entry;
 }
 
-// The open plugin of a stored connection (cached while its configuration is unchanged).
-export function pluginOf(deps: BackendDeps, uuid: string, name: string, entry: ConnectionEntry): Promise<DatabasePlugin> {
-  return deps.plugins.get(`${uuid}/${name}`, JSON.stringify(entry), () => openDatabasePlugin(connectionConfigOf(entry)));
+// The open plugin of a stored connection (cached while its configuration is unchanged). When a
+// rotate-root left its new password pending (the database changed it, storing it failed), the
+// connection is tried with it too, and the one that works is kept.
+export function pluginOf(deps: BackendDeps, access: StoreAccess, uuid: string, name: string, entry: ConnectionEntry): Promise<DatabasePlugin> {
+  return deps.plugins.get(`${uuid}/${name}`, JSON.stringify(entry), async () => {
+    const pending = entry.pending_root_password;
+    if (pending === undefined) return openDatabasePlugin(connectionConfigOf(entry));
+    const { pending_root_password: _, ...settled } = entry;
+    const rotated: ConnectionEntry = { ...settled, connection_details: { ...entry.connection_details, password: pending } };
+    const open = (candidate: ConnectionEntry) => openDatabasePlugin({ ...connectionConfigOf(candidate), verifyConnection: true }).then((plugin) => ({ plugin, candidate }));
+    const found = await open(rotated).catch(() => open(settled));
+    await access.update((storage) => {
+      // Only if nothing changed the connection meanwhile.
+      const key = connectionKey(uuid, name);
+      if (JSON.stringify(storage.get(key)) === JSON.stringify(entry)) storage.put(key, found.candidate as unknown as JsonValue);
+    });
+    return found.plugin;
+  });
 }
 
 // `creds/<role>`: a new user and the lease that will drop it.
@@ -74,7 +89,7 @@ export async function createCredentials(deps: BackendDeps, access: StoreAccess, 
   if (role === undefined) throw invalidRequest(`unknown role: ${roleName}`);
   if (entry === undefined) throw invalidRequest(`failed to find entry for connection with name: "${role.db_name}"`);
   if (!isRoleAllowed(entry, roleName)) throw invalidRequest(`"${roleName}" is not an allowed role`);
-  const plugin = await pluginOf(deps, target.uuid, role.db_name, entry);
+  const plugin = await pluginOf(deps, access, target.uuid, role.db_name, entry);
   const { ttl, maxTtl } = computeLeaseTtl({ ttl: role.default_ttl, maxTtl: role.max_ttl }, { ttl: target.mount.config.default_lease_ttl, maxTtl: target.mount.config.max_lease_ttl });
   const password = effects.generatePassword();
   // A small margin, as Vault adds: the user must not expire before its lease does.
@@ -119,7 +134,7 @@ function credsInternalOf(lease: LeaseRecord): CredsInternal {
 export async function revokeCredentials(deps: BackendDeps, access: StoreAccess, lease: LeaseRecord): Promise<void> {
   const internal = credsInternalOf(lease);
   const entry = await readConnection(access, lease.mountUuid, internal.db_name);
-  const plugin = await pluginOf(deps, lease.mountUuid, internal.db_name, entry);
+  const plugin = await pluginOf(deps, access, lease.mountUuid, internal.db_name, entry);
   await plugin.revokeUser({ username: internal.username, statements: internal.revocation_statements });
 }
 
@@ -129,7 +144,7 @@ export async function renewCredentials(deps: BackendDeps, access: StoreAccess, l
   const role = await access.read((storage) => parseDatabaseRole(storage.get(roleKey(lease.mountUuid, internal.role))));
   if (role === undefined) throw invalidRequest(`error during renew: could not find role with name: "${internal.role}"`);
   const entry = await readConnection(access, lease.mountUuid, internal.db_name);
-  const plugin = await pluginOf(deps, lease.mountUuid, internal.db_name, entry);
+  const plugin = await pluginOf(deps, access, lease.mountUuid, internal.db_name, entry);
   await plugin.renewUser({ username: internal.username, statements: role.renew_statements, expiration: expiration + 5000 });
 }
 
@@ -146,7 +161,7 @@ export async function rotateStaticRole(deps: BackendDeps, access: StoreAccess, u
   const role = await access.read((storage) => parseStaticRole(storage.get(staticRoleKey(uuid, name))));
   if (role === undefined) throw invalidRequest(`unknown static role: ${name}`);
   const entry = await readConnection(access, uuid, role.db_name);
-  const plugin = await pluginOf(deps, uuid, role.db_name, entry);
+  const plugin = await pluginOf(deps, access, uuid, role.db_name, entry);
   const password = effects.generatePassword();
   const key = staticAccountKey(uuid, name);
   await access.update((storage) => {

@@ -3,6 +3,8 @@ import { startMariadbServer, type MariadbServer } from '../helpers/mariadb-serve
 import { startPostgresServer, type DbCredentials, type PostgresServer } from '../helpers/postgres-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startServerProcess, type ServerProcess } from '../http/server-process.js';
+import { isJsonObject } from '../../src/json.js';
+import { openFileStore } from '../../src/store/file-store.js';
 import { createSandbox, expectExit, expectNoSecrets, type CliSandbox } from './run-cli.js';
 
 // rotate-root and static roles on real PostgreSQL and MariaDB: after a rotation the old password
@@ -17,6 +19,7 @@ interface Database {
   url: () => string;
   admin: (name: string) => Promise<DbCredentials>;
   createUser: (name: string, password: string) => Promise<void>;
+  setPassword: (name: string, password: string) => Promise<void>;
   canLogIn: (credentials: DbCredentials) => Promise<boolean>;
   creation: string;
   cleanUp: () => Promise<void>;
@@ -48,6 +51,7 @@ const databases: Database[] = [
     url: () => `postgresql://{{username}}:{{password}}@127.0.0.1:${pg.port}/postgres?sslmode=disable`,
     admin: (name) => pg.createAdmin(name),
     createUser: async (name, password) => void (await pg.query(`CREATE ROLE ${name} WITH LOGIN PASSWORD '${password}'`)),
+    setPassword: async (name, password) => void (await pg.query(`ALTER ROLE ${name} WITH PASSWORD '${password}'`)),
     canLogIn: (credentials) => pg.canLogIn(credentials),
     creation: `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
     cleanUp: () => pg.dropTestRoles(),
@@ -59,6 +63,7 @@ const databases: Database[] = [
     url: () => `{{username}}:{{password}}@tcp(127.0.0.1:${maria.port})/`,
     admin: (name) => maria.createAdmin(name),
     createUser: async (name, password) => void (await maria.query("CREATE USER ?@'%' IDENTIFIED BY ?", [name, password])),
+    setPassword: async (name, password) => void (await maria.query("ALTER USER ?@'%' IDENTIFIED BY ?", [name, password])),
     canLogIn: (credentials) => maria.canLogIn(credentials),
     creation: "CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}';",
     cleanUp: () => maria.dropTestUsers(),
@@ -96,6 +101,36 @@ describe.each(databases)('rotation on $name', (database) => {
     // A connection with a literal password in its URL cannot be rotated.
     expectExit(await run(['write', 'database/config/literal', `plugin_name=${database.plugin}`, `connection_url=${database.url().replace('{{password}}', 'x')}`, 'verify_connection=false']), 0);
     expect(expectExit(await run(['write', '-f', 'database/rotate-root/literal']), 2).stderr).toContain('unable to rotate root credentials');
+  });
+
+  it('rotate-root interrupted after the database changed the password: the engine finds the pending one', async () => {
+    const sandbox = createSandbox();
+    const run: Run = (args) => sandbox.run(args);
+    const admin = await database.admin('interrupted_admin');
+    await configure(run, database, admin);
+    expectExit(await run(['write', 'database/roles/r', 'db_name=db', `creation_statements=${database.creation}`, 'default_ttl=1h']), 0);
+    // What a rotation leaves when storing the new password failed: the database has it, the
+    // store has it only as pending.
+    const pending = 'Pending-pass-123456';
+    const store = await openFileStore({ path: sandbox.storePath, env: sandbox.env });
+    await store.update((storage) => {
+      const key = storage.list('database/').find((k) => k.endsWith('/config/db')) ?? '';
+      const entry = storage.get(key);
+      if (isJsonObject(entry)) storage.put(key, { ...entry, pending_root_password: pending });
+    });
+    await store.close();
+    await database.setPassword(admin.username, pending);
+    const creds = expectExit(await run(['read', 'database/creds/r']), 0).stdout;
+    expect(await database.canLogIn({ username: row(creds, 'username'), password: row(creds, 'password') })).toBe(true);
+    const config = JSON.parse(expectExit(await run(['read', '-format=json', 'database/config/db']), 0).stdout).data;
+    expect(config.connection_details.password).toBeUndefined();
+    expectNoSecrets(JSON.stringify(config), [pending], 'the connection read');
+    // The pending password became the connection's.
+    const after = await openFileStore({ path: sandbox.storePath, env: sandbox.env });
+    const stored = await after.read((storage) => storage.get(storage.list('database/').find((k) => k.endsWith('/config/db')) ?? ''));
+    await after.close();
+    expect(isJsonObject(stored) ? stored['pending_root_password'] : 'no entry').toBeUndefined();
+    expect(isJsonObject(stored) && isJsonObject(stored['connection_details']) && stored['connection_details']['password'] === pending).toBe(true);
   });
 
   it('static roles: created with a rotation, rotated on demand and on schedule', async () => {

@@ -1,10 +1,10 @@
 import { SecretrunError, invalidRequest, isSecretrunError } from '../../errors.js';
 import type { JsonValue } from '../../json.js';
 import { checkRootRotation } from '../../database/connection-config.js';
-import { buildConnectionEntry, connectionConfigOf, literalPasswordWarning, parseConnectionEntry, renderConnectionEntry } from '../../database/connection-entry.js';
+import { buildConnectionEntry, connectionConfigOf, literalPasswordWarning, parseConnectionEntry, renderConnectionEntry, type ConnectionEntry } from '../../database/connection-entry.js';
 import { readConnection, type BackendDeps, type DatabaseTarget } from '../database-backend.js';
 import { connectionKey, familyPrefix } from '../../database/database-keys.js';
-import { openDatabasePlugin } from '../../database/plugin-loader.js';
+import { createPluginEffects, openDatabasePlugin } from '../../database/plugin-loader.js';
 import { dataResponse, none, type DeferredContext, type LogicalResponse } from '../logical.js';
 
 // `database/config/<name>` (write, read, list, delete), `reset/<name>` and `rotate-root/<name>`:
@@ -74,22 +74,29 @@ export async function resetConnection(deps: BackendDeps, target: DatabaseTarget,
 }
 
 // `rotate-root/<name>`: a new password for the connection's own user, stored encrypted like the
-// old one; from then on only the engine knows it.
+// old one; from then on only the engine knows it. The new password is recorded as pending
+// before the database changes it, so a rotation whose last step (storing it) fails is not a
+// lock-out: the engine finds the working password among the two (database-backend.ts).
 export async function rotateRoot(deps: BackendDeps, target: DatabaseTarget, name: string, context: DeferredContext): Promise<LogicalResponse> {
   if (context.request.operation !== 'update' && context.request.operation !== 'create') throw new SecretrunError('unsupported_operation', 'unsupported operation');
+  const key = connectionKey(target.uuid, name);
   const entry = await readConnection(context, target.uuid, name);
   const config = connectionConfigOf(entry);
   checkRootRotation(config);
+  const effects = createPluginEffects();
+  const password = effects.generatePassword();
+  await context.update((storage) => storage.put(key, { ...entry, pending_root_password: password } as unknown as JsonValue));
   // A plugin of its own: the rotation reconnects it with the new password.
-  const plugin = await openDatabasePlugin({ ...config, verifyConnection: false });
+  const plugin = await openDatabasePlugin({ ...config, verifyConnection: false }, { ...effects, generatePassword: () => password });
   try {
-    const { password } = await plugin.rotateRoot(entry.root_credentials_rotate_statements);
-    const rotated = { ...entry, connection_details: { ...entry.connection_details, password } };
-    await context.update((storage) => storage.put(connectionKey(target.uuid, name), rotated as unknown as JsonValue));
-    await deps.plugins.put(cacheKey(target, name), JSON.stringify(rotated), plugin);
-    return none;
+    await plugin.rotateRoot(entry.root_credentials_rotate_statements);
   } catch (error) {
     await plugin.close();
+    await context.update((storage) => storage.put(key, entry as unknown as JsonValue)).catch(() => undefined);
     throw error;
   }
+  const rotated: ConnectionEntry = { ...entry, connection_details: { ...entry.connection_details, password } };
+  await context.update((storage) => storage.put(key, rotated as unknown as JsonValue));
+  await deps.plugins.put(cacheKey(target, name), JSON.stringify(rotated), plugin);
+  return none;
 }
