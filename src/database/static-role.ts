@@ -28,6 +28,8 @@ export interface StaticAccount {
   password: string;
   /** ms since the epoch. */
   last_vault_rotation: number;
+  /** Set while a rotation changes the password; left behind only by one that was interrupted. */
+  pending_password?: string;
 }
 
 // Vault's queue tick: a shorter period could not be honoured.

@@ -55,7 +55,7 @@ export function createDynamicSecrets(options: DynamicSecretsOptions) {
         return readCredentials(deps, target, name, context);
       case 'static-creds':
         if (listing) break;
-        return readStaticCredentials(target, name, context);
+        return readStaticCredentials(deps, target, name, context);
       case 'rotate-role':
         if (listing) break;
         return rotateRole(deps, target, name, context);

@@ -23,7 +23,7 @@ export async function readCredentials(deps: BackendDeps, target: DatabaseTarget,
 }
 
 // `static-creds/<name>`.
-export async function readStaticCredentials(target: DatabaseTarget, name: string, context: DeferredContext): Promise<LogicalResponse> {
+export async function readStaticCredentials(deps: BackendDeps, target: DatabaseTarget, name: string, context: DeferredContext): Promise<LogicalResponse> {
   only(context, 'read');
   const found = await context.read((storage) => {
     const role = parseStaticRole(storage.get(staticRoleKey(target.uuid, name)));
@@ -33,7 +33,10 @@ export async function readStaticCredentials(target: DatabaseTarget, name: string
   if (found.role === undefined) throw invalidRequest(`unknown role: ${name}`);
   if (found.entry !== undefined && !isRoleAllowed(found.entry, name)) throw invalidRequest(`"${name}" is not an allowed role`);
   if (found.account === undefined) return none;
-  return dataResponse(renderStaticCreds(found.role, found.account, Date.now()));
+  // A rotation was interrupted after it may have changed the password: the stored one may no
+  // longer work, so rotate again before answering.
+  const account = found.account.pending_password === undefined ? found.account : await rotateStaticRole(deps, context, target.uuid, name);
+  return dataResponse(renderStaticCreds(found.role, account, Date.now()));
 }
 
 // `rotate-role/<name>`.
