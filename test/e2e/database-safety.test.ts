@@ -115,8 +115,16 @@ describe('database secrets stay secret', () => {
     expectExit(await run(['read', 'database/creds/half']), 2);
     expect(await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM mysql.user WHERE User LIKE 'v-%'")).toEqual(before);
 
+    expectExit(await run(['write', 'database/roles/long', 'db_name=db', `creation_statements=${creation}`, 'default_ttl=1h']), 0);
+    const long = expectExit(await run(['read', 'database/creds/long']), 0).stdout;
+
     await db.pause();
     paused = true;
+    // revoke-force forgets a lease whose revocation fails (the user stays: that is what -force means).
+    const forced = expectExit(await run(['lease', 'revoke', '-force', '-prefix', 'database/creds/long']), 0);
+    expect(forced.stdout).toBe('Success! Force revoked any leases with prefix: database/creds/long\n');
+    expect(forced.stderr).toContain('Force-removing leases can cause Vault to become out of sync');
+    expect(expectExit(await run(['lease', 'lookup', row(long, 'lease_id')]), 2).stderr).toContain('invalid lease');
     const down = expectExit(await run(['read', 'database/creds/r']), 2);
     // The expired lease's failed revocation may be reported first, on a line of its own.
     const errorLines = down.stderr.trim().split('\n').filter((line) => !line.startsWith('secretrun: revoking expired lease'));
@@ -144,6 +152,10 @@ describe('database secrets stay secret', () => {
       },
       { timeoutMs: 20_000, intervalMs: 200 },
     );
+    expect(await db.userExists(row(long, 'username'))).toBe(true);
+    const tidy = expectExit(await run(['write', '-f', 'sys/leases/tidy']), 0);
+    expect(tidy.stderr + tidy.stdout).toContain('Tidy operation successfully started');
+    expectExit(await run(['write', '-f', 'database/reset/db']), 0);
     const after = await run(['lease', 'lookup', leaseId]);
     expect(after.stdout + after.stderr).toContain('invalid lease');
   });
