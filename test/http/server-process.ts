@@ -26,12 +26,17 @@ afterAll(() => {
   for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-// A dev server listens on 127.0.0.1:8200 by default, which tests running in parallel (and
-// anything else on the machine) would contend for: port 0 unless the test chose an address.
+// A server listens on 127.0.0.1:8200 by default, which tests running in parallel (and
+// anything else on the machine) would contend for: port 0 unless the test chose an address
+// (a flag, the dev server's variable, or a config file's listener).
 function freePort(args: readonly string[], env: Readonly<Record<string, string>>): string[] {
   const dev = args.some((arg) => arg === '-dev' || arg.startsWith('-dev='));
-  const chosen = args.some((arg) => arg.startsWith('-dev-listen-address')) || env['VAULT_DEV_LISTEN_ADDRESS'] !== undefined;
-  return dev && !chosen ? ['-dev-listen-address=127.0.0.1:0'] : [];
+  if (dev) {
+    const chosen = args.some((arg) => arg.startsWith('-dev-listen-address')) || env['VAULT_DEV_LISTEN_ADDRESS'] !== undefined;
+    return chosen ? [] : ['-dev-listen-address=127.0.0.1:0'];
+  }
+  const chosen = args.some((arg) => arg.startsWith('-listen-address') || arg.startsWith('-config'));
+  return chosen ? [] : ['-listen-address=127.0.0.1:0'];
 }
 
 // Runs `secretrun server ...args` with exactly `env` and waits until it listens. Port 0 is
