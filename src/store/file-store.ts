@@ -1,4 +1,4 @@
-import { resolveRootKey } from './root-key.js';
+import { resolveStoreKey } from './recipients/recipient-key.js';
 import type { KeyOptions, RootKey } from './root-key.js';
 import type { StoreCreation } from './init-store.js';
 import { createLoadedStore } from './loaded-store.js';
@@ -75,7 +75,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   const reader = createEntryReader(prefixes, options.onDecrypt);
   const resolveKey = async (header: StoreHeader, known: StoreSnapshot | undefined): Promise<RootKey> => {
     const same = known !== undefined && known.header.id === header.id && known.header.check === header.check && JSON.stringify(known.header.kdf) === JSON.stringify(header.kdf);
-    return same ? known.rootKey : resolveRootKey(options, header.id, header.kdf, path, header.check);
+    return same ? known.rootKey : resolveStoreKey(options, header, path);
   };
   const loaded = createLoadedStore(paths, reader, { resolveKey, eagerState: journal !== undefined, maxBytes, prefixes, now: options.now ?? Date.now });
   const writer = createStoreWriter(loaded, reader, {

@@ -26,7 +26,8 @@ export type KeyLocation =
   | { kind: 'file'; path: string; created: boolean }
   | { kind: 'env'; name: 'SECRETRUN_KEY' }
   | { kind: 'option' }
-  | { kind: 'passphrase' };
+  | { kind: 'passphrase' }
+  | { kind: 'recipients' };
 
 // What creating a store reports.
 export interface StoreCreation {

@@ -7,6 +7,7 @@ import { resolveKeyFilePath } from './store-paths.js';
 import { rewriteStore } from './store-rewrite.js';
 import type { StoreOperationOptions } from './store-rewrite.js';
 import type { KeyLocation } from './init-store.js';
+import { buildRekeyedStore } from './recipients/recipient-rekey.js';
 
 // Changing the root key (`secretrun operator rekey`): the data keys are re-wrapped under the
 // new root key and a fresh data-key term, never wrapped under the old root key, becomes
@@ -27,6 +28,12 @@ export async function rekeyStore(options: RekeyOptions): Promise<{ key: KeyLocat
   let promote: string | undefined;
   const result = await rewriteStore(options, async (snapshot) => {
     const { id } = snapshot.header;
+    // A recipient store's new root key is wrapped for its recipients; no key file is written.
+    if (snapshot.header.recipients !== undefined) {
+      const rekeyed = buildRekeyedStore(snapshot.header, snapshot.rootKey.key, snapshot.dataKeys, snapshot.header.recipients, randomBytes);
+      const target = { header: rekeyed.header, rootKey: { key: rekeyed.rootKey, source: 'the new root key' }, dataKeys: rekeyed.dataKeys };
+      return { target, result: { key: { kind: 'recipients' } as KeyLocation, term: rekeyed.header.keyring.active } };
+    }
     const keyFile = resolveKeyFilePath(options.env, id);
     // An earlier rekey died before promoting its key: finish it before writing a new pending key.
     if (snapshot.rootKey.file === pendingKeyFilePath(keyFile)) await promotePendingKeyFile(keyFile);

@@ -18,6 +18,8 @@ export interface KeyOptions {
   env: Env;
   key?: Buffer;
   passphrase?: string;
+  /** The passphrase of a protected private key (else SECRETRUN_IDENTITY_PASSPHRASE). */
+  identityPassphrase?: string;
 }
 
 // A root key and a human description of where it came from (safe to print).
@@ -26,6 +28,8 @@ export interface RootKey {
   source: string;
   /** The default-location key file it was read from, if any. */
   file?: string;
+  /** The name of the recipient whose private key opened a recipient store. */
+  recipient?: string;
 }
 
 // Where `rekey` puts a generated key before the store is rewritten: after a crash between the

@@ -2,9 +2,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Hmac } from 'node:crypto';
 import { basename } from 'node:path';
 import { SecretrunError } from '../errors.js';
+import { conflictMarkersError, findConflictMarkers } from './conflict-markers.js';
 import { checkKdfParams } from './key-derivation.js';
 import type { KdfParams } from './key-derivation.js';
 import type { Keyring } from './keyring.js';
+import { parseRecipientFields } from './recipients/recipient-header.js';
+import type { RecipientFields } from './recipients/recipient-header.js';
 import { localFileKind } from './store-paths.js';
 
 // The store file's text format. Line 1 is the header, ending in the MAC field; every other
@@ -16,9 +19,13 @@ import { localFileKind } from './store-paths.js';
 // each); entry-index.ts reads entries lazily from the same bytes.
 
 export const storeFormatVersion = 1;
+// A store with recipients (recipients/recipient-header.ts): a secretrun that predates them
+// refuses it instead of opening it with the shared key and dropping its recipients on a write.
+export const recipientStoreFormatVersion = 2;
 
-// What the header holds besides the version and the MAC.
-export interface StoreHeader {
+// What the header holds besides the version and the MAC. The recipient fields are present
+// exactly when the store has recipients (format version 2).
+export interface StoreHeader extends Partial<RecipientFields> {
   id: string;
   keyring: Keyring;
   kdf: KdfParams | null;
@@ -78,6 +85,12 @@ function checkKeyring(value: unknown): value is Keyring {
   );
 }
 
+// A header that does not parse may be git's line-by-line merge of two stores: say so, and how
+// to finish the merge. Only this failure path pays for the search.
+function throwIfConflicted(bytes: Buffer, path: string): void {
+  const markers = findConflictMarkers(bytes);
+  if (markers !== undefined) throw conflictMarkersError(path, markers);
+}
 
 // Splits a store file into header and entries, checking the version and the header's shape.
 export function parseStoreBytes(bytes: Buffer, path: string): StoreParts {
@@ -88,17 +101,21 @@ export function parseStoreBytes(bytes: Buffer, path: string): StoreParts {
   try {
     parsed = JSON.parse(headerLine);
   } catch {
+    throwIfConflicted(bytes, path);
     if (headerLine.startsWith('{"secretrun_store"')) throw integrityError(path, 'the header line is cut short');
     throw notAStore(path, 'its first line is not a store header');
   }
-  if (!isRecord(parsed) || !('secretrun_store' in parsed)) throw notAStore(path, 'its first line is not a store header');
+  if (!isRecord(parsed) || !('secretrun_store' in parsed)) {
+    throwIfConflicted(bytes, path);
+    throw notAStore(path, 'its first line is not a store header');
+  }
   // JSON allows the "\r" a CRLF conversion leaves before each "\n", so the header still parses.
   if (headerLine.endsWith('\r')) throw crlfError(path);
   const version = parsed['secretrun_store'];
-  if (version !== storeFormatVersion) {
+  if (version !== storeFormatVersion && version !== recipientStoreFormatVersion) {
     throw new SecretrunError(
       'store_format',
-      `store ${path} has format version ${JSON.stringify(version)}; this secretrun reads version ${storeFormatVersion} (upgrade secretrun)`,
+      `store ${path} has format version ${JSON.stringify(version)}; this secretrun reads versions ${storeFormatVersion} and ${recipientStoreFormatVersion} (upgrade secretrun)`,
     );
   }
   if (end === -1 || bytes[bytes.length - 1] !== newline) throw integrityError(path, 'the file is cut short');
@@ -110,8 +127,11 @@ export function parseStoreBytes(bytes: Buffer, path: string): StoreParts {
   // Checked here, before any key is derived: nothing vouches for the header until the MAC does.
   const kdfProblem = kdf === null ? undefined : checkKdfParams(kdf);
   if (kdfProblem !== undefined) throw integrityError(path, kdfProblem);
+  const recipients = version === recipientStoreFormatVersion ? parseRecipientFields(parsed) : undefined;
+  if (recipients !== undefined && !recipients.ok) throw integrityError(path, recipients.problem);
+  if (recipients?.ok === true && kdf !== null && !recipients.fields.sharedKey) throw integrityError(path, 'it has scrypt parameters but no shared key');
   return {
-    header: { id, keyring, kdf: kdf as KdfParams | null, check },
+    header: { id, keyring, kdf: kdf as KdfParams | null, check, ...(recipients?.ok === true ? recipients.fields : {}) },
     headerBody: `${headerLine.slice(0, mac.index)}}`,
     mac: mac[1] as string,
     entriesStart: end + 1,
@@ -120,8 +140,10 @@ export function parseStoreBytes(bytes: Buffer, path: string): StoreParts {
 
 // The header line without its MAC, in the field order every writer uses.
 export function renderHeaderBody(header: StoreHeader): string {
-  const { id, keyring, kdf, check } = header;
-  return JSON.stringify({ secretrun_store: storeFormatVersion, id, keyring, kdf, check });
+  const { id, keyring, kdf, check, recipients, sharedKey, lineage } = header;
+  if (recipients === undefined) return JSON.stringify({ secretrun_store: storeFormatVersion, id, keyring, kdf, check });
+  const tail = { recipients, shared_key: sharedKey === true, ...(lineage === undefined || lineage.length === 0 ? {} : { lineage }) };
+  return JSON.stringify({ secretrun_store: recipientStoreFormatVersion, id, keyring, kdf, check, ...tail });
 }
 
 // The MAC over a header body and the entry lines, given as byte chunks that together hold

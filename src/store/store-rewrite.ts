@@ -4,7 +4,7 @@ import { finishCheckpoint, planCheckpoint, prepareCheckpoint } from './checkpoin
 import type { CheckpointTarget } from './checkpoint.js';
 import { adoptJournal, closeJournal, removeJournal } from './journal.js';
 import { acquireStoreLock } from './lock.js';
-import { resolveRootKey } from './root-key.js';
+import { resolveStoreKey } from './recipients/recipient-key.js';
 import type { KeyOptions } from './root-key.js';
 import { runtimePrefixes } from './state-routing.js';
 import { readStoreFiles } from './store-load.js';
@@ -33,7 +33,7 @@ export async function rewriteStore<T>(
   const release = await acquireStoreLock(path, options.lockTimeoutMs);
   try {
     for (const file of [paths.store, paths.state, paths.journal]) await removeStaleTempFiles(file);
-    const resolveKey = (header: StoreSnapshot['header']) => resolveRootKey(options, header.id, header.kdf, path, header.check);
+    const resolveKey = (header: StoreSnapshot['header']) => resolveStoreKey(options, header, path);
     const loaded = await readStoreFiles(paths, resolveKey, { eagerState: true, maxBytes: maxStoreBytes, prefixes: runtimePrefixes });
     const { store } = loaded;
     if (store === undefined) {

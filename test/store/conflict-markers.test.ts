@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conflictMarkersError, findConflictMarkers } from '../../src/store/conflict-markers.js';
+import { parseStoreBytes } from '../../src/store/store-format.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const header = (mac: string): string => `{"secretrun_store":1,"id":"abcdefgh","keyring":{"active":1,"terms":{"1":"x"}},"kdf":null,"check":"c","mac":"${mac}"}`;
@@ -30,6 +31,14 @@ describe('conflict markers in a store file', () => {
     const merged = readFileSync(file);
     // git joins conflicts this close into one hunk, which starts at the header.
     expect(findConflictMarkers(merged)).toEqual({ hunks: 1, firstLine: 1 });
+    // The store reader says so instead of "its first line is not a store header".
+    let thrown: unknown;
+    try {
+      parseStoreBytes(merged, file);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'store_format', message: expect.stringContaining('holds git conflict markers (a conflicted hunk, the first at line 1)') });
   });
 
   it('are found with longer markers, CRLF, and a diff3 base section', () => {

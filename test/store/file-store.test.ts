@@ -210,7 +210,7 @@ describe('file store', () => {
   it('reports an unknown format version and a file that is not a store as store_format', async () => {
     const { path, env } = await seeded();
     const text = readFileSync(path, 'utf8');
-    writeFileSync(path, text.replace('"secretrun_store":1', '"secretrun_store":2'));
+    writeFileSync(path, text.replace('"secretrun_store":1', '"secretrun_store":3'));
     expect(await codeOf(openFileStore({ path, env }))).toBe('store_format');
     writeFileSync(path, 'API_KEY=abc\n');
     expect(await codeOf(openFileStore({ path, env }))).toBe('store_format');
