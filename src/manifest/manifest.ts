@@ -14,7 +14,7 @@ export type SignalName =
   | 'SIGHUP' | 'SIGINT' | 'SIGQUIT' | 'SIGTERM' | 'SIGUSR1' | 'SIGUSR2' | 'SIGWINCH' | 'SIGCONT' | 'SIGALRM' | 'SIGKILL';
 
 // The runner's own credentials, removed from the command's environment unless kept.
-export const runnerCredentials = ['SECRETRUN_KEY', 'SECRETRUN_KEY_FILE', 'SECRETRUN_PASSPHRASE', 'VAULT_TOKEN'] as const;
+export const runnerCredentials = ['SECRETRUN_KEY', 'SECRETRUN_KEY_FILE', 'SECRETRUN_PASSPHRASE', 'SECRETRUN_IDENTITY_PASSPHRASE', 'VAULT_TOKEN'] as const;
 export type RunnerCredential = (typeof runnerCredentials)[number];
 
 // Secrets of other secretrun commands that no command started by the runner needs, removed

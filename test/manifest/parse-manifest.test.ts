@@ -16,7 +16,7 @@ const expected: Record<string, string> = {
   'alias-cycle': 'alias-cycle.yaml:2:10: invalid YAML: alias *loop is inside the value it names',
   'alias-unresolved': 'alias-unresolved.yaml:2:6: invalid YAML: alias *nowhere has no anchor &nowhere before it',
   'bad-auth': "bad-auth.yaml:3:19: source.auth.method: invalid value 'ldap' (allowed: token, approle)",
-  'bad-credential': "bad-credential.yaml:1:20: keep_credentials[0]: invalid value 'AWS_SECRET' (allowed: SECRETRUN_KEY, SECRETRUN_KEY_FILE, SECRETRUN_PASSPHRASE, VAULT_TOKEN)",
+  'bad-credential': "bad-credential.yaml:1:20: keep_credentials[0]: invalid value 'AWS_SECRET' (allowed: SECRETRUN_KEY, SECRETRUN_KEY_FILE, SECRETRUN_PASSPHRASE, SECRETRUN_IDENTITY_PASSPHRASE, VAULT_TOKEN)",
   'bad-duration': "bad-duration.yaml:1:15: kill_timeout: invalid value '5 seconds' (expected a duration such as 100ms, 5s, 1m30s or 0)",
   'bad-hook': "bad-hook.yaml:2:42: hooks.pre_start: unknown key 'timeot' (allowed: command, timeout)",
   'bad-hook-empty': 'bad-hook-empty.yaml:2:14: hooks.on_change: must NOT have fewer than 1 items',

@@ -21,7 +21,7 @@ describe('buildEnvironment', () => {
   });
 
   it('strips runner credentials from inherited and dotenv layers unless kept; secrets set on purpose stay', () => {
-    const inherited = { SECRETRUN_KEY: 'k', SECRETRUN_KEY_FILE: 'f', SECRETRUN_PASSPHRASE: 'p', VAULT_TOKEN: 't', OK: '1' };
+    const inherited = { SECRETRUN_KEY: 'k', SECRETRUN_KEY_FILE: 'f', SECRETRUN_PASSPHRASE: 'p', SECRETRUN_IDENTITY_PASSPHRASE: 'i', VAULT_TOKEN: 't', OK: '1' };
     expect(buildEnvironment({ ...base, inherited })).toEqual({ OK: '1' });
     expect(buildEnvironment({ ...base, inherited, keepCredentials: ['VAULT_TOKEN'] })).toEqual({ OK: '1', VAULT_TOKEN: 't' });
     expect(buildEnvironment({ ...base, inherited: {}, dotenv: { VAULT_TOKEN: 'd' }, secrets: { SECRETRUN_KEY: 's' } })).toEqual({ SECRETRUN_KEY: 's' });
