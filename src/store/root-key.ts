@@ -20,6 +20,8 @@ export interface KeyOptions {
   passphrase?: string;
   /** The passphrase of a protected private key (else SECRETRUN_IDENTITY_PASSPHRASE). */
   identityPassphrase?: string;
+  /** Refuse a recipient store whose root key does not continue the ones this machine knew (default true; the diff listing, which shows no value, passes false). */
+  checkContinuity?: boolean;
 }
 
 // A root key and a human description of where it came from (safe to print).

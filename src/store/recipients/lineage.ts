@@ -7,8 +7,8 @@ import type { RandomBytes } from '../keyring.js';
 // (own root key, stanzas for every listed recipient, own keyring and MAC) that every recipient
 // opens. So whenever the root key changes, the header's lineage gets an entry holding the old
 // root key wrapped under the new one. A machine remembers the key check of each store it
-// opened (known-stores.ts); when the check changed, it unwraps the lineage from the root key it
-// now has, down to a key whose check is the one it remembers. Only a holder of the old root key
+// opened and the checks their lineage vouched for (known-stores.ts); when the check is not one
+// of them, it unwraps the lineage from the root key it now has, and needs to reach one. Only a holder of the old root key
 // can write such an entry: the check is a one-way function of the key. Holders of the new root
 // key learn the old ones, which gives them nothing: the keyring already holds every old data
 // key. Pure.
@@ -65,12 +65,12 @@ function unwrapEntry(entry: LineageEntry, underKey: Buffer, storeId: string): Bu
   }
 }
 
-// Whether the lineage leads from `rootKey` back to the root key whose check is `known`: each
+// The checks of every root key the lineage leads back to from `rootKey` (its own first): each
 // link opened with a key already reached. Every link that opens is used, so the lineage of a
 // merge (links from both sides' keys) is followed too.
-export function checkLineage(lineage: readonly LineageEntry[], rootKey: Buffer, storeId: string, known: string): boolean {
+export function walkLineage(lineage: readonly LineageEntry[], rootKey: Buffer, storeId: string): string[] {
   const reached = new Map([[buildKeyCheck(rootKey), rootKey]]);
-  for (let grew = true; grew && !reached.has(known); ) {
+  for (let grew = true; grew; ) {
     grew = false;
     for (const entry of lineage) {
       const under = reached.get(entry.under);
@@ -81,7 +81,7 @@ export function checkLineage(lineage: readonly LineageEntry[], rootKey: Buffer, 
       grew = true;
     }
   }
-  return reached.has(known);
+  return [...reached.keys()];
 }
 
 // Reads a header's `lineage` field; undefined when it is not a list of well-formed links.
