@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { isSecretrunError } from '../errors.js';
+import { protectedKeyHint } from '../store/recipients/recipient-key.js';
 import type { CliIo } from './io.js';
 
 // Whether the store at `path` was created with a passphrase: its header line carries scrypt
@@ -21,10 +22,14 @@ async function isPassphraseStore(path: string): Promise<boolean> {
 
 // Opens a store, asking for its passphrase on the terminal when it was created with one and no
 // key, key file or SECRETRUN_PASSPHRASE opened it. Without a terminal the key error stands.
+// A recipient store opened with a passphrase-protected private key asks for that passphrase the
+// same way, unless SECRETRUN_IDENTITY_PASSPHRASE gave one.
 export async function withPassphrasePrompt<T>(io: CliIo, path: string, open: (passphrase?: string) => Promise<T>): Promise<T> {
   try {
     return await open();
   } catch (error) {
+    const protectedKey = isSecretrunError(error) && error.hint === protectedKeyHint && !io.env['SECRETRUN_IDENTITY_PASSPHRASE'];
+    if (protectedKey && io.stdinIsTTY && io.promptSecret !== undefined) return open(await io.promptSecret(`Passphrase of your private key (to open ${path}): `));
     const asked = isSecretrunError(error) && error.code === 'store_key' && !io.env['SECRETRUN_PASSPHRASE'] && !io.env['SECRETRUN_KEY'] && !io.env['SECRETRUN_KEY_FILE'];
     if (!asked || !io.stdinIsTTY || io.promptSecret === undefined || !(await isPassphraseStore(path))) throw error;
     return open(await io.promptSecret(`Passphrase for ${path}: `));

@@ -57,7 +57,14 @@ export const operatorRekeyCommand: Command = {
     const path = resolveProjectStorePath(io.cwd, io.env, values.store || undefined);
     const newPassphrase = values.passphrase ? await readNewPassphrase(io, 'SECRETRUN_NEW_PASSPHRASE') : undefined;
     const { key, term } = await rekeyStore({ path, env: io.env, ...(newPassphrase === undefined ? {} : { newPassphrase }) });
-    const where = key.kind === 'file' ? `the new key is in ${key.path}` : key.kind === 'passphrase' ? 'the new key is derived from the new passphrase' : 'the new key was passed in';
+    const where =
+      key.kind === 'file'
+        ? `the new key is in ${key.path}`
+        : key.kind === 'passphrase'
+          ? 'the new key is derived from the new passphrase'
+          : key.kind === 'recipients'
+            ? 'the new key is wrapped for each recipient (the shared key no longer opens it)'
+            : 'the new key was passed in';
     io.stdout.write(`Success! Rekeyed ${path}: ${where}; new writes use key term ${term}\n`);
     if (io.env['SECRETRUN_KEY'] || io.env['SECRETRUN_KEY_FILE'] || io.env['SECRETRUN_PASSPHRASE']) {
       io.stderr.write('secretrun: the old key is still set in your environment; update SECRETRUN_KEY, SECRETRUN_KEY_FILE or SECRETRUN_PASSPHRASE, or the store will not open\n');
