@@ -4,19 +4,23 @@ import { openFileStore } from '../../store/file-store.js';
 import { addRecipient, removeRecipient } from '../../store/recipient-change.js';
 import { parseStoreBytes } from '../../store/store-format.js';
 import { readStoreFile } from '../../store/store-snapshot.js';
-import { resolveStorePath } from '../../store/store-paths.js';
+import { resolveProjectStorePath } from '../../store/project-discovery.js';
 import type { Command, CommandContext } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
 import { buildRecipientRows, countLiveSecrets, renderRecipientTable } from '../recipient-listing.js';
 import { withPassphrasePrompt } from '../store-passphrase.js';
 
-const storeFlag = { name: 'store', kind: 'string', usage: 'Path of the store. Defaults to $SECRETRUN_STORE, else .secretrun/store.json.' } as const;
+const storeFlag = {
+  name: 'store',
+  kind: 'string',
+  usage: "Path of the store. Defaults to $SECRETRUN_STORE, else the project's .secretrun/store.json (in this directory or the nearest parent holding secretrun.yaml or .secretrun/, up to the repository's root), else ./.secretrun/store.json.",
+} as const;
 const listFlags = [storeFlag, { name: 'format', kind: 'string', default: 'table', usage: 'Print the recipients as "table" or "json".' }] as const satisfies readonly FlagSpec[];
 const addFlags = [storeFlag] as const satisfies readonly FlagSpec[];
 
 function storePathOf(context: CommandContext, store: string): string {
-  return resolveStorePath(context.io.cwd, context.io.env, store || undefined);
+  return resolveProjectStorePath(context.io.cwd, context.io.env, store || undefined);
 }
 
 // Runs a store change, asking for a passphrase (a passphrase store, a protected private key) on

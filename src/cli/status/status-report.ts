@@ -55,7 +55,10 @@ export interface StoreStatus {
   readonly size?: number;
   readonly format?: number;
   readonly id?: string;
-  readonly protectedBy?: 'a root key' | 'a passphrase';
+  readonly protectedBy?: 'a root key' | 'a passphrase' | 'recipients';
+  /** A recipient store's recipients (name and fingerprint), and whether its shared key still opens it. */
+  readonly recipients?: readonly { readonly name: string; readonly fingerprint: string }[];
+  readonly sharedKey?: boolean;
   readonly entries?: number;
   readonly key?: KeyStatus;
   /** The lock, state and journal files beside the store that exist, with what they are. */
@@ -106,6 +109,10 @@ function renderStore(store: StoreStatus): string[] {
   else if (store.format !== undefined) {
     const entries = store.entries === undefined ? '' : `, ${store.entries} entr${store.entries === 1 ? 'y' : 'ies'}`;
     lines.push(`            format ${store.format}, ${store.size ?? 0} bytes${entries}, id ${store.id ?? '?'}, protected by ${store.protectedBy ?? '?'}`);
+  }
+  if (store.recipients !== undefined) {
+    const shared = store.sharedKey === true ? ' and the shared root key' : '';
+    lines.push(`recipients  ${store.recipients.map((r) => `${r.name} (${r.fingerprint})`).join(', ')}${shared}`);
   }
   if (store.key !== undefined) {
     const opens = store.key.opens === undefined ? 'not checked' : store.key.opens ? 'opens the store' : 'does not open the store';

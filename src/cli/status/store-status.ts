@@ -5,8 +5,9 @@ import { isSecretrunError } from '../../errors.js';
 import { findConflictMarkers, conflictMarkersError } from '../../store/conflict-markers.js';
 import { openFileStore } from '../../store/file-store.js';
 import { isPidAlive } from '../../store/lock.js';
-import { resolveRootKey } from '../../store/root-key.js';
-import { parseStoreBytes, storeFormatVersion } from '../../store/store-format.js';
+import { resolveStoreKey } from '../../store/recipients/recipient-key.js';
+import { buildRecipientRows } from '../recipient-listing.js';
+import { parseStoreBytes, recipientStoreFormatVersion, storeFormatVersion } from '../../store/store-format.js';
 import { lockPathOf, type Env } from '../../store/store-paths.js';
 import { readStoreFile } from '../../store/store-snapshot.js';
 import type { KeyStatus, StatusProblem, StoreStatus } from './status-report.js';
@@ -58,7 +59,7 @@ async function findKey(env: Env, path: string, header: ReturnType<typeof parseSt
     return { source: 'a passphrase, asked for on the terminal (set SECRETRUN_PASSPHRASE to check it here)', opens: undefined };
   }
   try {
-    return { source: (await resolveRootKey({ env }, header.id, header.kdf, path, header.check)).source, opens: undefined };
+    return { source: (await resolveStoreKey({ env, checkContinuity: false }, header, path)).source, opens: undefined };
   } catch (error) {
     problems.push(problemOf('key', error));
     return { source: undefined, opens: false };
@@ -95,7 +96,10 @@ export async function readStoreStatus(
     return { status: { ...base, exists: true, size }, problems: [problemOf('store', error)] };
   }
   const { header } = parts;
-  const described = { ...base, exists: true, size, format: storeFormatVersion, id: header.id, protectedBy: header.kdf === null ? ('a root key' as const) : ('a passphrase' as const) };
+  const recipients = header.recipients === undefined ? {} : { recipients: buildRecipientRows(header.recipients).map(({ name, fingerprint }) => ({ name, fingerprint })), sharedKey: header.sharedKey === true };
+  const protectedBy = header.recipients !== undefined ? ('recipients' as const) : header.kdf === null ? ('a root key' as const) : ('a passphrase' as const);
+  const format = header.recipients === undefined ? storeFormatVersion : recipientStoreFormatVersion;
+  const described = { ...base, exists: true, size, format, id: header.id, protectedBy, ...recipients };
   let key = await findKey(env, path, header, problems);
   let entries: number | undefined;
   if (key.source !== undefined && !key.source.startsWith('a passphrase, asked')) {
