@@ -46,7 +46,7 @@ export function renderKeyListing(entries: readonly KeyListingEntry[], problems: 
       `  protected:    ${e.entry.kind === 'protected' ? 'yes (passphrase)' : 'no'}`,
     ];
     if (e.opens !== undefined) {
-      lines.push(`  opens:        ${e.opens.length === 0 ? 'no store found here' : e.opens.map((o) => `${o.store} (as ${o.as})`).join(', ')}`);
+      lines.push(`  opens:        ${e.opens.length === 0 ? "not a recipient of the project's store" : e.opens.map((o) => `${o.store} (as ${o.as})`).join(', ')}`);
     }
     if (e.exposed && e.path !== undefined) lines.push(`  warning:      others can read it: chmod 600 ${e.path}`);
     return lines.join('\n');

@@ -3,6 +3,7 @@ import { SecretrunError } from '../errors.js';
 import { buildFingerprint, parsePublicKey, renderPublicKey } from './recipients/identity.js';
 import { buildRecipientEntry, checkRecipientName } from './recipients/recipient-entry.js';
 import type { RecipientEntry } from './recipients/recipient-entry.js';
+import type { LineageEntry } from './recipients/lineage.js';
 import { buildRekeyedStore } from './recipients/recipient-rekey.js';
 import { rewriteStore } from './store-rewrite.js';
 import type { StoreOperationOptions } from './store-rewrite.js';
@@ -92,5 +93,27 @@ export async function removeRecipient(options: StoreOperationOptions & { target:
     const written = { header: rekeyed.header, rootKey: { key: rekeyed.rootKey, source: 'the new root key' }, dataKeys: rekeyed.dataKeys };
     const result: RecipientRemoved = { term: rekeyed.header.keyring.active, ...(removed === undefined ? {} : { name: removed.name, fingerprint: fingerprintOf(removed) }) };
     return { target: written, result };
+  });
+}
+
+// The merged access a merge driver computed (team/recipient-merge.ts).
+export interface MergedAccess {
+  recipients: RecipientEntry[];
+  sharedKey: boolean;
+  lineage: LineageEntry[];
+  /** Make a new root key for `recipients`, linked from the current one and `otherRootKeys`. */
+  rekey: boolean;
+  otherRootKeys: readonly Buffer[];
+}
+
+// Gives the store at `options.path` the merged recipients (and a new root key when asked).
+export async function writeMergedAccess(options: StoreOperationOptions & { access: MergedAccess }): Promise<void> {
+  const { access } = options;
+  await rewriteStore(options, async (snapshot) => {
+    const header = { ...snapshot.header, recipients: access.recipients, sharedKey: access.sharedKey, lineage: access.lineage };
+    const next = access.rekey
+      ? buildRekeyedStore(header, snapshot.rootKey.key, snapshot.dataKeys, access.recipients, randomBytes, access.otherRootKeys)
+      : { header, rootKey: snapshot.rootKey.key, dataKeys: snapshot.dataKeys };
+    return { target: { header: next.header, rootKey: { key: next.rootKey, source: snapshot.rootKey.source }, dataKeys: next.dataKeys }, result: undefined };
   });
 }

@@ -21,6 +21,8 @@ import type { StoreSnapshot } from './store-snapshot.js';
 export interface StoreOperationOptions extends KeyOptions {
   path: string;
   lockTimeoutMs?: number;
+  /** The keys kept in the state file (state-routing.ts) by default; none for a file git handed over (the merge driver). */
+  runtimePrefixes?: readonly string[];
 }
 
 // Runs `rewrite` on the verified store and writes the files under the target it returns.
@@ -34,7 +36,8 @@ export async function rewriteStore<T>(
   try {
     for (const file of [paths.store, paths.state, paths.journal]) await removeStaleTempFiles(file);
     const resolveKey = (header: StoreSnapshot['header']) => resolveStoreKey(options, header, path);
-    const loaded = await readStoreFiles(paths, resolveKey, { eagerState: true, maxBytes: maxStoreBytes, prefixes: runtimePrefixes });
+    const prefixes = options.runtimePrefixes ?? runtimePrefixes;
+    const loaded = await readStoreFiles(paths, resolveKey, { eagerState: true, maxBytes: maxStoreBytes, prefixes });
     const { store } = loaded;
     if (store === undefined) {
       throw new SecretrunError('store_io', `cannot change store ${path}: it does not exist (run \`secretrun init\` to create it)`);
@@ -43,7 +46,7 @@ export async function rewriteStore<T>(
     const { target, result } = await rewrite(store);
     const envelopes = new Map([...loaded.changes].map(([key, change]) => [key, change.envelope]));
     const base = { store, state };
-    const plan = await planCheckpoint(base, target, envelopes, runtimePrefixes, { rewrite: true });
+    const plan = await planCheckpoint(base, target, envelopes, prefixes, { rewrite: true });
     const journal = loaded.journal === undefined ? undefined : adoptJournal(paths.journal, loaded.journal.parsed, loaded.journal.bytes);
     try {
       const prepared = await prepareCheckpoint(paths, plan, base);

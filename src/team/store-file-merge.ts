@@ -39,8 +39,8 @@ export async function mergeStoreFiles(files: StoreMergeFiles, access: StoreAcces
     }
   }
   const merged = mergeStoreContents(base?.contents ?? new Map(), ours.contents, theirs.contents);
-  await access.writeContents(files.ours, merged.entries);
-  return merged.conflicts;
+  const accessConflicts = await access.writeContents(files.ours, merged.entries, { base, theirs });
+  return [...merged.conflicts, ...accessConflicts];
 }
 
 // The driver's report for stderr: one line per conflict, path and reason, never a value.
