@@ -157,6 +157,10 @@ describe('opening a recipient store', () => {
     expect(error.message).toContain('holds a private key, but');
     expect(error.message).toContain('secretrun recipients add');
     expect(error.message).not.toContain('AGE-SECRET-KEY');
+    const keyFile = join(setup.dir, 'private.key');
+    writeFileSync(keyFile, renderIdentityFile(createIdentity(randomBytes), new Date()), { mode: 0o600 });
+    const fromFile = await failure(readAll(setup.path, { XDG_CONFIG_HOME: setup.env.XDG_CONFIG_HOME, SECRETRUN_KEY_FILE: keyFile }));
+    expect(fromFile.message).toBe(`key file ${keyFile} holds a private key, but ${setup.path} opens with its shared root key: add the key with \`secretrun recipients add\``);
   });
 
   it('refuses a tampered recipient entry: an edited stanza, a swapped name, a recipient added without the key', async () => {

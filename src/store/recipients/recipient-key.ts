@@ -31,6 +31,14 @@ function hasPrivateKey(text: string): boolean {
   return /AGE-SECRET-KEY-|SECRETRUN-PROTECTED-KEY-/i.test(text);
 }
 
+function readsAsPrivateKey(file: string): boolean {
+  try {
+    return hasPrivateKey(readIdentityText(file).text);
+  } catch {
+    return false;
+  }
+}
+
 // The error for a private key offered to a store that only its shared root key opens.
 function sharedOnlyError(source: string, path: string): SecretrunError {
   return new SecretrunError(
@@ -137,7 +145,14 @@ export async function resolveStoreKey(options: KeyOptions, header: StoreHeader, 
   if (header.recipients === undefined) {
     const envKey = env['SECRETRUN_KEY'];
     if (options.key === undefined && envKey !== undefined && hasPrivateKey(envKey)) throw sharedOnlyError('SECRETRUN_KEY', path);
-    return resolveRootKey(options, header.id, header.kdf, path, header.check);
+    try {
+      return await resolveRootKey(options, header.id, header.kdf, path, header.check);
+    } catch (error) {
+      // Only on this failure path: is the key file a private key rather than a root key?
+      const file = env['SECRETRUN_KEY_FILE'];
+      if (error instanceof SecretrunError && error.code === 'store_key' && file !== undefined && file !== '' && readsAsPrivateKey(file)) throw sharedOnlyError(`key file ${file}`, path);
+      throw error;
+    }
   }
   const rootKey = await resolveRecipientKey(options, header, path);
   if (options.checkContinuity === false || buildKeyCheck(rootKey.key) !== header.check) return rootKey;
