@@ -187,6 +187,26 @@ describe('opening a recipient store', () => {
   });
 });
 
+describe('a recipient store in journal mode (the server)', () => {
+  it('keeps its recipients through journal writes, a checkpoint, tokens in the state file and a removal beside them', async () => {
+    const { path, people } = await teamStore();
+    const [alice, bob, carol] = people;
+    const server = await openFileStore({ path, env: alice.env, journal: { records: 1e9, bytes: 1e12, ms: 1e9 } });
+    await server.update((s) => {
+      s.put('c', 'PLAINTEXT-c');
+      s.put('sys/token/id/h1', { policies: ['root'] });
+    });
+    expect(await readAll(path, carol.env)).toMatchObject({ c: 'PLAINTEXT-c' });
+    await server.checkpoint();
+    await server.close();
+    expect(headerOf(path).recipients?.map((r) => r.name)).toEqual(['alice', 'bob', 'carol']);
+    expect(readFileSync(path, 'utf8')).not.toContain('sys/token');
+    await removeRecipient({ path, env: carol.env, target: { kind: 'recipient', nameOrFingerprint: 'bob' } });
+    expect(await readAll(path, alice.env)).toEqual({ a: 'PLAINTEXT-a', b: 'PLAINTEXT-b', c: 'PLAINTEXT-c', 'sys/token/id/h1': { policies: ['root'] } });
+    expect((await failure(readAll(path, bob.env))).code).toBe('store_key');
+  });
+});
+
 describe('recipients remove', () => {
   it('ends the removed key: nothing written after can be read with it, even with the old copy of the store', async () => {
     const { path, env, people } = await teamStore();
