@@ -57,9 +57,6 @@ const lazy = {
   'git-textconv': 'src/cli/commands/git-textconv.ts',
   'merge-driver': 'src/cli/commands/merge-driver.ts',
   recipients: 'src/cli/commands/recipients.ts',
-  // Opening a recipient store (its private keys, stanzas, key continuity): a single-key store's
-  // commands never compile it.
-  'recipient-open': 'src/store/recipients/recipient-open.ts',
   // status (and doctor): a report no secret read or run needs.
   status: 'src/cli/commands/status.ts',
   // Loaded by the runner once its command started, and only when needed: the manifest's
