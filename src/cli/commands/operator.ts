@@ -66,7 +66,7 @@ export const operatorRekeyCommand: Command = {
             ? 'the new key is wrapped for each recipient (the shared key no longer opens it)'
             : 'the new key was passed in';
     io.stdout.write(`Success! Rekeyed ${path}: ${where}; new writes use key term ${term}\n`);
-    if (io.env['SECRETRUN_KEY'] || io.env['SECRETRUN_KEY_FILE'] || io.env['SECRETRUN_PASSPHRASE']) {
+    if (key.kind !== 'recipients' && (io.env['SECRETRUN_KEY'] || io.env['SECRETRUN_KEY_FILE'] || io.env['SECRETRUN_PASSPHRASE'])) {
       io.stderr.write('secretrun: the old key is still set in your environment; update SECRETRUN_KEY, SECRETRUN_KEY_FILE or SECRETRUN_PASSPHRASE, or the store will not open\n');
     }
     return 0;
