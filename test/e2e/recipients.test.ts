@@ -1,9 +1,35 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { CliSandbox } from './run-cli.js';
 import { createSandbox, expectExit, expectNoSecrets } from './run-cli.js';
+import { buildKeyCheck, deriveMacKey } from '../../src/store/key-derivation.js';
+import { createKeyring, unwrapKeyring } from '../../src/store/keyring.js';
+import type { DataKeys } from '../../src/store/keyring.js';
+import { parsePublicKey } from '../../src/store/recipients/identity.js';
+import { buildRecipientEntry } from '../../src/store/recipients/recipient-entry.js';
+import { parseStoreBytes, renderEntryLine, renderStoreFile } from '../../src/store/store-format.js';
+import type { StoreHeader } from '../../src/store/store-format.js';
+import { sealEntry } from '../../src/store/store-snapshot.js';
+
+// What someone who can push but holds no key can write: a new store under the same id, for the
+// recipients the header lists (their public keys are in it), holding values of their choosing.
+function forgeStore(path: string, secrets: ReadonlyMap<string, unknown>): void {
+  const real = parseStoreBytes(readFileSync(path), path).header;
+  const rootKey = randomBytes(32);
+  const keyring = createKeyring(rootKey, real.id, randomBytes);
+  const recipients = (real.recipients ?? []).map((r) => {
+    const key = parsePublicKey(r.public_key);
+    if (!key.ok) throw new Error(key.problem);
+    return buildRecipientEntry({ name: r.name, publicKey: key.key, addedBy: r.added_by, now: 0 }, rootKey, real.id, randomBytes)!;
+  });
+  const header: StoreHeader = { id: real.id, keyring, kdf: null, check: buildKeyCheck(rootKey), recipients, sharedKey: false, lineage: real.lineage ?? [] };
+  const dataKeys = unwrapKeyring(keyring, rootKey, real.id) as DataKeys;
+  const lines = [...secrets].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, value]) => Buffer.from(`${renderEntryLine(key, sealEntry({ header, dataKeys }, key, JSON.stringify(value)))}\n`));
+  writeFileSync(path, renderStoreFile(header, lines, deriveMacKey(rootKey)));
+}
 
 // Recipient stores through the built CLI: three people's keys, a removal, and real git merges
 // with the drivers `secretrun git setup` defines. Alice's key is in the sandbox's identities
@@ -150,5 +176,19 @@ describe('a recipient store', () => {
     const json = JSON.parse(nobody.stdout) as { recipients: Array<{ name: string; fingerprint: string }>; shared_key: boolean };
     expect(json.recipients.map((r) => r.name)).toEqual(['alice', 'bob', 'carol']);
     expect(json.shared_key).toBe(false);
+  });
+
+  it('is refused, on a machine that opened it before, when someone without its key replaced it for the listed recipients', async () => {
+    const team = await createTeam();
+    expect(await get(team, 'alice', 'secret/app/db')).toBe('base-db-1');
+    // The forger copies the entries they can see (keys, not values) and writes their own values.
+    forgeStore(team.sandbox.storePath, new Map([['sys/mounts', {}]]));
+    const refused = expectExit(await team.as('alice', ['kv', 'get', 'secret/app/db']), 4);
+    expect(refused.stderr.split('\n')[0]).toBe(`the root key of ${team.sandbox.storePath} changed without proof from the previous key (a store written by someone who does not hold its key; restore it from version control)`);
+    // A removal made by a key holder changes the root key too, and is accepted (its lineage links it).
+    const legit = await createTeam();
+    expect(await get(legit, 'carol', 'secret/app/db')).toBe('base-db-1');
+    expectExit(await legit.as('alice', ['recipients', 'remove', 'bob']), 0);
+    expect(await get(legit, 'carol', 'secret/app/db')).toBe('base-db-1');
   });
 });
