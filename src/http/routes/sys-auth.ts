@@ -4,6 +4,7 @@ import { disableAuthMethod, effectiveLeaseTtls, enableAuthMethod, readAuthMethod
 import { normalizeMountPath, type RandomBytes } from '../../sys/mounts.js';
 import { none, type AcceptedFields, type LogicalResponse, type Served } from '../logical.js';
 import type { RouteContext } from './route-context.js';
+import { mountFields, tuneFields } from './sys-mounts.js';
 
 // `sys/auth` (the table), `sys/auth/<path>` (enable, read, disable) and the tune endpoints
 // `sys/auth/<path>/tune` and `sys/mounts/auth/<path>/tune` (where the vault CLI's `auth tune`
@@ -11,21 +12,8 @@ import type { RouteContext } from './route-context.js';
 
 const pathFields = {
   table: [],
-  method: ['path', 'type', 'description', 'config', 'local', 'seal_wrap', 'external_entropy_access', 'plugin_name', 'plugin_version', 'options'],
-  tune: [
-    'path',
-    'default_lease_ttl',
-    'max_lease_ttl',
-    'description',
-    'audit_non_hmac_request_keys',
-    'audit_non_hmac_response_keys',
-    'options',
-    'listing_visibility',
-    'passthrough_request_headers',
-    'allowed_response_headers',
-    'token_type',
-    'plugin_version',
-  ],
+  method: mountFields,
+  tune: tuneFields,
 } as const satisfies Record<string, AcceptedFields>;
 
 function unsupported(): never {

@@ -8,24 +8,29 @@ import type { RouteContext } from './route-context.js';
 import type { DynamicLoader } from '../dynamic-loader.js';
 import { listLeaseIds } from '../../sys/lease-storage.js';
 
-// The fields each path defines (vault/logical_system_paths.go), in one place.
+// The fields of enabling a mount and of tuning one (vault/logical_system_paths.go); auth
+// methods are enabled and tuned with the same (sys-auth.ts).
+export const mountFields = ['path', 'type', 'description', 'config', 'local', 'seal_wrap', 'external_entropy_access', 'plugin_name', 'plugin_version', 'options'] as const satisfies AcceptedFields;
+export const tuneFields = [
+  'path',
+  'default_lease_ttl',
+  'max_lease_ttl',
+  'description',
+  'audit_non_hmac_request_keys',
+  'audit_non_hmac_response_keys',
+  'options',
+  'listing_visibility',
+  'passthrough_request_headers',
+  'allowed_response_headers',
+  'token_type',
+  'plugin_version',
+] as const satisfies AcceptedFields;
+
+// The fields each path defines, in one place.
 const pathFields = {
   mounts: [],
-  mount: ['path', 'type', 'description', 'config', 'local', 'seal_wrap', 'external_entropy_access', 'plugin_name', 'plugin_version', 'options'],
-  tune: [
-    'path',
-    'default_lease_ttl',
-    'max_lease_ttl',
-    'description',
-    'audit_non_hmac_request_keys',
-    'audit_non_hmac_response_keys',
-    'options',
-    'listing_visibility',
-    'passthrough_request_headers',
-    'allowed_response_headers',
-    'token_type',
-    'plugin_version',
-  ],
+  mount: mountFields,
+  tune: tuneFields,
   uiMount: ['path'],
 } as const satisfies Record<string, AcceptedFields>;
 
