@@ -69,6 +69,10 @@ const lazy = {
   // The database engine and lease manager, loaded by src/http/dynamic-loader.ts when a request
   // reaches a database mount or sys/leases, or something expired.
   'database-engine': 'src/http/database-engine.ts',
+  // The runner's dynamic secrets (leases kept fresh), and the in-process API it reads them
+  // through from the local store: loaded only when a manifest references a database mount.
+  'lease-keeper': 'src/source/lease-keeper.ts',
+  'local-api': 'src/source/local-api.ts',
 };
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 

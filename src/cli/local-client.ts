@@ -85,8 +85,8 @@ export async function createLocalClient(options: { storeFlag: string | undefined
   };
 }
 
-// Who the CLI acts as in audit entries: whoever holds the store key is root, with no token.
-function localIdentity(env: Readonly<Record<string, string | undefined>>): AuditIdentity {
+// Who the CLI (and the runner) acts as in audit entries: whoever holds the store key is root, with no token.
+export function localIdentity(env: Readonly<Record<string, string | undefined>>): AuditIdentity {
   const user = env['USER'] ?? env['USERNAME'];
   return { displayName: 'local', policies: ['root'], tokenPolicies: ['root'], metadata: user ? { os_user: user } : null, tokenType: 'default' };
 }

@@ -9,6 +9,8 @@ export interface KvMount {
   /** With trailing slash; '' when the server did not say (KV v1). */
   path: string;
   version: 1 | 2;
+  /** The engine's type as the server says (`kv`, `database`); undefined when it did not say. */
+  type?: string;
 }
 
 // Where a path points: its mount, the mount's KV version, and the key inside the mount.
@@ -35,7 +37,9 @@ export function readKvMount(status: number, body: JsonObject | undefined): KvMou
   if (status !== 200) return undefined;
   const data = isJsonObject(body?.['data']) ? body['data'] : {};
   const options = isJsonObject(data['options']) ? data['options'] : {};
-  return { path: typeof data['path'] === 'string' ? data['path'] : '', version: options['version'] === '2' ? 2 : 1 };
+  const mount: KvMount = { path: typeof data['path'] === 'string' ? data['path'] : '', version: options['version'] === '2' ? 2 : 1 };
+  if (typeof data['type'] === 'string' && data['type'] !== '') mount.type = data['type'];
+  return mount;
 }
 
 // `path` (mount included, no surrounding slashes) as a target on `mount`.

@@ -32,7 +32,7 @@ export function renderCheckReport(report: CheckReport): string {
   const width = Math.max(0, ...report.variables.map((variable) => variable.name.length));
   for (const variable of [...report.variables].sort((a, b) => a.name.localeCompare(b.name))) {
     const from = variable.kind === 'default' ? `default (${variable.refs.join(', ')} missing)` : variable.refs.join(', ');
-    const shown = variable.masked || variable.kind === 'default' ? '' : '  (not masked)';
+    const shown = variable.notRead ? '  (dynamic, not read)' : variable.masked || variable.kind === 'default' ? '' : '  (not masked)';
     lines.push(`${variable.name.padEnd(width)}  ${variable.kind.padEnd(9)}  ${from}${shown}`);
   }
   if (report.dotenvNames.length > 0) lines.push(`dotenv: ${report.dotenvNames.join(', ')}`);

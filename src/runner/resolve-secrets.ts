@@ -20,6 +20,8 @@ export interface VariableOrigin {
   readonly where: string;
   /** Whether anything of the value is masked (false for values the manifest marks not secret). */
   readonly masked: boolean;
+  /** A dynamic secret `check` did not read (it would create a database user); the value is empty. */
+  readonly notRead?: boolean;
 }
 
 // Something that kept a variable from resolving. `unavailable` problems are the source's
@@ -73,6 +75,7 @@ function readFailure(read: SecretRead | undefined, field: string | undefined): {
   if (read === undefined || read.status === 'missing') return { kind: 'missing', reason: read?.reason ?? 'no secret at this path' };
   if (read.status === 'forbidden') return { kind: 'forbidden', reason: `permission denied (${read.reason})` };
   if (read.status === 'unavailable') return { kind: 'unavailable', reason: `source unavailable (${read.reason})` };
+  if (read.status === 'dynamic') return undefined;
   if (field !== undefined && !Object.hasOwn(read.secret.data, field)) {
     // Field names are not values: listing them is what makes a typo obvious.
     const fields = Object.keys(read.secret.data);
@@ -95,8 +98,10 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
   const definedAt = new Map<string, string>();
   const secrecy = buildValueSecrecy(manifest);
 
+  const readOf = (ref: Reference): SecretRead | undefined => reads.get(requestKey(ref.version === undefined ? { path: ref.path } : { path: ref.path, version: ref.version }));
   const lookup = (ref: Reference): { value: string } | { kind: ResolveProblem['kind']; reason: string } => {
-    const read = reads.get(requestKey(ref.version === undefined ? { path: ref.path } : { path: ref.path, version: ref.version }));
+    const read = readOf(ref);
+    if (read?.status === 'dynamic') return { value: '' };
     const failure = readFailure(read, ref.field);
     if (failure || read?.status !== 'found') return failure ?? { kind: 'missing', reason: 'no secret at this path' };
     return { value: fieldToString(read.secret.data[ref.field] ?? null) };
@@ -145,12 +150,17 @@ export async function resolveSecrets(manifest: Manifest, source: SecretSource): 
     for (const part of secretParts) secretValues.add(part);
     if (secretParts.length > 0) secretValues.add(value);
     values[variable.name] = value;
-    origins.push({ name: variable.name, kind: variable.kind, refs: refs.map(formatReference), where: variable.where, masked: secretParts.length > 0 });
+    const notRead = refs.some((ref) => readOf(ref)?.status === 'dynamic');
+    origins.push({ name: variable.name, kind: variable.kind, refs: refs.map(formatReference), where: variable.where, masked: secretParts.length > 0, ...(notRead ? { notRead } : {}) });
   }
 
   for (const expansion of manifest.expand) {
     const pathRef = expansion.version === undefined ? expansion.path : `${expansion.path}@${expansion.version}`;
     const read = reads.get(requestKey(expansion.version === undefined ? { path: expansion.path } : { path: expansion.path, version: expansion.version }));
+    if (read?.status === 'dynamic') {
+      origins.push({ name: `${expansion.prefix}*`, kind: 'expand', refs: [pathRef], where: expansion.where, masked: true, notRead: true });
+      continue;
+    }
     const failure = readFailure(read, undefined);
     if (failure || read?.status !== 'found') {
       const problem = failure ?? { kind: 'missing' as const, reason: 'no secret at this path' };

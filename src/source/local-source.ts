@@ -3,9 +3,11 @@ import { basename, dirname } from 'node:path';
 import { openFileStore, type FileStore } from '../store/file-store.js';
 import { journalPathOf, stateDirOf } from '../store/store-paths.js';
 import type { Env } from '../store/store-paths.js';
+import { findMount } from '../sys/mount-resolver.js';
 import { readMounts } from '../sys/mounts.js';
+import { createDynamicReads, type DynamicRequest } from './dynamic-reads.js';
 import { readLocalSecret } from './local-secrets.js';
-import { requestKey, type SecretRead, type SecretSource } from './source.js';
+import { requestKey, type SecretRead, type SecretRequest, type SecretSource } from './source.js';
 
 export interface LocalSourceOptions {
   /** The store file (already resolved: --store, SECRETRUN_STORE or the default). */
@@ -22,10 +24,18 @@ export interface LocalSourceOptions {
 export async function createLocalSource(options: LocalSourceOptions): Promise<SecretSource & { store: FileStore }> {
   const store = await openFileStore({ path: options.path, env: options.env, ...(options.passphrase ? { passphrase: options.passphrase } : {}) });
   const now = options.now ?? Date.now;
+  // Paths on a database mount are read through the Vault API in-process (leases, the engine),
+  // loaded only when a manifest has one.
+  const dynamic = createDynamicReads(async () => {
+    const { createLocalApi } = await import('./local-api.js');
+    return createLocalApi(store, { env: options.env, report: (line) => dynamic.control.report(line) });
+  }, now);
   return {
     store,
+    dynamic: dynamic.control,
     async readSecrets(requests) {
-      return store.read((storage) => {
+      const onDatabase: Array<SecretRequest & DynamicRequest> = [];
+      const reads = await store.read((storage) => {
         const reads = new Map<string, SecretRead>();
         const at = now();
         const mounts = readMounts(storage);
@@ -34,12 +44,22 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Se
           store.id === undefined ? { status: 'missing', reason: `no store at ${options.path} (run \`secretrun init\` to create it, or pass --store or set SECRETRUN_STORE)` } : undefined;
         for (const request of requests) {
           const key = requestKey(request);
-          if (!reads.has(key)) reads.set(key, noStore ?? readLocalSecret(storage, request.path, request.version, at, mounts));
+          if (reads.has(key)) continue;
+          const match = noStore === undefined ? findMount(mounts, request.path) : undefined;
+          if (match?.mount.type === 'database') onDatabase.push({ ...request, rest: match.rest });
+          else reads.set(key, noStore ?? readLocalSecret(storage, request.path, request.version, at, mounts));
         }
         return reads;
       });
+      // Outside the store's read: the engine writes leases and talks to the database.
+      if (onDatabase.length > 0) {
+        const answers = await dynamic.read(onDatabase);
+        for (const request of onDatabase) reads.set(requestKey(request), answers.get(request.path) ?? { status: 'missing' });
+      }
+      return reads;
     },
     async watch(onChange, onError) {
+      dynamic.watch(onChange, onError);
       // node:fs watch (inotify/FSEvents) on the directory sees every rename over the file.
       // chokidar 5 was tried first and lost the second of two writes in quick succession
       // (test/source/local-source.test.ts), which would leave the runner on stale values.
@@ -72,6 +92,9 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Se
         for (const watcher of watchers) watcher.close();
       };
     },
-    close: () => store.close(),
+    async close() {
+      await dynamic.close();
+      await store.close();
+    },
   };
 }

@@ -22,7 +22,7 @@ export function createPathPoller(send: SendRequest, mounts: MountCache, now: () 
     const mount = await mounts.mountOf(path);
     if ('status' in mount) {
       if (mount.status === 'missing') return 'missing';
-      return { failure: mount.status === 'found' ? 'unexpected' : mount.reason };
+      return { failure: 'reason' in mount ? mount.reason : 'unexpected' };
     }
     if (mount.version === 2 && !dataPolled.has(path)) {
       const response = await send('GET', kvApiPath(buildKvTarget(mount, path), 'metadata'));

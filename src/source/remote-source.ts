@@ -1,11 +1,12 @@
 import { createVaultHttpClient, transportOptionsFromEnv } from '../client/vault-http-client.js';
 import { startPollLoop, type PollOutcome } from './poll-schedule.js';
 import { unavailableRead } from './remote-answers.js';
+import { createDynamicReads, type DynamicRequest } from './dynamic-reads.js';
 import { createMountCache, type SendRequest } from './remote-mounts.js';
 import { createPathPoller } from './remote-poll.js';
 import { readRemoteSecret, type Signature } from './remote-read.js';
 import { createTokenKeeper, type TokenSourceOptions } from './remote-token.js';
-import { requestKey, type SecretRequest, type SecretSource } from './source.js';
+import { requestKey, type SecretRead, type SecretRequest, type SecretSource } from './source.js';
 
 // The runner's source when VAULT_ADDR (or `source.address`) is set: any Vault-compatible
 // server. One GET per distinct path, all in parallel over keep-alive; the KV version of each
@@ -44,14 +45,32 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
   const pollPath = createPathPoller(send, mounts, options.now ?? Date.now);
   // Unpinned paths read so far, with what the last read saw.
   const seen = new Map<string, Signature>();
+  // Paths on mounts other than KV (database/creds/…): read with their leases, kept fresh.
+  const dynamic = createDynamicReads(
+    async () => ({
+      call: async (method, path, body) => {
+        const response = await http.request({ method, path, token: await tokens.token(), ...(body === undefined ? {} : { body }) });
+        return { status: response.status, json: response.json };
+      },
+      close: async () => undefined,
+    }),
+    options.now ?? Date.now,
+  );
 
   return {
+    dynamic: dynamic.control,
     async readSecrets(requests) {
       const distinct = new Map<string, SecretRequest>();
       for (const request of requests) distinct.set(requestKey(request), request);
+      const onOtherEngines = new Map<string, SecretRequest & DynamicRequest>();
       const results = await Promise.all(
         [...distinct].map(async ([key, request]) => {
           try {
+            const mount = await mounts.mountOf(request.path);
+            if (!('status' in mount) && mount.type !== undefined && mount.type !== 'kv' && mount.path !== '') {
+              onOtherEngines.set(key, { ...request, rest: request.path.slice(mount.path.length) });
+              return [key, { status: 'missing' }] as const;
+            }
             const { read, signature } = await readRemoteSecret(send, mounts, request);
             if (request.version === undefined && read.status !== 'forbidden' && read.status !== 'unavailable') seen.set(request.path, signature);
             return [key, read] as const;
@@ -60,10 +79,16 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
           }
         }),
       );
-      return new Map(results);
+      const reads = new Map<string, SecretRead>(results);
+      if (onOtherEngines.size > 0) {
+        const answers = await dynamic.read([...onOtherEngines.values()]);
+        for (const [key, request] of onOtherEngines) reads.set(key, answers.get(request.path) ?? { status: 'missing' });
+      }
+      return reads;
     },
 
     async watch(onChange, onError) {
+      dynamic.watch(onChange, onError);
       const stopTokens = tokens.keepAlive((reason) => onError(`token renewal: ${reason}`));
       const schedule = {
         intervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
@@ -102,6 +127,7 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
     },
 
     async close() {
+      await dynamic.close();
       http.close();
     },
   };

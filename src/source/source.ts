@@ -14,7 +14,9 @@ export type SecretRead =
   /** `reason` says why, in one line naming no value (nearest paths, existing versions). */
   | { status: 'missing'; reason?: string }
   | { status: 'forbidden'; reason: string }
-  | { status: 'unavailable'; reason: string };
+  | { status: 'unavailable'; reason: string }
+  /** A dynamic secret (it would create a database user) that was not read: `check` without -dynamic. */
+  | { status: 'dynamic' };
 
 // A request for one path, optionally pinned to a version (`path#field@3`).
 export interface SecretRequest {
@@ -34,7 +36,35 @@ export interface SecretSource {
    * fine. Returns a function that stops watching. Absent for sources that never change.
    */
   watch?(onChange: () => void, onError: (reason: string) => void): Promise<() => Promise<void>>;
+  /** How dynamic secrets (leased database credentials) are handled; absent: read and revoke at close. */
+  dynamic?: DynamicControl;
   close(): Promise<void>;
+}
+
+// What a run decides about dynamic secrets once its manifest is known (sources open before).
+export interface DynamicControl {
+  /** Whether to read them (false for `check` without -dynamic); true by default. */
+  read: boolean;
+  /** Whether close() leaves their leases to expire instead of revoking them; false by default. */
+  keep: boolean;
+  /** Where problems keeping them fresh are said, one line each without a value. */
+  report: (line: string) => void;
+  /** The leases held now, for `env` (path, lease id, expiry; no value). */
+  leases(): readonly HeldLeaseInfo[];
+}
+
+// A lease the runner holds (source/lease-keeper.ts).
+export interface HeldLeaseInfo {
+  readonly path: string;
+  readonly leaseId: string;
+  /** Milliseconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+// Whether the path after a non-KV mount names a leased secret that each read creates anew
+// (`database/creds/my-role`, and as other Vault engines name theirs), which `check` does not read.
+export function isLeasedPath(rest: string): boolean {
+  return rest.startsWith('creds/');
 }
 
 // The map key for a request: `path` or `path@version`.

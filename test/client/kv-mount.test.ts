@@ -3,8 +3,9 @@ import { buildKvTarget, kvApiPath, readKvMount, uiMountsPath } from '../../src/c
 
 describe('the client-side KV mount resolver', () => {
   it('reads the preflight answer: a v2 mount, a v1 mount, a server without the endpoint', () => {
-    expect(readKvMount(200, { data: { path: 'secret/', type: 'kv', options: { version: '2' } } })).toEqual({ path: 'secret/', version: 2 });
-    expect(readKvMount(200, { data: { path: 'old/', type: 'kv', options: null } })).toEqual({ path: 'old/', version: 1 });
+    expect(readKvMount(200, { data: { path: 'secret/', type: 'kv', options: { version: '2' } } })).toEqual({ path: 'secret/', version: 2, type: 'kv' });
+    expect(readKvMount(200, { data: { path: 'database/', type: 'database', options: null } })).toEqual({ path: 'database/', version: 1, type: 'database' });
+    expect(readKvMount(200, { data: { path: 'old/', type: 'kv', options: null } })).toEqual({ path: 'old/', version: 1, type: 'kv' });
     expect(readKvMount(404, undefined)).toEqual({ path: '', version: 1 });
     expect(readKvMount(403, { errors: ['permission denied'] })).toBeUndefined();
     expect(readKvMount(500, undefined)).toBeUndefined();

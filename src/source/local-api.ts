@@ -1,0 +1,37 @@
+import { createAuditBroker } from '../audit/audit-broker.js';
+import { localIdentity } from '../cli/local-client.js';
+import { createDynamicLoader } from '../http/dynamic-loader.js';
+import { createApiHandler } from '../http/handler.js';
+import { parseJsonObject } from '../json.js';
+import type { FileStore } from '../store/file-store.js';
+import type { ApiCall } from './lease-keeper.js';
+
+// The Vault API in-process over the runner's local store, as the CLI serves it
+// (cli/local-client.ts): the runner's dynamic secrets come from the same engine, leases and
+// audit devices as `secretrun read database/creds/…`. A lazy bundle, loaded only when a
+// manifest references a database mount.
+
+// The API over `store`, and what closes the engine's connections.
+export function createLocalApi(store: FileStore, options: { env: Readonly<Record<string, string | undefined>>; report: (line: string) => void }): { call: ApiCall; close(): Promise<void> } {
+  const audit = createAuditBroker({ stdout: (text) => options.report(text.replace(/\n$/, '')), report: options.report, local: localIdentity(options.env) });
+  const dynamic = createDynamicLoader({ report: options.report });
+  const handler = createApiHandler({ store, audit, dynamic });
+  return {
+    async call(method, path, body) {
+      const response = await handler({
+        method,
+        path: `/v1/${path.split('/').map(encodeURIComponent).join('/')}`,
+        query: new URLSearchParams(),
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
+        remoteAddress: '',
+        remotePort: 0,
+      });
+      return { status: response.status, json: parseJsonObject(response.body) };
+    },
+    async close() {
+      await dynamic.close();
+      audit.close();
+    },
+  };
+}
