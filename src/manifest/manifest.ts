@@ -118,6 +118,8 @@ export interface Manifest {
   readonly inherit: { readonly allow: readonly string[] | undefined; readonly deny: readonly string[] };
   readonly source: SourceSpec;
   readonly onChange: OnChange;
+  /** What the run does with its dynamic secrets' leases when it ends (`leases:`). */
+  readonly leases: 'revoke' | 'keep';
   readonly reloadSignal: SignalName;
   readonly stopSignal: SignalName;
   readonly killTimeoutMs: number;
@@ -145,6 +147,7 @@ export function defaultManifest(dir: string, file?: string): Manifest {
     inherit: { allow: undefined, deny: [] },
     source: { kind: 'store', store: undefined },
     onChange: 'restart',
+    leases: 'revoke',
     reloadSignal: 'SIGHUP',
     stopSignal: 'SIGTERM',
     killTimeoutMs: 5000,

@@ -208,6 +208,7 @@ function buildManifest(
     inherit: { allow: raw.inherit?.allow, deny: raw.inherit?.deny ?? [] },
     source: buildSource(raw, origin.dir),
     onChange: raw.on_change ?? base.onChange,
+    leases: raw.leases ?? base.leases,
     reloadSignal: raw.reload_signal ?? base.reloadSignal,
     stopSignal: raw.stop_signal ?? base.stopSignal,
     killTimeoutMs: duration(raw.kill_timeout, base.killTimeoutMs),

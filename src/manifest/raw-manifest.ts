@@ -28,6 +28,7 @@ export interface RawManifest {
   source?: RawSource;
   environments?: Record<string, RawEnvironment>;
   on_change?: Manifest['onChange'];
+  leases?: Manifest['leases'];
   reload_signal?: SignalName;
   stop_signal?: SignalName;
   kill_timeout?: string;

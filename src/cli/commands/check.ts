@@ -7,17 +7,26 @@ import { checkManifest, renderCheckReport } from '../../runner/check-report.js';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
 import { exitCodeByCode } from '../exit-code.js';
+import type { FlagSpec } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { discoverProject } from '../../store/project-discovery.js';
 import { defaultManifestFile, manifestFlags, openRunSetup } from '../runner-setup.js';
 
-const flags = [...manifestFlags] as const;
+const flags = [
+  ...manifestFlags,
+  { name: 'dynamic', kind: 'bool', usage: 'Also read dynamic secrets (database/creds/…), which creates a database user for each, revoked before check exits. Without it they are listed as "dynamic, not read".' },
+] as const satisfies readonly FlagSpec[];
 
-type CheckFlags = { readonly manifest: string; readonly e: readonly string[]; readonly store: string; readonly env: string };
+type CheckFlags = { readonly manifest: string; readonly e: readonly string[]; readonly store: string; readonly env: string; readonly dynamic: boolean };
 
 // Checks one environment (or none): its report, and the exit code it calls for.
 async function checkOne(io: CliIo, values: CheckFlags): Promise<{ text: string; code: number }> {
   const { manifest, source } = await openRunSetup(io, values);
+  // A dynamic secret read creates a database user: only when asked, and never kept.
+  if (source.dynamic) {
+    source.dynamic.read = values.dynamic;
+    source.dynamic.keep = false;
+  }
   try {
     const report = await checkManifest(manifest, source, { env: io.env });
     return { text: renderCheckReport(report), code: report.ok ? 0 : 7 };

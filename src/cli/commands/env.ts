@@ -1,5 +1,6 @@
 import { SecretrunError } from '../../errors.js';
 import { renderEnv, type EnvFormat } from '../../runner/render-env.js';
+import { renderLeaseNotice } from '../../runner/lease-notice.js';
 import { resolveManifest } from '../../runner/resolve-manifest.js';
 import type { Command } from '../command.js';
 import { parseCommandLine } from '../command-args.js';
@@ -27,9 +28,13 @@ export const envCommand: Command = {
     }
     const { manifest, source } = await openRunSetup(io, values);
     try {
+      // The values are printed for use after this command ends: their leases are kept.
+      if (source.dynamic) source.dynamic.keep = true;
       const resolved = await resolveManifest(manifest, source, { env: io.env });
       if (io.stdout.isTTY) io.stderr.write('secretrun: warning: printing secret values to a terminal\n');
       io.stdout.write(renderEnv(resolved.values, values.format as EnvFormat));
+      const leases = source.dynamic?.leases() ?? [];
+      if (leases.length > 0) io.stderr.write(renderLeaseNotice(leases, resolved.origins));
       return 0;
     } finally {
       await source.close();

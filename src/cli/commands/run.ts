@@ -41,8 +41,14 @@ export const runCommand: Command = {
         mask: mask === '' ? read.mask : (mask as MaskMode),
       });
     const manifest = withFlags(loaded);
+    const keepLeases = (read: Manifest): Manifest => {
+      if (source.dynamic) source.dynamic.keep = read.leases === 'keep';
+      return read;
+    };
+    keepLeases(manifest);
+    if (source.dynamic) source.dynamic.report = (line) => io.stderr.write(`secretrun: ${line}\n`);
     // The file read at start, even if another secretrun.yaml appears nearer the working directory.
-    const reloadManifest = async (): Promise<Manifest> => withFlags(await loadRunManifest(io, parsed.flags.manifest || (loaded.file ?? ''), parsed.flags.e, loaded.environment));
+    const reloadManifest = async (): Promise<Manifest> => keepLeases(withFlags(await loadRunManifest(io, parsed.flags.manifest || (loaded.file ?? ''), parsed.flags.e, loaded.environment)));
     try {
       const runnerIo = { ...io.child, env: io.env, cwd: io.cwd, signals: io.signals, random: io.random };
       return await superviseCommand({ manifest, source, command, args, io: runnerIo, reloadManifest });

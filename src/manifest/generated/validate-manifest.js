@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"environments":{"description":"The environments this manifest serves (dev, staging, prod, ...), chosen with `-env=NAME` or SECRETRUN_ENV. `{{env}}` in a reference, an expanded path, a dotenv file or the source stands for the chosen name (`secret/{{env}}/db#password`). Each may set its own `env` variables (over the top-level ones of the same name), `dotenv` files (after the top-level ones) and `source` (instead of the top-level one); an empty entry only declares the name.","type":"object","propertyNames":{"$ref":"#/$defs/environmentName"},"additionalProperties":{"$ref":"#/$defs/environment"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","SECRETRUN_IDENTITY_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `/bin/sh -c` (on Windows `%ComSpec% /d /s /c`, cmd.exe), the arguments joined by spaces, instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"},"hooks":{"description":"Commands run beside the supervised one, with its environment and its output masking. `pre_start` runs before every start of the command (a migration); if it fails, the run ends with its exit code. `on_change` runs when the command's environment changed, before `on_change` acts (a cache flush); if it fails, the change is not applied. Each has a timeout (default 60s).","type":"object","additionalProperties":false,"properties":{"pre_start":{"description":"Runs before every start of the command, the first and each restart (a database migration). A failure or timeout ends the run with the hook's exit code (124 for a timeout).","$ref":"#/$defs/hook"},"on_change":{"description":"Runs when the command's environment changed, before `on_change` restarts or signals it (a cache flush), with the new values and SECRETRUN_CHANGED naming the changed variables. If it fails, the change is not applied and is tried again on the next one.","$ref":"#/$defs/hook"}}}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"environmentName":{"title":"an environment name [A-Za-z0-9][A-Za-z0-9_-]*","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"},"environment":{"description":"What one environment changes: its own `env` variables, `dotenv` files and `source`. Empty (or `{}`) to only declare the name.","type":["object","null"],"additionalProperties":false,"properties":{"env":{"description":"Variables of this environment; one with the name of a top-level variable replaces it.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"dotenv":{"description":"dotenv files loaded after the top-level ones (relative to this manifest), e.g. `.env.production`.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"source":{"description":"Where this environment's secrets come from, instead of the top-level source: `{store: path}` or `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}}}},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"hook":{"description":"A command: a string runs through the shell (`sh -c`), a list is the program and its arguments (no shell), and `{command, timeout}` sets the timeout (default 60s; 0 for none).","type":["string","array","object"],"if":{"type":["string","array"]},"then":{"$ref":"#/$defs/hookCommand"},"else":{"$ref":"#/$defs/hookWithTimeout"}},"hookCommand":{"type":["string","array"],"if":{"type":"string"},"then":{"title":"a shell command","type":"string","pattern":"\\S"},"else":{"title":"a program and its arguments","type":"array","minItems":1,"items":{"type":"string"}}},"hookWithTimeout":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"description":"A string runs through the shell; a list is the program and its arguments.","$ref":"#/$defs/hookCommand"},"timeout":{"description":"How long the hook may run before it is stopped (SIGTERM, then SIGKILL after kill_timeout); 0 for no limit. Default 60s.","$ref":"#/$defs/duration"}}},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional. It is written in the manifest, so it is never masked.","type":"string"},"mask":{"description":"false marks the value as not secret (a host, a port, a user name): it is not masked in the command's output nor registered with ::add-mask::, and the same reference inside a template counts as not secret either (default true).","type":"boolean"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"mask":{"description":"false: nothing of this variable is masked. By default the whole value is masked, and so is each part that comes from a reference not marked `mask: false`; a template whose every reference is marked `mask: false` is not masked.","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"mask":{"description":"false marks every field of this secret as not secret: none is masked (default true).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200. Used only when VAULT_ADDR is unset and the address is listed in SECRETRUN_ALLOWED_ADDRESSES: a token goes only to a server the user chose.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://secretrun.dev/schema/secretrun.schema.json","title":"secretrun manifest (secretrun.yaml)","description":"Which secrets secretrun injects into a command's environment, and how it supervises that command.","type":"object","additionalProperties":false,"properties":{"env":{"description":"Environment variables to set from secrets. Each key is a variable name; each value is a reference `path#field` (optionally `path#field@version`), an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"expand":{"description":"Secrets whose every field becomes a variable: the field name is upper-cased, characters outside [A-Z0-9_] become `_`, and `prefix` is put in front.","type":"array","items":{"$ref":"#/$defs/expansion"}},"dotenv":{"description":"dotenv files (relative to this manifest) loaded as a base layer below secrets; later files win over earlier ones.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"pristine":{"description":"Start the command from an empty environment instead of the inherited one (dotenv files and secrets are still applied). Default false.","type":"boolean"},"inherit":{"description":"Which inherited variables reach the command. `allow` keeps only matching names (when given), `deny` removes matching names. `*` matches any run of characters.","type":"object","additionalProperties":false,"properties":{"allow":{"description":"Name patterns to keep; when absent every inherited variable is kept.","type":"array","items":{"$ref":"#/$defs/namePattern"}},"deny":{"description":"Name patterns to remove; deny wins over allow.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"source":{"description":"Where secrets come from: the local encrypted store `{store: path}` (the default) or a remote Vault-compatible server `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}},"environments":{"description":"The environments this manifest serves (dev, staging, prod, ...), chosen with `-env=NAME` or SECRETRUN_ENV. `{{env}}` in a reference, an expanded path, a dotenv file or the source stands for the chosen name (`secret/{{env}}/db#password`). Each may set its own `env` variables (over the top-level ones of the same name), `dotenv` files (after the top-level ones) and `source` (instead of the top-level one); an empty entry only declares the name.","type":"object","propertyNames":{"$ref":"#/$defs/environmentName"},"additionalProperties":{"$ref":"#/$defs/environment"}},"on_change":{"description":"What to do when a referenced secret changes: `restart` the command (default), send it `reload_signal`, `exit`, or do nothing (`none`).","enum":["restart","signal","exit","none"]},"leases":{"description":"What becomes of the leases of dynamic secrets (`database/creds/my-role#password`) when the run ends: `revoke` them (default: the database user is dropped at once), or `keep` them until they expire (another process goes on using the credentials).","enum":["revoke","keep"]},"reload_signal":{"description":"Signal sent to the command when `on_change: signal` (default SIGHUP).","$ref":"#/$defs/signal"},"stop_signal":{"description":"Signal that asks the command to stop before a restart or exit (default SIGTERM).","$ref":"#/$defs/signal"},"kill_timeout":{"description":"How long to wait after `stop_signal` before SIGKILL (default 5s).","$ref":"#/$defs/duration"},"debounce":{"description":"Quiet time after a change before secrets are read again, so bursts of writes cause one restart (default 100ms).","$ref":"#/$defs/duration"},"splay":{"description":"Random extra delay, up to this long, before a restart, so many runners do not restart at once (default 0).","$ref":"#/$defs/duration"},"mask":{"description":"Replace secret values in the command's output with `<concealed by secretrun>`. `auto` (default) masks when stdout is not a terminal.","enum":[true,false,"auto"]},"github_mask":{"description":"Under GitHub Actions (GITHUB_ACTIONS=true), print `::add-mask::` for every secret value before the command starts (default true).","type":"boolean"},"keep_credentials":{"description":"Runner credentials to pass through to the command; by default all are removed.","type":"array","items":{"enum":["SECRETRUN_KEY","SECRETRUN_KEY_FILE","SECRETRUN_PASSPHRASE","SECRETRUN_IDENTITY_PASSPHRASE","VAULT_TOKEN"]}},"shell":{"description":"Run the command with `/bin/sh -c` (on Windows `%ComSpec% /d /s /c`, cmd.exe), the arguments joined by spaces, instead of executing it directly. Default false.","type":"boolean"},"once":{"description":"Resolve, run the command once and exit with its code, without watching for changes (for CI). Default false.","type":"boolean"},"hooks":{"description":"Commands run beside the supervised one, with its environment and its output masking. `pre_start` runs before every start of the command (a migration); if it fails, the run ends with its exit code. `on_change` runs when the command's environment changed, before `on_change` acts (a cache flush); if it fails, the change is not applied. Each has a timeout (default 60s).","type":"object","additionalProperties":false,"properties":{"pre_start":{"description":"Runs before every start of the command, the first and each restart (a database migration). A failure or timeout ends the run with the hook's exit code (124 for a timeout).","$ref":"#/$defs/hook"},"on_change":{"description":"Runs when the command's environment changed, before `on_change` restarts or signals it (a cache flush), with the new values and SECRETRUN_CHANGED naming the changed variables. If it fails, the change is not applied and is tried again on the next one.","$ref":"#/$defs/hook"}}}},"$defs":{"variableName":{"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"environmentName":{"title":"an environment name [A-Za-z0-9][A-Za-z0-9_-]*","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"},"environment":{"description":"What one environment changes: its own `env` variables, `dotenv` files and `source`. Empty (or `{}`) to only declare the name.","type":["object","null"],"additionalProperties":false,"properties":{"env":{"description":"Variables of this environment; one with the name of a top-level variable replaces it.","type":"object","propertyNames":{"$ref":"#/$defs/variableName"},"additionalProperties":{"$ref":"#/$defs/envValue"}},"dotenv":{"description":"dotenv files loaded after the top-level ones (relative to this manifest), e.g. `.env.production`.","type":"array","items":{"type":"string","title":"a file name","pattern":"^.+$"}},"source":{"description":"Where this environment's secrets come from, instead of the top-level source: `{store: path}` or `{address, token_env, auth}`.","type":"object","if":{"required":["address"]},"then":{"$ref":"#/$defs/remoteSource"},"else":{"$ref":"#/$defs/storeSource"}}}},"namePattern":{"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"},"reference":{"title":"a reference path#field or path#field@version","description":"A secret reference: `path#field`, e.g. `secret/api-keys/openai#api_key`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+#[^#@\\s]+(@[1-9][0-9]*)?$"},"secretPath":{"title":"a secret path, optionally with @version","description":"A secret path with its mount, e.g. `secret/myapp/config`, optionally pinned with `@version`.","type":"string","pattern":"^[^#@\\s]+(@[1-9][0-9]*)?$"},"duration":{"title":"a duration such as 100ms, 5s, 1m30s or 0","type":"string","pattern":"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},"signal":{"title":"a signal name such as SIGTERM","type":"string","enum":["SIGHUP","SIGINT","SIGQUIT","SIGTERM","SIGUSR1","SIGUSR2","SIGWINCH","SIGCONT","SIGALRM","SIGKILL"]},"hook":{"description":"A command: a string runs through the shell (`sh -c`), a list is the program and its arguments (no shell), and `{command, timeout}` sets the timeout (default 60s; 0 for none).","type":["string","array","object"],"if":{"type":["string","array"]},"then":{"$ref":"#/$defs/hookCommand"},"else":{"$ref":"#/$defs/hookWithTimeout"}},"hookCommand":{"type":["string","array"],"if":{"type":"string"},"then":{"title":"a shell command","type":"string","pattern":"\\S"},"else":{"title":"a program and its arguments","type":"array","minItems":1,"items":{"type":"string"}}},"hookWithTimeout":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"description":"A string runs through the shell; a list is the program and its arguments.","$ref":"#/$defs/hookCommand"},"timeout":{"description":"How long the hook may run before it is stopped (SIGTERM, then SIGKILL after kill_timeout); 0 for no limit. Default 60s.","$ref":"#/$defs/duration"}}},"envValue":{"description":"A reference string `path#field[@version]`, an object `{ref, optional, default, mask}`, or an object `{template, optional, mask}`.","type":["string","object"],"if":{"type":"string"},"then":{"$ref":"#/$defs/reference"},"else":{"if":{"required":["template"]},"then":{"$ref":"#/$defs/templateVariable"},"else":{"$ref":"#/$defs/refVariable"}}},"refVariable":{"type":"object","additionalProperties":false,"required":["ref"],"properties":{"ref":{"description":"The secret reference `path#field[@version]`.","$ref":"#/$defs/reference"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"default":{"description":"Value used when the secret or field is missing; implies optional. It is written in the manifest, so it is never masked.","type":"string"},"mask":{"description":"false marks the value as not secret (a host, a port, a user name): it is not masked in the command's output nor registered with ::add-mask::, and the same reference inside a template counts as not secret either (default true).","type":"boolean"}}},"templateVariable":{"type":"object","additionalProperties":false,"required":["template"],"properties":{"template":{"description":"Literal text with `{{ path#field[@version] }}` placeholders, e.g. `postgres://{{ secret/db#user }}:{{ secret/db#password }}@db/app`. Write `\\{{` for a literal `{{`.","type":"string"},"optional":{"description":"When true, a missing secret or field leaves the variable unset instead of failing (default false).","type":"boolean"},"mask":{"description":"false: nothing of this variable is masked. By default the whole value is masked, and so is each part that comes from a reference not marked `mask: false`; a template whose every reference is marked `mask: false` is not masked.","type":"boolean"}}},"expansion":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"The secret whose fields become variables, e.g. `secret/myapp/config` (optionally `@version`).","$ref":"#/$defs/secretPath"},"prefix":{"description":"Text put in front of every variable name, e.g. `APP_` (default none).","type":"string","title":"a prefix of letters, digits and _","pattern":"^[A-Za-z0-9_]*$"},"optional":{"description":"When true, a missing secret adds no variables instead of failing (default false).","type":"boolean"},"mask":{"description":"false marks every field of this secret as not secret: none is masked (default true).","type":"boolean"},"allow":{"description":"Names this expansion may set although they change what programs load or run (PATH, LD_*, NODE_OPTIONS, PYTHON*, GIT_*, ... see docs/runner.md); without it a field with such a name is an error. `*` matches any run of characters.","type":"array","items":{"$ref":"#/$defs/namePattern"}}}},"storeSource":{"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}},"remoteSource":{"type":"object","additionalProperties":false,"required":["address"],"properties":{"address":{"description":"Base URL of a Vault-compatible server, e.g. https://vault.example.com:8200. Used only when VAULT_ADDR is unset and the address is listed in SECRETRUN_ALLOWED_ADDRESSES: a token goes only to a server the user chose.","type":"string","title":"an http(s) URL","pattern":"^https?://[^\\s]+$"},"token_env":{"description":"Name of the environment variable holding the token (default VAULT_TOKEN, else the token file ~/.vault-token). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"auth":{"description":"How to log in (default: the token in token_env).","$ref":"#/$defs/remoteAuth"},"poll_interval":{"description":"How often to poll the server for changed secrets (default 30s, with 10% jitter; backs off on errors).","$ref":"#/$defs/duration"}}},"remoteAuth":{"description":"How to log in to the remote server: `{method: token}` (default) or `{method: approle, role_id_env, secret_id_env, mount}`; renewable tokens are renewed before they expire.","type":"object","additionalProperties":false,"required":["method"],"properties":{"method":{"description":"Login method.","enum":["token","approle"]},"role_id_env":{"description":"approle: name of the environment variable holding the role_id (default VAULT_ROLE_ID).","$ref":"#/$defs/variableName"},"secret_id_env":{"description":"approle: name of the environment variable holding the secret_id (default VAULT_SECRET_ID). It is removed from the command's environment.","$ref":"#/$defs/variableName"},"mount":{"description":"Mount path of the auth method (default: approle).","type":"string"}}}}};
 const schema32 = {"title":"a variable name [A-Za-z_][A-Za-z0-9_]*","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema40 = {"title":"a variable name pattern (letters, digits, _ and *)","type":"string","pattern":"^[A-Za-z0-9_*]+$"};
 const schema49 = {"type":"object","additionalProperties":false,"properties":{"store":{"description":"Path of the local encrypted store file, relative to this manifest (default .secretrun/store.json).","type":"string"}}};
@@ -1887,10 +1887,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.reload_signal !== undefined){
-let data17 = data.reload_signal;
-if(typeof data17 !== "string"){
-const err29 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data17};
+if(data.leases !== undefined){
+let data17 = data.leases;
+if(!((data17 === "revoke") || (data17 === "keep"))){
+const err29 = {instancePath:instancePath+"/leases",schemaPath:"#/properties/leases/enum",keyword:"enum",params:{allowedValues: schema31.properties.leases.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.leases.enum,parentSchema:schema31.properties.leases,data:data17};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1899,8 +1899,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(!((((((((((data17 === "SIGHUP") || (data17 === "SIGINT")) || (data17 === "SIGQUIT")) || (data17 === "SIGTERM")) || (data17 === "SIGUSR1")) || (data17 === "SIGUSR2")) || (data17 === "SIGWINCH")) || (data17 === "SIGCONT")) || (data17 === "SIGALRM")) || (data17 === "SIGKILL"))){
-const err30 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data17};
+}
+if(data.reload_signal !== undefined){
+let data18 = data.reload_signal;
+if(typeof data18 !== "string"){
+const err30 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data18};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1909,11 +1912,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data.stop_signal !== undefined){
-let data18 = data.stop_signal;
-if(typeof data18 !== "string"){
-const err31 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data18};
+if(!((((((((((data18 === "SIGHUP") || (data18 === "SIGINT")) || (data18 === "SIGQUIT")) || (data18 === "SIGTERM")) || (data18 === "SIGUSR1")) || (data18 === "SIGUSR2")) || (data18 === "SIGWINCH")) || (data18 === "SIGCONT")) || (data18 === "SIGALRM")) || (data18 === "SIGKILL"))){
+const err31 = {instancePath:instancePath+"/reload_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1922,8 +1922,11 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(!((((((((((data18 === "SIGHUP") || (data18 === "SIGINT")) || (data18 === "SIGQUIT")) || (data18 === "SIGTERM")) || (data18 === "SIGUSR1")) || (data18 === "SIGUSR2")) || (data18 === "SIGWINCH")) || (data18 === "SIGCONT")) || (data18 === "SIGALRM")) || (data18 === "SIGKILL"))){
-const err32 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data18};
+}
+if(data.stop_signal !== undefined){
+let data19 = data.stop_signal;
+if(typeof data19 !== "string"){
+const err32 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data19};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1932,12 +1935,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data.kill_timeout !== undefined){
-let data19 = data.kill_timeout;
-if(typeof data19 === "string"){
-if(!pattern17.test(data19)){
-const err33 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data19};
+if(!((((((((((data19 === "SIGHUP") || (data19 === "SIGINT")) || (data19 === "SIGQUIT")) || (data19 === "SIGTERM")) || (data19 === "SIGUSR1")) || (data19 === "SIGUSR2")) || (data19 === "SIGWINCH")) || (data19 === "SIGCONT")) || (data19 === "SIGALRM")) || (data19 === "SIGKILL"))){
+const err33 = {instancePath:instancePath+"/stop_signal",schemaPath:"#/$defs/signal/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values",schema:schema54.enum,parentSchema:schema54,data:data19};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1947,8 +1946,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data19};
+if(data.kill_timeout !== undefined){
+let data20 = data.kill_timeout;
+if(typeof data20 === "string"){
+if(!pattern17.test(data20)){
+const err34 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data20};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1958,11 +1960,8 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.debounce !== undefined){
-let data20 = data.debounce;
-if(typeof data20 === "string"){
-if(!pattern17.test(data20)){
-const err35 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data20};
+else {
+const err35 = {instancePath:instancePath+"/kill_timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data20};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1972,8 +1971,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-else {
-const err36 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data20};
+if(data.debounce !== undefined){
+let data21 = data.debounce;
+if(typeof data21 === "string"){
+if(!pattern17.test(data21)){
+const err36 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data21};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1983,11 +1985,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.splay !== undefined){
-let data21 = data.splay;
-if(typeof data21 === "string"){
-if(!pattern17.test(data21)){
-const err37 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data21};
+else {
+const err37 = {instancePath:instancePath+"/debounce",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data21};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1997,8 +1996,11 @@ vErrors.push(err37);
 errors++;
 }
 }
-else {
-const err38 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data21};
+if(data.splay !== undefined){
+let data22 = data.splay;
+if(typeof data22 === "string"){
+if(!pattern17.test(data22)){
+const err38 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"},message:"must match pattern \""+"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$"+"\"",schema:"^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)$",parentSchema:schema48,data:data22};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2008,10 +2010,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.mask !== undefined){
-let data22 = data.mask;
-if(!(((data22 === true) || (data22 === false)) || (data22 === "auto"))){
-const err39 = {instancePath:instancePath+"/mask",schemaPath:"#/properties/mask/enum",keyword:"enum",params:{allowedValues: schema31.properties.mask.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.mask.enum,parentSchema:schema31.properties.mask,data:data22};
+else {
+const err39 = {instancePath:instancePath+"/splay",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data22};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2021,10 +2021,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.github_mask !== undefined){
-let data23 = data.github_mask;
-if(typeof data23 !== "boolean"){
-const err40 = {instancePath:instancePath+"/github_mask",schemaPath:"#/properties/github_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.github_mask.type,parentSchema:schema31.properties.github_mask,data:data23};
+if(data.mask !== undefined){
+let data23 = data.mask;
+if(!(((data23 === true) || (data23 === false)) || (data23 === "auto"))){
+const err40 = {instancePath:instancePath+"/mask",schemaPath:"#/properties/mask/enum",keyword:"enum",params:{allowedValues: schema31.properties.mask.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.mask.enum,parentSchema:schema31.properties.mask,data:data23};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2034,14 +2034,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data.keep_credentials !== undefined){
-let data24 = data.keep_credentials;
-if(Array.isArray(data24)){
-const len4 = data24.length;
-for(let i4=0; i4<len4; i4++){
-let data25 = data24[i4];
-if(!(((((data25 === "SECRETRUN_KEY") || (data25 === "SECRETRUN_KEY_FILE")) || (data25 === "SECRETRUN_PASSPHRASE")) || (data25 === "SECRETRUN_IDENTITY_PASSPHRASE")) || (data25 === "VAULT_TOKEN"))){
-const err41 = {instancePath:instancePath+"/keep_credentials/" + i4,schemaPath:"#/properties/keep_credentials/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.keep_credentials.items.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.keep_credentials.items.enum,parentSchema:schema31.properties.keep_credentials.items,data:data25};
+if(data.github_mask !== undefined){
+let data24 = data.github_mask;
+if(typeof data24 !== "boolean"){
+const err41 = {instancePath:instancePath+"/github_mask",schemaPath:"#/properties/github_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.github_mask.type,parentSchema:schema31.properties.github_mask,data:data24};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2051,9 +2047,14 @@ vErrors.push(err41);
 errors++;
 }
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/keep_credentials",schemaPath:"#/properties/keep_credentials/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.keep_credentials.type,parentSchema:schema31.properties.keep_credentials,data:data24};
+if(data.keep_credentials !== undefined){
+let data25 = data.keep_credentials;
+if(Array.isArray(data25)){
+const len4 = data25.length;
+for(let i4=0; i4<len4; i4++){
+let data26 = data25[i4];
+if(!(((((data26 === "SECRETRUN_KEY") || (data26 === "SECRETRUN_KEY_FILE")) || (data26 === "SECRETRUN_PASSPHRASE")) || (data26 === "SECRETRUN_IDENTITY_PASSPHRASE")) || (data26 === "VAULT_TOKEN"))){
+const err42 = {instancePath:instancePath+"/keep_credentials/" + i4,schemaPath:"#/properties/keep_credentials/items/enum",keyword:"enum",params:{allowedValues: schema31.properties.keep_credentials.items.enum},message:"must be equal to one of the allowed values",schema:schema31.properties.keep_credentials.items.enum,parentSchema:schema31.properties.keep_credentials.items,data:data26};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2063,10 +2064,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data.shell !== undefined){
-let data26 = data.shell;
-if(typeof data26 !== "boolean"){
-const err43 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.shell.type,parentSchema:schema31.properties.shell,data:data26};
+}
+else {
+const err43 = {instancePath:instancePath+"/keep_credentials",schemaPath:"#/properties/keep_credentials/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.keep_credentials.type,parentSchema:schema31.properties.keep_credentials,data:data25};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2076,10 +2076,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data.once !== undefined){
-let data27 = data.once;
+if(data.shell !== undefined){
+let data27 = data.shell;
 if(typeof data27 !== "boolean"){
-const err44 = {instancePath:instancePath+"/once",schemaPath:"#/properties/once/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.once.type,parentSchema:schema31.properties.once,data:data27};
+const err44 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.shell.type,parentSchema:schema31.properties.shell,data:data27};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2089,12 +2089,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data.hooks !== undefined){
-let data28 = data.hooks;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key7 in data28){
-if(!((key7 === "pre_start") || (key7 === "on_change"))){
-const err45 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.hooks,data:data28};
+if(data.once !== undefined){
+let data28 = data.once;
+if(typeof data28 !== "boolean"){
+const err45 = {instancePath:instancePath+"/once",schemaPath:"#/properties/once/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema31.properties.once.type,parentSchema:schema31.properties.once,data:data28};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2104,21 +2102,12 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data28.pre_start !== undefined){
-if(!(validate35(data28.pre_start, {instancePath:instancePath+"/hooks/pre_start",parentData:data28,parentDataProperty:"pre_start",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-}
-if(data28.on_change !== undefined){
-if(!(validate35(data28.on_change, {instancePath:instancePath+"/hooks/on_change",parentData:data28,parentDataProperty:"on_change",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.hooks.type,parentSchema:schema31.properties.hooks,data:data28};
+if(data.hooks !== undefined){
+let data29 = data.hooks;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+for(const key7 in data29){
+if(!((key7 === "pre_start") || (key7 === "on_change"))){
+const err46 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema31.properties.hooks,data:data29};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2128,14 +2117,38 @@ vErrors.push(err46);
 errors++;
 }
 }
+if(data29.pre_start !== undefined){
+if(!(validate35(data29.pre_start, {instancePath:instancePath+"/hooks/pre_start",parentData:data29,parentDataProperty:"pre_start",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+if(data29.on_change !== undefined){
+if(!(validate35(data29.on_change, {instancePath:instancePath+"/hooks/on_change",parentData:data29,parentDataProperty:"on_change",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err47 = {instancePath:instancePath+"/hooks",schemaPath:"#/properties/hooks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.properties.hooks.type,parentSchema:schema31.properties.hooks,data:data29};
 if(vErrors === null){
 vErrors = [err47];
 }
 else {
 vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
 }
 errors++;
 }
