@@ -117,7 +117,7 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
       report?.(`cannot read new credentials for ${entry.path} (${why}): ${'reason' in next ? next.reason : 'not found'}`);
       return schedule(entry);
     }
-    if (entry.leaseId !== undefined) retired.push(entry);
+    if (entry.leaseId !== undefined) retire(entry);
     else clearTimeout(entry.timer);
     const changed = JSON.stringify(next.data) !== JSON.stringify(entry.data);
     held.set(entry.path, next);
@@ -152,6 +152,20 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
     schedule(entry);
   }
 
+  // Keeps a replaced lease for the command still running on it, and revokes it when it
+  // expires (locally no server would), or at the end, whichever comes first.
+  function retire(entry: Held): void {
+    clearTimeout(entry.timer);
+    retired.push(entry);
+    entry.timer = setTimeout(() => {
+      const at = retired.indexOf(entry);
+      if (at === -1 || closed) return;
+      retired.splice(at, 1);
+      void revoke(entry);
+    }, Math.max(0, entry.expiresAt - now()));
+    entry.timer.unref();
+  }
+
   async function revoke(entry: Held): Promise<void> {
     clearTimeout(entry.timer);
     if (entry.leaseId === undefined || options.keep()) return;
@@ -172,7 +186,7 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
       // Two reads of one path at once keep the first lease and give the second back.
       const raced = held.get(path);
       if (raced !== undefined) {
-        retired.push(fetched);
+        retire(fetched);
         return { status: 'found', secret: { data: raced.data, version: 0 } };
       }
       held.set(path, fetched);
