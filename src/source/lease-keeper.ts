@@ -41,14 +41,12 @@ interface Held {
   /** The lease's first duration: what each renewal asks for (seconds). */
   increment: number;
   renewable: boolean;
+  /** When it ends unless renewed; for static-creds, when the next rotation is due. */
   expiresAt: number;
+  /** A static-creds answer with a ttl: looked at again when it rotates. */
+  rotates: boolean;
   timer?: NodeJS.Timeout;
   failures: number;
-}
-
-// Whether a path names a secret with a lease or a schedule, which the keeper reads (not KV).
-export function isStaticCredsPath(rest: string): boolean {
-  return rest.startsWith('static-creds/');
 }
 
 // The data of an API answer, or why there is none (one line, no value).
@@ -88,20 +86,21 @@ export function createLeaseKeeper(options: LeaseKeeperOptions): LeaseKeeper {
     const duration = Number(body['lease_duration'] ?? 0);
     // static-creds answer `ttl`: seconds until the next rotation.
     const ttl = leaseId !== undefined ? duration : Number(data['ttl'] ?? 0);
-    return { path, data, ...(leaseId === undefined ? {} : { leaseId }), increment: duration, renewable: body['renewable'] === true, expiresAt: now() + ttl * 1000, failures: 0 };
+    const rotates = leaseId === undefined && typeof data['ttl'] === 'number';
+    return { path, data, ...(leaseId === undefined ? {} : { leaseId }), increment: duration, renewable: body['renewable'] === true, expiresAt: now() + ttl * 1000, rotates, failures: 0 };
   }
 
   function schedule(entry: Held): void {
     if (closed) return;
     clearTimeout(entry.timer);
     const remaining = Math.max(0, entry.expiresAt - now());
-    // A static secret without a ttl has no schedule to follow.
-    if (entry.leaseId === undefined && remaining === 0 && entry.failures === 0) return;
+    // A secret with neither a lease nor a rotation has no schedule to follow.
+    if (entry.leaseId === undefined && !entry.rotates) return;
     let delay: number;
     // After a failure: back off, but try again well before the lease ends.
     if (entry.failures > 0) delay = Math.min(retryMs * 2 ** (entry.failures - 1), Math.max(retryMs, remaining / 3));
-    // static-creds: just after the rotation is due.
-    else if (entry.leaseId === undefined) delay = remaining + 500;
+    // static-creds: just after the rotation is due; again soon while it is overdue.
+    else if (entry.leaseId === undefined) delay = remaining > 0 ? remaining + 500 : retryMs;
     // A lease: renewed (or, when not renewable, replaced) at two thirds of what is left.
     else delay = remaining * renewAt;
     entry.timer = setTimeout(() => void tick(entry), delay);

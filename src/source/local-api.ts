@@ -4,6 +4,7 @@ import { createDynamicLoader } from '../http/dynamic-loader.js';
 import { createApiHandler } from '../http/handler.js';
 import { parseJsonObject } from '../json.js';
 import type { FileStore } from '../store/file-store.js';
+import { readNextDue } from '../sys/lease-schedule.js';
 import type { ApiCall } from './lease-keeper.js';
 
 // The Vault API in-process over the runner's local store, as the CLI serves it
@@ -18,6 +19,14 @@ export function createLocalApi(store: FileStore, options: { env: Readonly<Record
   const handler = createApiHandler({ store, audit, dynamic });
   return {
     async call(method, path, body) {
+      // No server runs to revoke what expired or rotate what is due: as every command that
+      // opens the store does, the runner does it before each of its requests (one small read
+      // when nothing is due), so a static role it follows rotates on time.
+      const now = Date.now();
+      const nextDue = await store.read(readNextDue);
+      if (nextDue !== undefined && nextDue <= now) {
+        await (await dynamic.load()).sweep({ now, read: (fn) => store.read(fn), update: (fn) => store.update(fn) });
+      }
       const response = await handler({
         method,
         path: `/v1/${path.split('/').map(encodeURIComponent).join('/')}`,

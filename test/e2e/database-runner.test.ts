@@ -173,6 +173,40 @@ describe.each([
     expectNoSecrets(runner.stdout() + runner.stderr(), allPasswords(sandbox), 'the runner\'s output');
   }, 60_000);
 
+  it('restarts the command when a static role\'s password rotates', async () => {
+    const sandbox = createSandbox();
+    const { run, where } = await connect(sandbox, remote);
+    await configure(run, { default: '1h', max: '2h' });
+    const account = `static_${remote ? 'r' : 'l'}`;
+    await db.query(`CREATE USER '${account}'@'%' IDENTIFIED BY 'initial-password-1'`);
+    await db.query(`GRANT SELECT ON app.* TO '${account}'@'%'`);
+    expectExit(await run(['write', 'database/static-roles/my-static', 'db_name=my-database', `username=${account}`, 'rotation_period=5s']), 0);
+    writeLoginScript(sandbox);
+    writeFileSync(join(sandbox.dir, 'secretrun.yaml'), `debounce: 0s
+env:
+  DB_USER: { ref: database/static-creds/my-static#username, mask: false }
+  DB_PASS: database/static-creds/my-static#password
+`);
+    const runner = startRunner(sandbox, where);
+    const passwords: string[] = [];
+    try {
+      await waitFor('the first login', () => runner.logins().length > 0, { timeoutMs: 20_000 });
+      passwords.push(credsOf(sandbox, account).password);
+      // The role rotates every 5 s: the command is restarted with the new password, which works.
+      await waitFor('the restart after a rotation', () => runner.logins().length > 1, { timeoutMs: 20_000, intervalMs: 50 });
+      passwords.push(credsOf(sandbox, account).password);
+    } finally {
+      runner.process.kill('SIGTERM');
+    }
+    expect((await runner.process).exitCode).toBe(0);
+    expect(runner.logins()[1]).toBe(account);
+    expect(passwords[1]).not.toBe(passwords[0]);
+    expect(runner.stderr()).toMatch(/^secretrun: DB_PASS changed, restarting\n/);
+    expectNoSecrets(runner.stdout() + runner.stderr(), passwords, 'the runner\'s output');
+    expectExit(await run(['delete', 'database/static-roles/my-static']), 0);
+    await db.query(`DROP USER '${account}'@'%'`);
+  }, 60_000);
+
   it('keeps its lease at exit with leases: keep', async () => {
     const sandbox = createSandbox();
     const { run, where } = await connect(sandbox, remote);
