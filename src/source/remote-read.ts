@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { buildKvTarget, kvApiPath } from '../client/kv-mount.js';
+import { buildKvTarget, kvApiPath, type KvMount } from '../client/kv-mount.js';
 import type { JsonObject } from '../json.js';
 import { failureRead } from './remote-answers.js';
 import type { MountCache, SendRequest } from './remote-mounts.js';
@@ -12,9 +12,10 @@ function hashData(data: unknown): string {
   return createHash('sha256').update(JSON.stringify(data)).digest('hex');
 }
 
-// Reads one secret (at a version when pinned) and what a later poll compares it with.
-export async function readRemoteSecret(send: SendRequest, mounts: MountCache, request: SecretRequest): Promise<{ read: SecretRead; signature: Signature }> {
-  const mount = await mounts.mountOf(request.path);
+// Reads one secret (at a version when pinned) and what a later poll compares it with; `known`
+// is the mount (or why there is none) when the caller asked already.
+export async function readRemoteSecret(send: SendRequest, mounts: MountCache, request: SecretRequest, known?: KvMount | SecretRead): Promise<{ read: SecretRead; signature: Signature }> {
+  const mount = known ?? (await mounts.mountOf(request.path));
   if ('status' in mount) return { read: mount, signature: 'missing' };
   const query: Record<string, string> = request.version === undefined ? {} : { version: String(request.version) };
   const response = await send('GET', kvApiPath(buildKvTarget(mount, request.path), 'data'), query);

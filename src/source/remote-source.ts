@@ -71,7 +71,7 @@ export function createRemoteSource(options: RemoteSourceOptions): SecretSource {
               onOtherEngines.set(key, { ...request, rest: request.path.slice(mount.path.length) });
               return [key, { status: 'missing' }] as const;
             }
-            const { read, signature } = await readRemoteSecret(send, mounts, request);
+            const { read, signature } = await readRemoteSecret(send, mounts, request, mount);
             if (request.version === undefined && read.status !== 'forbidden' && read.status !== 'unavailable') seen.set(request.path, signature);
             return [key, read] as const;
           } catch (error) {

@@ -40,7 +40,7 @@ const expected: Record<string, string> = {
   'unclosed-template': "unclosed-template.yaml:2:23: env.DB_URL.template: unclosed '{{' at character 12 (write \\{{ for a literal '{{')",
   'unknown-ref-key': "unknown-ref-key.yaml:4:5: env.DB_URL: unknown key 'defualt' (allowed: ref, optional, default, mask)",
   'unknown-template-key': "unknown-template-key.yaml:2:28: env.DB_URL: unknown key 'optinal' (allowed: template, optional, mask)",
-  'unknown-top-key': "unknown-top-key.yaml:2:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once, hooks)",
+  'unknown-top-key': "unknown-top-key.yaml:2:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, leases, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once, hooks)",
 };
 
 function errorOf(name: string): string {
@@ -82,7 +82,7 @@ describe('parseManifest', () => {
     const text = 'evn: 1\nenv:\n  A-B: x#y\n  C: { template: "{{ nope }}" }\non_change: never\n';
     expect(() => parseManifest(text, { file: 'm.yaml', dir: '/w' })).toThrow(
       [
-        "m.yaml:1:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once, hooks)",
+        "m.yaml:1:1: unknown key 'evn' (allowed: env, expand, dotenv, pristine, inherit, source, environments, on_change, leases, reload_signal, stop_signal, kill_timeout, debounce, splay, mask, github_mask, keep_credentials, shell, once, hooks)",
         "m.yaml:3:3: env: invalid variable name 'A-B' (expected a variable name [A-Za-z_][A-Za-z0-9_]*)",
         "m.yaml:4:18: env.C.template: invalid reference '{{ nope }}' (expected path#field or path#field@version)",
         "m.yaml:5:12: on_change: invalid value 'never' (allowed: restart, signal, exit, none)",
@@ -132,6 +132,7 @@ describe('parseManifest', () => {
       inherit: { allow: ['PATH', 'LC_*'], deny: ['LC_SECRET'] },
       source: { kind: 'remote', address: 'https://vault.example.com:8200', tokenEnv: 'MY_TOKEN', auth: { method: 'approle', roleIdEnv: 'CI_ROLE', secretIdEnv: 'CI_SECRET', mount: undefined }, pollIntervalMs: 15000 },
       onChange: 'signal',
+      leases: 'keep',
       reloadSignal: 'SIGUSR1',
       stopSignal: 'SIGINT',
       killTimeoutMs: 90_000,
@@ -151,7 +152,7 @@ describe('parseManifest', () => {
 
   it('gives defaults for an empty manifest and resolves the store path against its directory', () => {
     const empty = parseManifest('', { file: 'e.yaml', dir: '/w' });
-    expect(empty).toMatchObject({ variables: [], hooks: { preStart: undefined, onChange: undefined }, onChange: 'restart', stopSignal: 'SIGTERM', killTimeoutMs: 5000, debounceMs: 100, splayMs: 0, mask: 'auto', githubMask: true, source: { kind: 'store', store: undefined } });
+    expect(empty).toMatchObject({ variables: [], hooks: { preStart: undefined, onChange: undefined }, onChange: 'restart', leases: 'revoke', stopSignal: 'SIGTERM', killTimeoutMs: 5000, debounceMs: 100, splayMs: 0, mask: 'auto', githubMask: true, source: { kind: 'store', store: undefined } });
     expect(parseManifest('source: { store: s/store.json }\n', { file: 'e.yaml', dir: '/w' }).source).toEqual({ kind: 'store', store: '/w/s/store.json' });
   });
 });

@@ -256,3 +256,37 @@ describe('checkManifest', () => {
     expect(text).not.toMatch(/u1|info/);
   });
 });
+
+describe('dynamic secrets that check does not read', () => {
+  it('lists them as "dynamic, not read" without a problem, in variables, templates and expansions', async () => {
+    const { manifest, source: inner } = setup(
+      `env:
+  USER: secret/db#user
+  DB_PASS: database/creds/app#password
+  URL: { template: "mysql://{{ database/creds/app#username }}@h" }
+expand: [{ path: database/creds/app, prefix: DB_ }]
+`,
+      secrets,
+    );
+    const source = {
+      ...inner,
+      readSecrets: async (batch: readonly SecretRequest[]) => {
+        const reads = await inner.readSecrets(batch.filter((request) => !request.path.startsWith('database/')));
+        for (const request of batch) if (request.path.startsWith('database/')) reads.set(request.path, { status: 'dynamic' as const });
+        return reads;
+      },
+    };
+    const report = await checkManifest(manifest, source, { env: {} });
+    expect(report.ok).toBe(true);
+    expect(renderCheckReport(report)).toBe(
+      [
+        'DB_*     expand     database/creds/app  (dynamic, not read)',
+        'DB_PASS  reference  database/creds/app#password  (dynamic, not read)',
+        'URL      template   database/creds/app#username  (dynamic, not read)',
+        'USER     reference  secret/db#user',
+        'ok: 4 variables resolved',
+        '',
+      ].join('\n'),
+    );
+  });
+});
