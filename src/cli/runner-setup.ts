@@ -117,7 +117,11 @@ export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: st
   const explicit = storeFlag || io.env['SECRETRUN_STORE'] || manifestStore;
   const path = resolveProjectStorePath(io.cwd, io.env, explicit || undefined, discovery);
   const chosen = takeEarlySource(early, path);
-  return withPassphrasePrompt(io, path, (passphrase) =>
+  const source = await withPassphrasePrompt(io, path, (passphrase) =>
     passphrase === undefined && chosen !== undefined ? chosen.opened : createLocalSource({ path, env: io.env, ...(passphrase === undefined ? {} : { passphrase }) }),
   );
+  // Dynamic secrets are read through the API in-process, as the CLI reads them; loaded only
+  // when a manifest references a database mount.
+  if (source.dynamic) source.dynamic.localApi = async (store, report) => (await import('./local-api.js')).createLocalApi(store, { env: io.env, report });
+  return source;
 }

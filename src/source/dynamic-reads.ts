@@ -1,15 +1,9 @@
-import type { ApiCall, LeaseKeeper } from './lease-keeper.js';
-import { isLeasedPath, type DynamicControl, type SecretRead } from './source.js';
+import type { LeaseKeeper } from './lease-keeper.js';
+import { isLeasedPath, type DynamicApi, type DynamicControl, type SecretRead } from './source.js';
 
 // The dynamic side of a source (local or remote): reads of paths on non-KV mounts go to a
 // lease keeper (source/lease-keeper.ts), loaded with the API it calls the first time a
 // manifest has such a reference, so that a run without one loads and does nothing more.
-
-// An API for the keeper, and what closes it.
-export interface DynamicApi {
-  call: ApiCall;
-  close(): Promise<void>;
-}
 
 // A request for a path on a non-KV mount: the path, and what follows the mount.
 export interface DynamicRequest {
@@ -52,7 +46,14 @@ export function createDynamicReads(openApi: () => Promise<DynamicApi>, now: () =
       const wanted = requests.filter((request) => control.read || !isLeasedPath(request.rest));
       for (const request of requests) if (!wanted.includes(request)) reads.set(request.path, { status: 'dynamic' });
       if (wanted.length === 0) return reads;
-      const { keeper } = await load();
+      let keeper: LeaseKeeper;
+      try {
+        ({ keeper } = await load());
+      } catch (error) {
+        loading = undefined;
+        for (const request of wanted) reads.set(request.path, { status: 'unavailable', reason: (error as Error).message });
+        return reads;
+      }
       const paths = [...new Set(wanted.map((request) => request.path))];
       const answers = await Promise.all(paths.map(async (path) => [path, await keeper.read(path)] as const));
       for (const [path, read] of answers) reads.set(path, read);

@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject } from '../json.js';
-import type { HeldLeaseInfo, SecretRead } from './source.js';
+import type { ApiCall, HeldLeaseInfo, SecretRead } from './source.js';
 
 // Keeps the runner's dynamic secrets fresh (issue 12): one read, and so one lease, per path;
 // renewals at about two thirds of the TTL with the lease's own duration as increment; new
@@ -7,9 +7,6 @@ import type { HeldLeaseInfo, SecretRead } from './source.js';
 // asked, before the old ones expire; static-creds re-read when their rotation is due; and the
 // leases revoked when the run ends unless the manifest keeps them. Loaded (a lazy bundle) only
 // when a manifest references a path on a non-KV mount: start-up without one never pays for it.
-
-// One call to the Vault API: in-process over the local store, or over HTTP to a server.
-export type ApiCall = (method: 'GET' | 'PUT', path: string, body?: JsonObject) => Promise<{ status: number; json: JsonObject | undefined }>;
 
 export interface LeaseKeeperOptions {
   call: ApiCall;

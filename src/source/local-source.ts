@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { SecretrunError } from '../errors.js';
 import { openFileStore, type FileStore } from '../store/file-store.js';
 import { journalPathOf, stateDirOf } from '../store/store-paths.js';
 import type { Env } from '../store/store-paths.js';
@@ -27,8 +28,9 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Se
   // Paths on a database mount are read through the Vault API in-process (leases, the engine),
   // loaded only when a manifest has one.
   const dynamic = createDynamicReads(async () => {
-    const { createLocalApi } = await import('./local-api.js');
-    return createLocalApi(store, { env: options.env, report: (line) => dynamic.control.report(line) });
+    const open = dynamic.control.localApi;
+    if (open === undefined) throw new SecretrunError('unsupported_path', 'dynamic secrets (paths on a database mount) are read by the secretrun CLI only', { hint: 'Run the command with `secretrun -- CMD`.' });
+    return open(store, (line) => dynamic.control.report(line));
   }, now);
   return {
     store,

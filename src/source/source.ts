@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json.js';
+import type { FileStore } from '../store/file-store.js';
 
 // One secret as a source returns it: the fields of a KV path at one version.
 export interface SecretVersion {
@@ -51,6 +52,20 @@ export interface DynamicControl {
   report: (line: string) => void;
   /** The leases held now, for `env` (path, lease id, expiry; no value). */
   leases(): readonly HeldLeaseInfo[];
+  /**
+   * A local source's way to the Vault API in-process over its store, which the CLI hands it
+   * (source/ may not import http/). Without it, references to database mounts are unavailable.
+   */
+  localApi?: (store: FileStore, report: (line: string) => void) => Promise<DynamicApi>;
+}
+
+// One call to the Vault API: in-process over the local store, or over HTTP to a server.
+export type ApiCall = (method: 'GET' | 'PUT', path: string, body?: JsonObject) => Promise<{ status: number; json: JsonObject | undefined }>;
+
+// The API dynamic secrets are read through, and what closes it.
+export interface DynamicApi {
+  call: ApiCall;
+  close(): Promise<void>;
 }
 
 // A lease the runner holds (source/lease-keeper.ts).

@@ -1,19 +1,20 @@
 import { createAuditBroker } from '../audit/audit-broker.js';
-import { localIdentity } from '../cli/local-client.js';
+import { localIdentity } from './local-client.js';
 import { createDynamicLoader } from '../http/dynamic-loader.js';
 import { createApiHandler } from '../http/handler.js';
 import { parseJsonObject } from '../json.js';
 import type { FileStore } from '../store/file-store.js';
 import { readNextDue } from '../sys/lease-schedule.js';
-import type { ApiCall } from './lease-keeper.js';
+import type { DynamicApi } from '../source/source.js';
 
 // The Vault API in-process over the runner's local store, as the CLI serves it
-// (cli/local-client.ts): the runner's dynamic secrets come from the same engine, leases and
-// audit devices as `secretrun read database/creds/…`. A lazy bundle, loaded only when a
-// manifest references a database mount.
+// (local-client.ts): the runner's dynamic secrets come from the same engine, leases and audit
+// devices as `secretrun read database/creds/…`. Here in cli/, the composition root, because
+// source/ may not import http/; the local source is handed it (runner-setup.ts). A lazy
+// bundle, loaded only when a manifest references a database mount.
 
 // The API over `store`, and what closes the engine's connections.
-export function createLocalApi(store: FileStore, options: { env: Readonly<Record<string, string | undefined>>; report: (line: string) => void }): { call: ApiCall; close(): Promise<void> } {
+export function createLocalApi(store: FileStore, options: { env: Readonly<Record<string, string | undefined>>; report: (line: string) => void }): DynamicApi {
   const audit = createAuditBroker({ stdout: (text) => options.report(text.replace(/\n$/, '')), report: options.report, local: localIdentity(options.env) });
   const dynamic = createDynamicLoader({ report: options.report });
   const handler = createApiHandler({ store, audit, dynamic });
