@@ -40,7 +40,7 @@ type Run = (args: readonly string[]) => ReturnType<CliSandbox['run']>;
 
 async function connect(sandbox: CliSandbox, remote: boolean): Promise<{ run: Run; where: Where }> {
   if (!remote) return { run: (args) => sandbox.run(args), where: { name: 'local', env: {} } };
-  const server = await startServerProcess(['-store', sandbox.storePath, '-listen-address=127.0.0.1:0'], sandbox.env, sandbox.dir);
+  const server = await startServerProcess(['-store', sandbox.storePath], sandbox.env, sandbox.dir);
   servers.push(server);
   const env = { VAULT_ADDR: server.url, VAULT_TOKEN: server.rootToken ?? '' };
   return { run: (args) => sandbox.run(args, { env }), where: { name: 'server', env } };
