@@ -79,9 +79,11 @@ try {
   if (sections.has('startup')) {
     const base = process.env.BASE;
     writeFileSync(join(work, 'ten.yaml'), `env:\n${statics.slice(0, 10).map(([name]) => `  ${name}: secret/bench/${name.toLowerCase()}#value\n`).join('')}`);
-    const run = (label, entry) => ({ label, command: process.execPath, args: [entry, 'run', '--once', '--manifest', 'ten.yaml', '--', 'true'], options: { env, cwd: work } });
-    const entries = [{ label: 'node -e 0', command: process.execPath, args: ['-e', '0'], options: { env, cwd: work } }, run('this build: run --once -- true (10 refs)', cli)];
-    if (base) entries.push(run('BASE build: run --once -- true (10 refs)', join(base, 'bin', 'secretrun.cjs')));
+    // Each build keeps its own code caches: with one directory, each run would find the other
+    // build's caches, reject them and compile everything.
+    const run = (label, entry, cache) => ({ label, command: process.execPath, args: [entry, 'run', '--once', '--manifest', 'ten.yaml', '--', 'true'], options: { env: { ...env, XDG_CACHE_HOME: join(work, cache) }, cwd: work } });
+    const entries = [{ label: 'node -e 0', command: process.execPath, args: ['-e', '0'], options: { env, cwd: work } }, run('this build: run --once -- true (10 refs)', cli, 'cache-this')];
+    if (base) entries.push(run('BASE build: run --once -- true (10 refs)', join(base, 'bin', 'secretrun.cjs'), 'cache-base'));
     else console.log('\n(b) BASE is not set: measuring this build alone');
     const rows = timeRoundRobin(entries, runs);
     console.log(`\n(b) start-up without a dynamic reference, median of ${runs} round-robin runs (ms); ratio = time / node -e 0`);

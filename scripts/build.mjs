@@ -7,7 +7,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,6 +57,29 @@ const lazy = {
   'git-textconv': 'src/cli/commands/git-textconv.ts',
   'merge-driver': 'src/cli/commands/merge-driver.ts',
   recipients: 'src/cli/commands/recipients.ts',
+  // The commands a secret read, a write or a run does not need (src/cli/commands/registry.ts):
+  // each compiled, from its own code cache, only when it is the command.
+  audit: 'src/cli/commands/audit.ts',
+  auth: 'src/cli/commands/auth.ts',
+  generic: 'src/cli/commands/generic.ts',
+  'kv-metadata': 'src/cli/commands/kv-metadata.ts',
+  'kv-patch': 'src/cli/commands/kv-patch.ts',
+  'kv-rollback': 'src/cli/commands/kv-rollback.ts',
+  lease: 'src/cli/commands/lease.ts',
+  login: 'src/cli/commands/login.ts',
+  operator: 'src/cli/commands/operator.ts',
+  policy: 'src/cli/commands/policy.ts',
+  secrets: 'src/cli/commands/secrets.ts',
+  'token-capabilities': 'src/cli/commands/token-capabilities.ts',
+  'token-create': 'src/cli/commands/token-create.ts',
+  'token-lookup': 'src/cli/commands/token-lookup.ts',
+  'token-renew': 'src/cli/commands/token-renew.ts',
+  'token-revoke': 'src/cli/commands/token-revoke.ts',
+  'import-command': 'src/cli/commands/import.ts',
+  'export-command': 'src/cli/commands/export.ts',
+  completion: 'src/cli/commands/completion.ts',
+  // `run` in the whole CLI (SECRETRUN_STARTUP_OFF=runner-bundle); the runner is dist/run.cjs.
+  'run-command': 'src/cli/commands/run.ts',
   // status (and doctor): a report no secret read or run needs.
   status: 'src/cli/commands/status.ts',
   // Loaded by the runner once its command started, and only when needed: the manifest's
@@ -66,6 +89,13 @@ const lazy = {
   // The database plugins, loaded by src/database/plugin-loader.ts when a connection is used.
   'mysql-plugin': 'src/database/mysql-plugin.ts',
   'postgresql-plugin': 'src/database/postgresql-plugin.ts',
+  // Opening a store by a recipient's private key (src/store/recipients/recipient-key.ts); the
+  // dotenv parser, for manifests with dotenv files and `import` (src/runner/dotenv-parse.ts).
+  'recipient-open': 'src/store/recipients/recipient-open.ts',
+  'dotenv-parse': 'src/runner/dotenv-parse.ts',
+  // Access control's routes (auth/, policies, capabilities, audit devices), loaded by the API
+  // handler before the first request that needs them (src/http/access-route-loader.ts).
+  'access-routes': 'src/http/routes/access-routes.ts',
   // The database engine and lease manager, loaded by src/http/dynamic-loader.ts when a request
   // reaches a database mount or sys/leases, or something expired.
   'database-engine': 'src/http/database-engine.ts',
@@ -76,10 +106,12 @@ const lazy = {
 };
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 
-// Turns `import('./parse-manifest.js')` into a require() of the lazy bundle, from the CLI entry
-// in dist/ and from the lazy bundles themselves (one level down). In the lazy bundles' build
+// Turns `import('./parse-manifest.js')` into a load of the lazy bundle through
+// src/startup/lazy-bundles.ts (with V8's code cache, once per process), from the CLI entry in
+// dist/ and from the lazy bundles themselves (one level down). In the lazy bundles' build
 // every importer, whether a lazy entry or a module bundled into one (read-manifest.ts in the
 // status bundle), ends up in dist/lazy/, beside the bundle it loads.
+const lazyLoader = JSON.stringify(join(root, 'src/startup/lazy-bundles.ts'));
 const lazyPluginFor = (inLazyDir) => ({
   name: 'secretrun-lazy',
   setup(plugin) {
@@ -88,8 +120,13 @@ const lazyPluginFor = (inLazyDir) => ({
       const file = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
       const name = lazyFiles.get(file);
       if (name === undefined) return undefined;
-      return { path: inLazyDir ? `./${name}.cjs` : `./lazy/${name}.cjs`, external: true };
+      return { path: name, namespace: 'secretrun-lazy' };
     });
+    plugin.onLoad({ filter: /.*/, namespace: 'secretrun-lazy' }, (args) => ({
+      contents: `const { requireLazyBundle } = require(${lazyLoader});\nmodule.exports = requireLazyBundle(require('node:path').join(__dirname, ${JSON.stringify(inLazyDir ? `${args.path}.cjs` : `lazy/${args.path}.cjs`)}), ${JSON.stringify(args.path)}, require);\n`,
+      loader: 'js',
+      resolveDir: root,
+    }));
   },
 });
 
@@ -133,6 +170,8 @@ await build({
   define: { ...common.define, __SECRETRUN_BUNDLE_TAGS__: JSON.stringify({ run: bundleTag('dist/run.cjs'), cli: bundleTag('dist/cli.cjs') }) },
 });
 await build({ ...cli, plugins: [lazyPluginFor(true), absentNativePlugin], entryPoints: lazy, outdir: 'dist/lazy' });
+// The tags their code caches are checked against (src/startup/lazy-bundles.ts).
+writeFileSync('dist/lazy/tags.json', `${JSON.stringify(Object.fromEntries(Object.keys(lazy).map((name) => [name, bundleTag(`dist/lazy/${name}.cjs`)])))}\n`);
 
 // A bundle loads every built-in it imports when it starts, whether the command uses it or not.
 // These cost the runner's start-up 1-4 ms each and are reached through a lazy property or

@@ -8,7 +8,7 @@ import { addressInCidrs } from './bound-cidrs.js';
 import type { Operation } from './policy.js';
 import { isRoot, type Caller } from './token-record.js';
 import { readLiveToken } from './token-store.js';
-import { preflightPrefix } from './unauthenticated-paths.js';
+import { preflightDenied, preflightPrefix } from './unauthenticated-paths.js';
 
 // The ACL in the request path (the handler's `authorize` hook): after authentication, in the
 // same read or transaction, the caller's policies decide whether the request may go on. Root
@@ -45,11 +45,6 @@ export function deniedByPolicy(): SecretrunError {
   return new SecretrunError('permission_denied', '1 error occurred:\n\t* permission denied\n\n');
 }
 
-// The preflight's refusal: the same for "no such mount" and "no access", so it reveals nothing.
-export function preflightDenied(path: string): SecretrunError {
-  const shown = `${path.replace(/^\/+|\/+$/g, '')}/`;
-  return new SecretrunError('permission_denied', `preflight capability check returned 403, please ensure client's policies grant access to path "${shown}"`);
-}
 
 // Creates the handler's authorize hook over one ACL cache.
 export function createAuthorizer(options: AuthorizerOptions = {}): Authorizer {

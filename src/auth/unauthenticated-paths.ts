@@ -1,3 +1,4 @@
+import { SecretrunError } from '../errors.js';
 import type { Storage } from '../store/storage.js';
 import { findAuthMethod, readAuthMethods, type AuthMethodType } from '../sys/auth-methods.js';
 
@@ -9,6 +10,12 @@ import { findAuthMethod, readAuthMethods, type AuthMethodType } from '../sys/aut
 
 // The CLI's preflight (`sys/internal/ui/mounts/<path>`).
 export const preflightPrefix = 'sys/internal/ui/mounts/';
+
+// The preflight's refusal: the same for "no such mount" and "no access", so it reveals nothing.
+export function preflightDenied(path: string): SecretrunError {
+  const shown = `${path.replace(/^\/+|\/+$/g, '')}/`;
+  return new SecretrunError('permission_denied', `preflight capability check returned 403, please ensure client's policies grant access to path "${shown}"`);
+}
 
 // Each method's login paths, relative to where it is enabled.
 const loginPaths: Readonly<Record<AuthMethodType, (rest: string) => boolean>> = {

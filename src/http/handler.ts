@@ -3,6 +3,7 @@ import type { AuditDevice } from '../audit/audit-table.js';
 import type { Caller } from '../auth/token-record.js';
 import { SecretrunError } from '../errors.js';
 import type { Storage, Store } from '../store/storage.js';
+import { createAccessRouteLoader, needsAccessRoutes } from './access-route-loader.js';
 import { createDynamicLoader, type DynamicLoader } from './dynamic-loader.js';
 import { renderFailureLine } from './failure-line.js';
 import { addIgnoredParametersWarning } from './ignored-parameters.js';
@@ -93,6 +94,8 @@ export interface ApiHandlerOptions {
    * it the handler makes one whose connections close only when idle (tests of other engines).
    */
   dynamic?: DynamicLoader;
+  /** Load access control's routes now rather than before the first request that needs them. */
+  preloadRoutes?: boolean;
 }
 
 // Reads and lists run on a snapshot; everything else is one transaction under the store lock.
@@ -107,7 +110,11 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
   const clusterId = options.clusterId ?? 'secretrun-local';
   const audit = options.audit;
   const dynamic = options.dynamic ?? createDynamicLoader({ report: (line) => options.logError?.(`secretrun: ${line}`) });
-  const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)), probeAuditDevice: audit?.probe?.bind(audit), dynamic };
+  const access = createAccessRouteLoader();
+  // A server serves every path: it loads access control's routes now, not on a request.
+  // A failure shows as the first request's internal error, when it awaits the same load.
+  if (options.preloadRoutes === true) access.load().catch(() => undefined);
+  const routerOptions = { random: (n: number) => new Uint8Array(randomBytes(n)), probeAuditDevice: audit?.probe?.bind(audit), dynamic, access };
   const health = createStoreHealth(options.store, {
     onFailure: (error) => options.logError?.(renderFailureLine('-', 'GET', '/v1/sys/health', error)),
   });
@@ -148,6 +155,7 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
       requestId = request.id;
       // Checked before awaiting anything: an extra await on every request showed in bench/server.
       if (isHealth(request)) return await answerHealth(request);
+      if (!access.loaded && needsAccessRoutes(request.path)) await access.load();
       const at = now();
       let caller: Caller | undefined;
       let recorder: AuditResponse | undefined;
@@ -159,7 +167,7 @@ export function createApiHandler(options: ApiHandlerOptions): WireHandler {
           caller = options.authenticate?.(request, storage, at, { transaction, remoteAddress: wire.remoteAddress });
           if (caller?.needsTransaction === true) return undefined;
           event.caller = caller;
-          options.authorize?.(request, caller, storage, options.authorize === undefined ? undefined : existenceOf(storage, request));
+          options.authorize?.(request, caller, storage, options.authorize === undefined ? undefined : existenceOf(storage, request, access));
         } catch (error) {
           // A refused request is recorded too, with why (Vault audits failed requests).
           options.audit?.begin(storage, { ...event, error })?.end(undefined, error, undefined);

@@ -6,14 +6,12 @@ import { readMounts, type RandomBytes } from '../sys/mounts.js';
 import { findMount, resolveKvPath } from '../sys/mount-resolver.js';
 import type { DynamicLoader } from './dynamic-loader.js';
 import type { AcceptedFields, LogicalRequest, LogicalResponse, Served } from './logical.js';
-import { authExistenceOf, routeAuthMethod } from './routes/auth-methods.js';
 import { databaseExistenceOf, legacyLeasePath, routeDatabase, routeLeases } from './routes/dynamic-routes.js';
-import { routeAuthToken } from './routes/auth-token.js';
 import { routeKvV1 } from './routes/kv-v1.js';
 import { routeKvV2 } from './routes/kv-v2.js';
 import type { RouteContext } from './routes/route-context.js';
-import { routeSysAccess } from './routes/sys-access.js';
-import { routeSysAudit, routeSysAuditHash, type SysAuditOptions } from './routes/sys-audit.js';
+import type { SysAuditOptions } from './routes/sys-audit.js';
+import type { AccessRouteLoader } from './access-route-loader.js';
 import { readUiMount, routeSysMounts } from './routes/sys-mounts.js';
 
 // A route's answer, the fields its path defines, and the mount type Vault reports beside it
@@ -28,6 +26,8 @@ export interface RouterOptions extends SysAuditOptions {
   random: RandomBytes;
   /** The database engine and lease manager, loaded when a request needs them. */
   dynamic: DynamicLoader;
+  /** Access control's routes, loaded by the handler before a request that needs them. */
+  access: AccessRouteLoader;
 }
 
 function noRoute(path: string): never {
@@ -36,18 +36,24 @@ function noRoute(path: string): never {
 
 // `sys/health` and `sys/seal-status` are answered by the handler before the store is touched
 // (handler.ts), so that they answer even when the store fails its checks.
+// The paths needsAccessRoutes (access-route-loader.ts) leaves out are served here first.
 function routeSys(rest: string, context: RouteContext, options: RouterOptions): Served {
-  const access = routeSysAccess(rest, context, options.random);
-  if (access !== undefined) return access;
-  if (rest === 'mounts' || rest.startsWith('mounts/')) return routeSysMounts(rest.slice('mounts'.length), context, options.random, options.dynamic);
+  if ((rest === 'mounts' || rest.startsWith('mounts/')) && !rest.startsWith('mounts/auth/')) {
+    return routeSysMounts(rest.slice('mounts'.length), context, options.random, options.dynamic);
+  }
   if (rest.startsWith('leases/')) return routeLeases(rest.slice('leases/'.length), options.dynamic);
   const legacy = legacyLeasePath(rest);
   if (legacy !== undefined) return routeLeases(legacy, options.dynamic);
-  if (rest === 'audit' || rest.startsWith('audit/')) return routeSysAudit(rest.slice('audit'.length), context, options);
-  if (rest.startsWith('audit-hash/')) return routeSysAuditHash(rest.slice('audit-hash/'.length), context);
-  if (rest.startsWith('internal/ui/mounts/') && context.request.operation === 'read') {
-    return readUiMount(rest.slice('internal/ui/mounts/'.length), context);
+  if (rest.startsWith('internal/ui/mounts/')) {
+    if (context.request.operation === 'read') return readUiMount(rest.slice('internal/ui/mounts/'.length), context);
+    return noRoute(`sys/${rest}`);
   }
+  const routes = options.access.routes();
+  const access = routes.routeSysAccess(rest, context, options.random);
+  if (access !== undefined) return access;
+  if (rest.startsWith('mounts/')) return routeSysMounts(rest.slice('mounts'.length), context, options.random, options.dynamic);
+  if (rest === 'audit' || rest.startsWith('audit/')) return routes.routeSysAudit(rest.slice('audit'.length), context, options);
+  if (rest.startsWith('audit-hash/')) return routes.routeSysAuditHash(rest.slice('audit-hash/'.length), context);
   return noRoute(`sys/${rest}`);
 }
 
@@ -55,9 +61,9 @@ function routeSys(rest: string, context: RouteContext, options: RouterOptions): 
 export function routeRequest(context: RouteContext, options: RouterOptions): RoutedResponse {
   const { path } = context.request;
   if (path.startsWith('sys/')) return routed(routeSys(path.slice('sys/'.length), context, options), 'system');
-  if (path.startsWith('auth/token/')) return routed(routeAuthToken(path.slice('auth/token/'.length), context, options.random), 'token');
+  if (path.startsWith('auth/token/')) return routed(options.access.routes().routeAuthToken(path.slice('auth/token/'.length), context, options.random), 'token');
   if (path.startsWith('auth/')) {
-    const method = routeAuthMethod(path.slice('auth/'.length), context, options.random);
+    const method = options.access.routes().routeAuthMethod(path.slice('auth/'.length), context, options.random);
     return method === undefined ? noRoute(path) : routed(method.served, method.type);
   }
   const mounts = readMounts(context.storage);
@@ -77,9 +83,9 @@ export function routeRequest(context: RouteContext, options: RouterOptions): Rou
 // Undefined for every other request and for paths without a check (config, delete/, undelete/,
 // destroy/ and the system paths are always updates). KV v2 `data/` and `metadata/` exist with
 // the key's metadata; a KV v1 key exists when stored.
-export function existenceOf(storage: Storage, request: LogicalRequest): boolean | undefined {
+export function existenceOf(storage: Storage, request: LogicalRequest, access: AccessRouteLoader): boolean | undefined {
   if (request.operation !== 'update' || request.path.startsWith('sys/') || request.path.startsWith('auth/token/')) return undefined;
-  if (request.path.startsWith('auth/')) return authExistenceOf(storage, request);
+  if (request.path.startsWith('auth/')) return access.routes().authExistenceOf(storage, request);
   const mounts = readMounts(storage);
   const target = resolveKvPath(storage, mounts, request.path);
   if (target === undefined) {

@@ -86,7 +86,7 @@ export async function startServer(settings: ServerSettings, deliverRootToken?: R
   // Leases: the timer is re-armed whenever the engine changes the schedule.
   let expiry: LeaseExpiryTimer | undefined;
   const dynamic = createDynamicLoader({ report: (line) => logError(`secretrun server: ${line}`), onSchedule: () => expiry?.reschedule() });
-  const handler = createApiHandler({ store, now, authenticate, authorize: createAuthorizer({ now }), audit, logError, dynamic });
+  const handler = createApiHandler({ store, now, authenticate, authorize: createAuthorizer({ now }), audit, logError, dynamic, preloadRoutes: true });
   const server = createVaultServer({
     handler,
     host: settings.host,

@@ -38,7 +38,7 @@ async function readDotenvFiles(files: readonly string[]): Promise<DotenvFiles> {
   const values = createEnvRecord();
   const problems: ResolveProblem[] = [];
   if (files.length === 0) return { values, problems };
-  const { parse } = await import('dotenv');
+  const { parse } = await import('./dotenv-parse.js');
   const fileOf = new Map<string, string>();
   for (const file of files) {
     let text: string;

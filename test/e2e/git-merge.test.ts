@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { CliSandbox } from './run-cli.js';
@@ -23,6 +24,9 @@ async function createRepo(): Promise<Repo> {
   };
   const kv = async (...args: string[]) => expectExit(await sandbox.run(['kv', ...args]), 0).stdout;
   expect((await git('init', '-q', '-b', 'main')).exitCode).toBe(0);
+  // The sandbox's HOME is the repository: keep secretrun's caches ($HOME/.cache, written by
+  // every command, the merge driver among them) out of what is committed and compared.
+  writeFileSync(join(sandbox.dir, '.gitignore'), '.cache/\n');
   return { sandbox, git, kv };
 }
 

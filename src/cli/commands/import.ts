@@ -36,7 +36,7 @@ export const importCommand: Command = {
     const [file = '', path = ''] = args;
     const { io } = context;
     const text = file === '-' ? await readStdinData(io) : readDotenvFile(file, io.cwd);
-    const { parse } = await import('dotenv');
+    const { parse } = await import('../../runner/dotenv-parse.js');
     const variables = parse(text);
     const names = Object.keys(variables).sort();
     if (names.length === 0) throw new SecretrunError('input', `no variables in ${file === '-' ? 'standard input' : file}: nothing to import (expected NAME=value lines)`);

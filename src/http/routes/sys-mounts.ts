@@ -1,4 +1,4 @@
-import { preflightDenied } from '../../auth/authorize.js';
+import { preflightDenied } from '../../auth/unauthenticated-paths.js';
 import { SecretrunError } from '../../errors.js';
 import { disableMount, enableMount, normalizeMountPath, readMounts, tuneMount, type Mount, type RandomBytes } from '../../sys/mounts.js';
 import { findMount } from '../../sys/mount-resolver.js';

@@ -6,10 +6,8 @@ import type { StoreHeader } from '../store-format.js';
 
 // Finding the root key of a store from its parsed header. A store without recipients opens as
 // it always did (root-key.ts), and is told apart from a private key offered to it; a recipient
-// store is opened by recipient-open.ts. That stays in the start-up bundles (an import() of a
-// module that is not a lazy bundle is inlined): a lazy bundle has no V8 code cache, and
-// compiling its 36 KB cost a recipient store's start-up more (bench/recipient-store.mjs: up to
-// +7-10 %) than the few KB cost a single-key store's in the cached bundle.
+// store is opened by recipient-open.ts, a lazy bundle (with its own code cache) that a
+// single-key store's reads and runs never load.
 
 // The hint of the error for a protected private key without its passphrase; the CLI prompts
 // for the passphrase when it sees it (store-passphrase.ts).
