@@ -7,10 +7,10 @@ import { kvListCommand } from './kv-list.js';
 import { kvPutCommand } from './kv-put.js';
 import { kvDeleteCommand, kvDestroyCommand, kvUndeleteCommand } from './kv-versions.js';
 
-// Every command, with the one-line synopsis `secretrun --help` shows. Commands are in the main
-// bundle (compiling one file is cheaper than resolving many); only `server`, whose transport
-// no other command needs, and the commands of keys, git and status, which no secret read
-// needs, are loaded on demand.
+// Every command, with the one-line synopsis `secretrun --help` shows. The commands of a secret
+// read or write (kv get/put/list/delete…, check, env, init) are in the CLI's start bundle; every
+// other command is a lazy bundle of its own, compiled with its own code cache, so that the
+// bundle every `kv get` compiles does not carry them (docs/runner.md#start-up).
 export interface CommandEntry {
   name: string;
   synopsis: string;
