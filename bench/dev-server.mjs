@@ -1,0 +1,71 @@
+// What the server benches share: `secretrun server -dev` on a free port as a child process, one
+// request over a keep-alive agent, and a load generator that alternates one-second slices
+// between targets (after a warm-up each), so that every target sees the same machine. On a
+// shared 2-core machine compare ratios from one run, not absolute figures.
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+
+// Starts `secretrun server -dev` with `rootToken`; resolves to its URL and a stop().
+export function startDevServer({ cli, env, cwd, rootToken }) {
+  const child = spawn(process.execPath, [cli, 'server', '-dev', '-dev-listen-address=127.0.0.1:0', `-dev-root-token-id=${rootToken}`], { env, cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (\S+)\n/.exec(out);
+      if (match) resolve({ url: match[1], stop });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+// One request with `token`; resolves to its status and body text.
+export function send(agent, url, token, method, path, body) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers = { 'X-Vault-Token': token, ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) };
+    const outgoing = request(`${url}${path}`, { method, agent, headers }, (incoming) => {
+      const chunks = [];
+      incoming.on('data', (chunk) => chunks.push(chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode, body: Buffer.concat(chunks).toString() }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+// GETs of each target's `path` with its `token` from `connections` loops, in one-second slices
+// alternating between the targets for `seconds` each, after a 1.5 s warm-up each: requests/s
+// and latency percentiles (ms) per target.
+export async function loadAlternating(url, targets, { seconds, connections }) {
+  const states = targets.map((target) => ({ ...target, agent: new Agent({ keepAlive: true, maxSockets: connections }), latencies: [], busy: 0 }));
+  const slice = async (state, ms, record) => {
+    const until = performance.now() + ms;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < until) {
+          const start = performance.now();
+          const response = await send(state.agent, url, state.token, 'GET', state.path);
+          if (response.status !== 200) throw new Error(`${state.name}: GET ${state.path} answered ${response.status}: ${response.body}`);
+          if (record) state.latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    if (record) state.busy += performance.now() - started;
+  };
+  for (const state of states) await slice(state, 1500, false);
+  for (let second = 0; second < seconds; second++) for (const state of states) await slice(state, 1000, true);
+  return states.map((state) => {
+    state.agent.destroy();
+    state.latencies.sort((a, b) => a - b);
+    const at = (p) => state.latencies[Math.min(state.latencies.length - 1, Math.floor(state.latencies.length * p))].toFixed(2);
+    return { name: state.name, rps: state.latencies.length / (state.busy / 1000), p50: at(0.5), p99: at(0.99) };
+  });
+}
