@@ -29,7 +29,7 @@ export function startDevServer({ cli, env, cwd, rootToken }) {
 export function send(agent, url, token, method, path, body) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers = { 'X-Vault-Token': token, ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) };
+    const headers = { 'X-Vault-Token': token ?? '', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) };
     const outgoing = request(`${url}${path}`, { method, agent, headers }, (incoming) => {
       const chunks = [];
       incoming.on('data', (chunk) => chunks.push(chunk));
@@ -40,20 +40,23 @@ export function send(agent, url, token, method, path, body) {
   });
 }
 
-// GETs of each target's `path` with its `token` from `connections` loops, in one-second slices
-// alternating between the targets for `seconds` each, after a 1.5 s warm-up each: requests/s
-// and latency percentiles (ms) per target.
-export async function loadAlternating(url, targets, { seconds, connections }) {
-  const states = targets.map((target) => ({ ...target, agent: new Agent({ keepAlive: true, maxSockets: connections }), latencies: [], busy: 0 }));
+// Requests to each target from `connections` loops, in one-second slices alternating between
+// the targets for `seconds` each, after a 1.5 s warm-up each: requests/s and latency
+// percentiles (ms) per target. A target is { url, token, method (GET), path or pathOf(n,
+// client), bodyOf(n) }, with any other fields (a name) kept in its figures.
+export async function loadAlternating(targets, { seconds, connections }) {
+  const states = targets.map((target) => ({ ...target, agent: new Agent({ keepAlive: true, maxSockets: connections }), latencies: [], busy: 0, counter: 0 }));
   const slice = async (state, ms, record) => {
     const until = performance.now() + ms;
     const started = performance.now();
     await Promise.all(
-      Array.from({ length: connections }, async () => {
+      Array.from({ length: connections }, async (_, client) => {
         while (performance.now() < until) {
+          const n = state.counter++;
+          const path = state.pathOf ? state.pathOf(n, client) : state.path;
           const start = performance.now();
-          const response = await send(state.agent, url, state.token, 'GET', state.path);
-          if (response.status !== 200) throw new Error(`${state.name}: GET ${state.path} answered ${response.status}: ${response.body}`);
+          const response = await send(state.agent, state.url, state.token, state.method ?? 'GET', path, state.bodyOf?.(n));
+          if (response.status !== 200 && response.status !== 204) throw new Error(`${state.method ?? 'GET'} ${path} answered ${response.status}: ${response.body}`);
           if (record) state.latencies.push(performance.now() - start);
         }
       }),
@@ -64,8 +67,13 @@ export async function loadAlternating(url, targets, { seconds, connections }) {
   for (let second = 0; second < seconds; second++) for (const state of states) await slice(state, 1000, true);
   return states.map((state) => {
     state.agent.destroy();
-    state.latencies.sort((a, b) => a - b);
-    const at = (p) => state.latencies[Math.min(state.latencies.length - 1, Math.floor(state.latencies.length * p))].toFixed(2);
-    return { name: state.name, rps: state.latencies.length / (state.busy / 1000), p50: at(0.5), p99: at(0.99) };
+    return { name: state.name, ...summarize(state.latencies, state.busy) };
   });
+}
+
+// Operations per second and latency percentiles (ms) of a run.
+export function summarize(latencies, busyMs) {
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(2);
+  return { rps: latencies.length / (busyMs / 1000), p50: at(0.5), p99: at(0.99) };
 }

@@ -61,7 +61,7 @@ try {
     { name: 'token, 1,000-rule policy', token: await tokenWith('bench-1000'), path },
   ];
   agent.destroy();
-  const [rootFigure, ten, thousand] = await loadAlternating(url, targets, { seconds, connections });
+  const [rootFigure, ten, thousand] = await loadAlternating(targets.map((target) => ({ ...target, url })), { seconds, connections });
   console.log('GET secret/data/<key>');
   for (const figure of [rootFigure, ten, thousand]) console.log(`  ${figure.name.padEnd(26)} ${fmt(figure)}`);
   console.log(`  ratio 10 rules / root       ${(ten.rps / rootFigure.rps).toFixed(2)}x (target >= 0.60x)`);

@@ -22,10 +22,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadAlternating, send, summarize } from './dev-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -88,57 +89,6 @@ require('node:http').createServer({ keepAliveTimeout: 60000 }, (req, res) => { r
   return startChild(['-e', script]);
 }
 
-function send(agent, url, method, path, body, token) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers = { 'X-Vault-Token': token ?? '', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) };
-    const outgoing = request(`${url}${path}`, { method, agent, headers }, (incoming) => {
-      const chunks = [];
-      incoming.on('data', (chunk) => chunks.push(chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode, body: Buffer.concat(chunks).toString() }));
-    });
-    outgoing.on('error', reject);
-    outgoing.end(payload);
-  });
-}
-
-// Runs `connections` loops against each target in turn, in one-second slices alternating
-// between the targets for `seconds` each (after a warm-up), so all see the same machine: this
-// VM's speed drifts. Requests/s and latency percentiles per target.
-async function loadAlternating(targets) {
-  const states = targets.map((target) => ({ ...target, agent: new Agent({ keepAlive: true, maxSockets: connections }), latencies: [], busy: 0, counter: 0 }));
-  const slice = async (state, ms, record) => {
-    const until = performance.now() + ms;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: connections }, async (_, client) => {
-        while (performance.now() < until) {
-          const n = state.counter++;
-          const start = performance.now();
-          const response = await send(state.agent, state.url, state.method, state.pathOf(n, client), state.bodyOf?.(n), state.token);
-          if (response.status !== 200 && response.status !== 204) throw new Error(`${state.method} ${state.pathOf(n, client)} answered ${response.status}: ${response.body}`);
-          if (record) state.latencies.push(performance.now() - start);
-        }
-      }),
-    );
-    if (record) state.busy += performance.now() - started;
-  };
-  for (const state of states) await slice(state, 1500, false);
-  for (let second = 0; second < seconds; second++) for (const state of states) await slice(state, 1000, true);
-  return states.map((state) => {
-    state.agent.destroy();
-    return summarize(state.latencies, state.busy);
-  });
-}
-
-// Operations per second and latency percentiles of a run.
-function summarize(latencies, busyMs) {
-  latencies.sort((a, b) => a - b);
-  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(2);
-  return { rps: latencies.length / (busyMs / 1000), p50: at(0.5), p99: at(0.99) };
-}
-
-// The floor of a durable write: append `bytes` bytes to a file and fdatasync it, one after
 // the other, for `seconds` seconds, on the same file system as the stores.
 function measureAppendFloor(bytes) {
   const file = join(work, 'floor.log');
@@ -206,7 +156,7 @@ async function resolveHundred(url, token) {
       data[`field_${f}`] = `value-${p}-${f}-${randomBytes(6).toString('hex')}`;
       refs.push({ name: `VAR_${p}_${f}`, path: `secret/app/part-${p}`, field: `field_${f}`, value: data[`field_${f}`] });
     }
-    const put = await send(agent, url, 'PUT', `/v1/secret/data/app/part-${p}`, { data }, token);
+    const put = await send(agent, url, token, 'PUT', `/v1/secret/data/app/part-${p}`, { data });
     if (put.status !== 200) throw new Error(`PUT part-${p} answered ${put.status}`);
   }
   agent.destroy();
@@ -253,9 +203,9 @@ if (process.argv.includes('--policy')) {
       for (let i = 1; rules.length < 10; i++) {
         rules.push(i % 3 === 0 ? `path "secret/data/team-${i}/config" { capabilities = ["read", "list"] }` : i % 3 === 1 ? `path "secret/data/team-${i}/*" { capabilities = ["create", "update"] }` : `path "secret/+/team-${i}/+/keys" { capabilities = ["read"] }`);
       }
-      const written = await send(new Agent(), url, 'PUT', '/v1/sys/policies/acl/bench-10', { policy: rules.join('\n') }, token);
+      const written = await send(new Agent(), url, token, 'PUT', '/v1/sys/policies/acl/bench-10', { policy: rules.join('\n') });
       if (written.status !== 204) throw new Error(`writing the policy answered ${written.status}: ${written.body}`);
-      const created = await send(new Agent(), url, 'POST', '/v1/auth/token/create', { policies: ['bench-10'] }, token);
+      const created = await send(new Agent(), url, token, 'POST', '/v1/auth/token/create', { policies: ['bench-10'] });
       if (created.status !== 200) throw new Error(`creating the token answered ${created.status}: ${created.body}`);
       return JSON.parse(created.body).auth.client_token;
     },
@@ -265,7 +215,7 @@ if (process.argv.includes('--audit')) {
   subjectSteps.push({
     name: 'one file audit device',
     async apply(url, token, loadToken) {
-      const enabled = await send(new Agent(), url, 'PUT', '/v1/sys/audit/file', { type: 'file', options: { file_path: join(work, 'audit.log') } }, token);
+      const enabled = await send(new Agent(), url, token, 'PUT', '/v1/sys/audit/file', { type: 'file', options: { file_path: join(work, 'audit.log') } });
       if (enabled.status !== 204) throw new Error(`enabling the audit device answered ${enabled.status}: ${enabled.body}`);
       return loadToken;
     },
@@ -279,7 +229,7 @@ async function compareSubject(secret) {
   const start = () => startChild([ours.cli, 'server', '-dev', '-dev-listen-address=127.0.0.1:0', `-dev-root-token-id=${devToken}`]);
   const [reference, subject] = [await start(), await start()];
   for (const url of [reference, subject]) {
-    const put = await send(new Agent(), url, 'PUT', '/v1/secret/data/bench/app', secret, devToken);
+    const put = await send(new Agent(), url, devToken, 'PUT', '/v1/secret/data/bench/app', secret);
     if (put.status !== 200) throw new Error(`PUT answered ${put.status}`);
   }
   let subjectToken = devToken;
@@ -287,7 +237,7 @@ async function compareSubject(secret) {
   const [ref, sub] = await loadAlternating([
     { url: reference, method: 'GET', pathOf: () => '/v1/secret/data/bench/app', token: devToken },
     { url: subject, method: 'GET', pathOf: () => '/v1/secret/data/bench/app', token: subjectToken },
-  ]);
+  ], { seconds, connections });
   console.log(`GET secret/data/<key>, dev (memory): ${subjectSteps.map((step) => step.name).join(' + ')} beside root without audit`);
   console.log(`  root, no audit     ${fmt(ref)}`);
   console.log(`  subject            ${fmt(sub)}`);
@@ -315,11 +265,11 @@ async function benchGets(before) {
     ['store (file)', servers],
   ]) {
     const agent = new Agent({ keepAlive: true });
-    for (const target of targets) await send(agent, target.url, 'PUT', '/v1/secret/data/bench/app', secret, target.token);
-    const body = (await send(agent, targets[0].url, 'GET', '/v1/secret/data/bench/app', undefined, targets[0].token)).body;
+    for (const target of targets) await send(agent, target.url, target.token, 'PUT', '/v1/secret/data/bench/app', secret);
+    const body = (await send(agent, targets[0].url, targets[0].token, 'GET', '/v1/secret/data/bench/app', undefined)).body;
     agent.destroy();
     const bare = await startBare(body);
-    const results = await loadAlternating([...targets, { label: 'bare node:http', url: bare }].map((t) => ({ ...t, method: 'GET', pathOf: () => (t.token ? '/v1/secret/data/bench/app' : '/') })));
+    const results = await loadAlternating([...targets, { label: 'bare node:http', url: bare }].map((t) => ({ ...t, method: 'GET', pathOf: () => (t.token ? '/v1/secret/data/bench/app' : '/') })), { seconds, connections });
     console.log(`${name}: GET secret/data/<key> (${Buffer.byteLength(body)} B body)`);
     const rows = [...targets.map((t) => t.label), 'bare node:http'];
     results.forEach((result, i) => console.log(`  ${rows[i].padEnd(24)} ${fmt(result)}`));
@@ -345,8 +295,8 @@ async function benchPuts(before) {
       mkdirSync(join(work, 'record-size'));
       copyFileSync(template, copy);
       const sizer = await startStoreServer(ours, copy);
-      await send(agent, sizer.url, 'PUT', '/v1/secret/data/bench/app-00000', { data: { n: '0' } }, sizer.token);
-      await send(agent, sizer.url, 'PUT', '/v1/secret/data/bench/app-00000', { data: { n: '1' } }, sizer.token);
+      await send(agent, sizer.url, sizer.token, 'PUT', '/v1/secret/data/bench/app-00000', { data: { n: '0' } });
+      await send(agent, sizer.url, sizer.token, 'PUT', '/v1/secret/data/bench/app-00000', { data: { n: '1' } });
       agent.destroy();
       const journal = readFileSync(join(work, 'record-size', '.secretrun-state', 'store.json.journal'), 'utf8').trimEnd().split('\n');
       recordBytes = Buffer.byteLength(journal.at(-1)) + 1;
@@ -361,6 +311,7 @@ async function benchPuts(before) {
     }
     const results = await loadAlternating(
       targets.map((t) => ({ ...t, method: 'PUT', pathOf: (n) => `/v1/secret/data/bench/app-${String(n % count).padStart(5, '0')}`, bodyOf: (n) => ({ data: { n: String(n) } }) })),
+      { seconds, connections },
     );
     await stopChildren();
     const bytes = statSync(targets[0].path).size;

@@ -33,11 +33,11 @@ try {
   agent.destroy();
   console.log(`secretrun server token bench: ${seconds} s per run, ${connections} keep-alive connections, node ${process.version}\n`);
   const options = { seconds, connections };
-  const [rootRun, deep] = await loadAlternating(url, [
-    { name: 'root', token: 'bench-root', path },
-    { name: 'great-grandchild', token: parent, path },
+  const [rootRun, deep] = await loadAlternating([
+    { name: 'root', url, token: 'bench-root', path },
+    { name: 'great-grandchild', url, token: parent, path },
   ], options);
-  const [spent] = await loadAlternating(url, [{ name: 'use-limited', token: limited, path }], options);
+  const [spent] = await loadAlternating([{ name: 'use-limited', url, token: limited, path }], options);
   const line = (label, run) => `  ${label.padEnd(40)} ${Math.round(run.rps).toString().padStart(6)} req/s   ${(run.rps / rootRun.rps).toFixed(2)}x root`;
   console.log('GET secret/data/<key>');
   console.log(line('root token (no parent)', rootRun));
