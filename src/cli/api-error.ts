@@ -1,5 +1,5 @@
 import { SecretrunError, type ErrorCode } from '../errors.js';
-import type { ApiClient, ApiResponse } from './api-client.js';
+import type { ApiClient, ApiRequestOptions, ApiResponse } from './api-client.js';
 
 function codeForStatus(status: number): ErrorCode {
   if (status === 400) return 'invalid_request';
@@ -42,4 +42,23 @@ export function apiError(
     ...(errors.length === 0 ? [''] : errors.map((e) => `* ${e}`)),
   ];
   return new SecretrunError(code, lines.join('\n'));
+}
+
+// The statuses of a write that did what it asked: Vault answers 204, or 200 with a body.
+export const writeSucceeded: readonly number[] = [200, 204];
+// The statuses of a read that found its target or found nothing (the caller tells them apart).
+export const readAnswered: readonly number[] = [200, 404];
+
+// Sends one request and returns its answer when its status is one of `accepted`; any other
+// status is the vault CLI's error for `action` (apiError).
+export async function requestExpecting(
+  client: ApiClient,
+  action: string,
+  request: { method: string; path: string },
+  accepted: readonly number[],
+  options?: ApiRequestOptions,
+): Promise<ApiResponse> {
+  const response = await client.request(request.method, request.path, options);
+  if (!accepted.includes(response.status)) throw apiError(client, action, { ...request, ...(options?.query === undefined ? {} : { query: options.query }) }, response);
+  return response;
 }

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { SecretrunError, isSecretrunError } from '../../errors.js';
 import { goStruct } from '../../go/json.js';
 import { isJsonObject, type JsonObject } from '../../json.js';
-import { apiError } from '../api-error.js';
+import { apiError, requestExpecting, writeSucceeded } from '../api-error.js';
 import { clientFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
@@ -68,8 +68,7 @@ export const auditEnableCommand: Command = {
     }
     const path = `sys/audit/${devicePath.slice(0, -1)}`;
     const body: JsonObject = { type, description: values.description, options, local: values.local };
-    const response = await client.request('PUT', path, { body });
-    if (response.status !== 204 && response.status !== 200) throw apiError(client, 'Error enabling audit device', { method: 'PUT', path }, response);
+    await requestExpecting(client, 'Error enabling audit device', { method: 'PUT', path }, writeSucceeded, { body });
     context.io.stdout.write(`Success! Enabled the ${type} audit device at: ${devicePath}\n`);
     return 0;
   },
@@ -88,8 +87,7 @@ export const auditDisableCommand: Command = {
     const devicePath = `${sanitizePath(args[0] ?? '')}/`;
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/audit/${devicePath.slice(0, -1)}`;
-    const response = await client.request('DELETE', path);
-    if (response.status !== 204 && response.status !== 200) throw apiError(client, 'Error disabling audit device', { method: 'DELETE', path }, response);
+    await requestExpecting(client, 'Error disabling audit device', { method: 'DELETE', path }, writeSucceeded);
     context.io.stdout.write(`Success! Disabled audit device (if it was enabled) at: ${devicePath}\n`);
     return 0;
   },

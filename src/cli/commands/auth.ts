@@ -1,6 +1,6 @@
 import { SecretrunError } from '../../errors.js';
 import { isJsonObject, type JsonObject } from '../../json.js';
-import { apiError } from '../api-error.js';
+import { apiError, requestExpecting, writeSucceeded } from '../api-error.js';
 import { clientFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import { parseDurationFlag } from '../duration-flag.js';
@@ -29,10 +29,6 @@ const enableFlags = [
 // A duration flag as the API takes it (Go's Duration.String of whole seconds is enough: "90s").
 function durationConfig(text: string, flag: string): string {
   return `${parseDurationFlag(text, flag)}s`;
-}
-
-function succeeded(status: number): boolean {
-  return status === 204 || status === 200;
 }
 
 // `auth enable TYPE`.
@@ -64,8 +60,7 @@ export const authEnableCommand: Command = {
     };
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/auth/${methodPath.slice(0, -1)}`;
-    const response = await client.request('POST', path, { body });
-    if (!succeeded(response.status)) throw apiError(client, `Error enabling ${type} auth`, { method: 'POST', path }, response);
+    await requestExpecting(client, `Error enabling ${type} auth`, { method: 'POST', path }, writeSucceeded, { body });
     context.io.stdout.write(`Success! Enabled ${type} auth method at: ${methodPath}\n`);
     return 0;
   },
@@ -85,8 +80,7 @@ export const authDisableCommand: Command = {
     if (methodPath === '/') throw new SecretrunError('usage', 'Missing PATH: name the auth method to disable, e.g. secretrun auth disable userpass/');
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/auth/${methodPath.slice(0, -1)}`;
-    const response = await client.request('DELETE', path);
-    if (!succeeded(response.status)) throw apiError(client, `Error disabling auth method at ${methodPath}`, { method: 'DELETE', path }, response);
+    await requestExpecting(client, `Error disabling auth method at ${methodPath}`, { method: 'DELETE', path }, writeSucceeded);
     context.io.stdout.write(`Success! Disabled the auth method (if it existed) at: ${methodPath}\n`);
     return 0;
   },
@@ -147,8 +141,7 @@ export const authTuneCommand: Command = {
     if (given.has('options')) body['options'] = values.options;
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/mounts/auth/${methodPath.slice(0, -1)}/tune`;
-    const response = await client.request('POST', path, { body });
-    if (!succeeded(response.status)) throw apiError(client, `Error tuning auth method ${methodPath}`, { method: 'POST', path }, response);
+    await requestExpecting(client, `Error tuning auth method ${methodPath}`, { method: 'POST', path }, writeSucceeded, { body });
     context.io.stdout.write(`Success! Tuned the auth method at: ${methodPath}\n`);
     return 0;
   },

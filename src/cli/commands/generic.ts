@@ -1,6 +1,6 @@
 import { SecretrunError } from '../../errors.js';
 import type { JsonObject } from '../../json.js';
-import { apiError } from '../api-error.js';
+import { apiError, readAnswered, requestExpecting, writeSucceeded } from '../api-error.js';
 import { clientFlags, outputFlags, type Command, type CommandContext } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
@@ -89,8 +89,7 @@ export const writeCommand: Command = {
     const path = sanitizePath(args[0] ?? '');
     const data = await readKvData(args.slice(1), context.io);
     const client = await context.client(clientFlagsOf(values));
-    const response = await client.request('PUT', path, { body: data as JsonObject });
-    if (response.status !== 200 && response.status !== 204) throw apiError(client, `Error writing data to ${path}`, { method: 'PUT', path }, response);
+    const response = await requestExpecting(client, `Error writing data to ${path}`, { method: 'PUT', path }, writeSucceeded, { body: data as JsonObject });
     // A login or token creation answers with `auth` and no data: that is the secret to show.
     const secret = response.json?.['auth'] ? parseApiSecret(response) : secretOf(response);
     if (secret === undefined) {
@@ -113,8 +112,7 @@ export const listCommand: Command = {
     const { flags: values, args } = parseCommandLine('list', listFlags, argv, context, { min: 1, max: 1 });
     const path = `${sanitizePath(args[0] ?? '')}/`;
     const client = await context.client(clientFlagsOf(values));
-    const response = await client.request('GET', path, { query: { list: 'true' } });
-    if (response.status !== 200 && response.status !== 404) throw apiError(client, `Error listing ${path}`, { method: 'GET', path }, response);
+    const response = await requestExpecting(client, `Error listing ${path}`, { method: 'GET', path }, readAnswered, { query: { list: 'true' } });
     const keys = secretOf(response)?.data?.['keys'];
     const found = Array.isArray(keys) && keys.length > 0 ? keys : undefined;
     if (context.global.format !== 'table') {
@@ -139,8 +137,7 @@ export const deleteCommand: Command = {
     const { flags: values, args } = parseCommandLine('delete', deleteFlags, argv, context, { min: 1, max: 1 });
     const path = sanitizePath(args[0] ?? '');
     const client = await context.client(clientFlagsOf(values));
-    const response = await client.request('DELETE', path);
-    if (response.status !== 200 && response.status !== 204) throw apiError(client, `Error deleting ${path}`, { method: 'DELETE', path }, response);
+    await requestExpecting(client, `Error deleting ${path}`, { method: 'DELETE', path }, writeSucceeded);
     context.io.stdout.write(`Success! Data deleted (if it existed) at: ${path}\n`);
     return 0;
   },

@@ -1,7 +1,7 @@
 import { SecretrunError, isSecretrunError } from '../../errors.js';
 import { kvApiPath, type KvTarget } from '../../client/kv-mount.js';
 import type { JsonObject } from '../../json.js';
-import { apiError } from '../api-error.js';
+import { requestExpecting, writeSucceeded } from '../api-error.js';
 import type { ApiClient } from '../api-client.js';
 import { clientFlags, mountFlag, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
@@ -18,8 +18,7 @@ const flags = [
 // Writes `data` as a new version at `target` (KV v2) or replaces it (KV v1).
 async function writeSecret(client: ApiClient, target: KvTarget, data: JsonObject): Promise<void> {
   const path = kvApiPath(target, 'data');
-  const response = await client.request('PUT', path, { body: target.version === 2 ? { data } : data });
-  if (response.status !== 200 && response.status !== 204) throw apiError(client, `Error writing data to ${path}`, { method: 'PUT', path }, response);
+  await requestExpecting(client, `Error writing data to ${path}`, { method: 'PUT', path }, writeSucceeded, { body: target.version === 2 ? { data } : data });
 }
 
 // `import FILE PATH`: a dotenv file into the store, parsed by dotenv as the runner reads one.

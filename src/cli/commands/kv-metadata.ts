@@ -2,7 +2,7 @@ import { SecretrunError } from '../../errors.js';
 import { renderGoDuration, secondsToNanos } from '../../go/duration.js';
 import { parseDurationFlag } from '../duration-flag.js';
 import type { JsonObject } from '../../json.js';
-import { apiError } from '../api-error.js';
+import { apiError, requestExpecting, writeSucceeded } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
@@ -165,8 +165,7 @@ export const kvMetadataDeleteCommand: Command = {
     const target = await resolveKvTarget(client, args[0] ?? '', values.mount || undefined);
     requireV2(target, 'Metadata not supported on KV Version 1');
     const path = kvApiPath(target, 'metadata');
-    const response = await client.request('DELETE', path);
-    if (response.status !== 204 && response.status !== 200) throw apiError(client, `Error deleting ${path}`, { method: 'DELETE', path }, response);
+    await requestExpecting(client, `Error deleting ${path}`, { method: 'DELETE', path }, writeSucceeded);
     if (context.global.format === 'table') context.io.stdout.write(`Success! Data deleted (if it existed) at: ${path}\n`);
     return 0;
   },

@@ -1,7 +1,7 @@
 import { SecretrunError } from '../../errors.js';
 import type { JsonObject, JsonValue } from '../../json.js';
 import type { ApiClient } from '../api-client.js';
-import { apiError } from '../api-error.js';
+import { apiError, requestExpecting } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command, type CommandContext } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import { isJsonObject } from '../../json.js';
@@ -40,8 +40,7 @@ async function readThenWrite(client: ApiClient, context: CommandContext, path: s
     else merged[key] = value;
   }
   const body = { data: merged, options: { cas: Number(metadata['version'] ?? 0) } };
-  const response = await client.request('PUT', path, { body });
-  if (response.status !== 200) throw apiError(client, `Error writing data to ${path}`, { method: 'PUT', path }, response);
+  const response = await requestExpecting(client, `Error writing data to ${path}`, { method: 'PUT', path }, [200], { body });
   return printWriteResult(context, path, secretOf(response), field);
 }
 

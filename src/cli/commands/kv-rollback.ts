@@ -1,6 +1,6 @@
 import { SecretrunError } from '../../errors.js';
 import type { JsonObject } from '../../json.js';
-import { apiError } from '../api-error.js';
+import { readAnswered, requestExpecting } from '../api-error.js';
 import { clientFlags, mountFlag, outputFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import { isJsonObject } from '../../json.js';
@@ -28,8 +28,7 @@ export const kvRollbackCommand: Command = {
     requireV2(target, 'Rollback not supported on KV Version 1');
     const path = kvApiPath(target, 'data');
 
-    const current = await client.request('GET', path);
-    if (current.status !== 200 && current.status !== 404) throw apiError(client, `Error reading ${path}`, { method: 'GET', path }, current);
+    const current = await requestExpecting(client, `Error reading ${path}`, { method: 'GET', path }, readAnswered);
     const currentMeta = secretOf(current)?.data?.['metadata'];
     if (!isJsonObject(currentMeta)) throw new SecretrunError('not_found', `No value found at ${path}`);
     const currentVersion = Number(currentMeta['version'] ?? 0);
@@ -46,8 +45,7 @@ export const kvRollbackCommand: Command = {
     const data = secret?.data?.['data'];
     if (!isJsonObject(data)) throw new SecretrunError('not_found', `No data found at ${path}`);
 
-    const response = await client.request('PUT', path, { body: { data: data as JsonObject, options: { cas: currentVersion } } });
-    if (response.status !== 200) throw apiError(client, `Error writing data to ${path}`, { method: 'PUT', path }, response);
+    const response = await requestExpecting(client, `Error writing data to ${path}`, { method: 'PUT', path }, [200], { body: { data: data as JsonObject, options: { cas: currentVersion } } });
     return printWriteResult(context, path, secretOf(response), values.field);
   },
 };

@@ -5,7 +5,7 @@ import { SecretrunError, isSecretrunError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { formatSize, isTooLarge, readFileBounded } from '../../fs/bounded-read.js';
 import { describeFsError, renderFsFailure } from '../../fs/fs-error.js';
-import { apiError } from '../api-error.js';
+import { apiError, readAnswered, requestExpecting, writeSucceeded } from '../api-error.js';
 import { clientFlags, type Command, type CommandContext } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
@@ -49,8 +49,7 @@ export const policyWriteCommand: Command = {
     const rules = source === '-' ? await readStdinData(context.io) : readLocalFile(source, context.io.cwd, 'Error opening policy file');
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/policies/acl/${name}`;
-    const response = await client.request('PUT', path, { body: { policy: rules } });
-    if (response.status !== 204 && response.status !== 200) throw apiError(client, 'Error uploading policy', { method: 'PUT', path }, response);
+    await requestExpecting(client, 'Error uploading policy', { method: 'PUT', path }, writeSucceeded, { body: { policy: rules } });
     context.io.stdout.write(`Success! Uploaded policy: ${name}\n`);
     return 0;
   },
@@ -67,8 +66,7 @@ export const policyReadCommand: Command = {
     const name = policyName(args[0] ?? '');
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/policies/acl/${name}`;
-    const response = await client.request('GET', path);
-    if (response.status !== 200 && response.status !== 404) throw apiError(client, `Error reading policy named ${name}`, { method: 'GET', path }, response);
+    const response = await requestExpecting(client, `Error reading policy named ${name}`, { method: 'GET', path }, readAnswered);
     const data = response.json?.['data'];
     const rules = response.status === 200 && typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['policy'] : undefined;
     if (typeof rules !== 'string' || rules === '') throw new SecretrunError('not_found', `No policy named: ${name}`);
@@ -108,8 +106,7 @@ export const policyDeleteCommand: Command = {
     const name = policyName(args[0] ?? '');
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/policies/acl/${name}`;
-    const response = await client.request('DELETE', path);
-    if (response.status !== 204 && response.status !== 200) throw apiError(client, `Error deleting ${name}`, { method: 'DELETE', path }, response);
+    await requestExpecting(client, `Error deleting ${name}`, { method: 'DELETE', path }, writeSucceeded);
     context.io.stdout.write(`Success! Deleted policy: ${name}\n`);
     return 0;
   },

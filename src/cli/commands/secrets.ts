@@ -1,6 +1,6 @@
 import { SecretrunError } from '../../errors.js';
 import type { JsonObject } from '../../json.js';
-import { apiError } from '../api-error.js';
+import { apiError, requestExpecting, writeSucceeded } from '../api-error.js';
 import { clientFlags, type Command } from '../command.js';
 import { clientFlagsOf, parseCommandLine } from '../command-args.js';
 import type { FlagSpec } from '../flags.js';
@@ -64,8 +64,7 @@ export const secretsEnableCommand: Command = {
     const body: JsonObject = { type, description: values.description, options, config: {} };
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/mounts/${mountPath.slice(0, -1)}`;
-    const response = await client.request('POST', path, { body });
-    if (response.status !== 204 && response.status !== 200) throw apiError(client, 'Error enabling', { method: 'POST', path }, response);
+    await requestExpecting(client, 'Error enabling', { method: 'POST', path }, writeSucceeded, { body });
     context.io.stdout.write(`Success! Enabled the ${type} secrets engine at: ${mountPath}\n`);
     return 0;
   },
@@ -85,10 +84,7 @@ export const secretsDisableCommand: Command = {
     if (mountPath === '/') throw new SecretrunError('usage', 'Missing PATH: name the mount to disable, e.g. secretrun secrets disable legacy/');
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/mounts/${mountPath.slice(0, -1)}`;
-    const response = await client.request('DELETE', path);
-    if (response.status !== 204 && response.status !== 200) {
-      throw apiError(client, `Error disabling secrets engine at ${mountPath}`, { method: 'DELETE', path }, response);
-    }
+    await requestExpecting(client, `Error disabling secrets engine at ${mountPath}`, { method: 'DELETE', path }, writeSucceeded);
     context.io.stdout.write(`Success! Disabled the secrets engine (if it existed) at: ${mountPath}\n`);
     return 0;
   },
@@ -124,8 +120,7 @@ export const secretsTuneCommand: Command = {
     if (given.has('max-lease-ttl')) body['max_lease_ttl'] = ttlSeconds(values['max-lease-ttl'], 'max-lease-ttl');
     const client = await context.client(clientFlagsOf(values));
     const path = `sys/mounts/${mountPath.slice(0, -1)}/tune`;
-    const response = await client.request('POST', path, { body });
-    if (response.status !== 204 && response.status !== 200) throw apiError(client, `Error tuning secrets engine ${mountPath}`, { method: 'POST', path }, response);
+    await requestExpecting(client, `Error tuning secrets engine ${mountPath}`, { method: 'POST', path }, writeSucceeded, { body });
     context.io.stdout.write(`Success! Tuned the secrets engine at: ${mountPath}\n`);
     return 0;
   },
