@@ -1,26 +1,9 @@
-import { compareGoStrings } from '../../go/string-order.js';
-import { renderGoValue } from '../../go/value.js';
 import { renderTable } from './columns.js';
+import { renderCommonColumns, sortedPaths, type MountCommon } from './mounts-table.js';
 
 // One entry of `GET /v1/sys/auth` (Vault's api.AuthMount), as far as `auth list` shows it.
-export interface AuthMountOutput {
-  type: string;
-  description?: string;
-  accessor?: string;
-  local?: boolean;
-  seal_wrap?: boolean;
-  external_entropy_access?: boolean;
-  options?: Readonly<Record<string, string>> | null;
-  uuid?: string;
-  plugin_version?: string;
-  running_plugin_version?: string;
-  running_sha256?: string;
-  deprecation_status?: string;
+export interface AuthMountOutput extends MountCommon {
   config?: { default_lease_ttl?: number; max_lease_ttl?: number; token_type?: string };
-}
-
-function sortedPaths(auths: Readonly<Record<string, AuthMountOutput>>): string[] {
-  return Object.keys(auths).sort(compareGoStrings);
 }
 
 // `auth list`: `Path | Type | Accessor | Description | Version`, paths sorted.
@@ -48,16 +31,7 @@ export function renderAuthDetailedTable(auths: Readonly<Record<string, AuthMount
       ttl(config.default_lease_ttl),
       ttl(config.max_lease_ttl),
       config.token_type ?? '',
-      mount.local === true ? 'local' : 'replicated',
-      String(mount.seal_wrap ?? false),
-      String(mount.external_entropy_access ?? false),
-      renderGoValue(mount.options ?? {}),
-      mount.description ?? '',
-      mount.uuid ?? '',
-      mount.plugin_version ?? '',
-      mount.running_plugin_version ?? '',
-      mount.running_sha256 ?? '',
-      mount.deprecation_status ?? '',
+      ...renderCommonColumns(mount),
     ].join(' | ');
   });
   return renderTable([detailedHeader, ...rows]);

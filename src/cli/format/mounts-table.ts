@@ -2,8 +2,9 @@ import { renderTable } from './columns.js';
 import { compareGoStrings } from '../../go/string-order.js';
 import { renderGoValue } from '../../go/value.js';
 
-// One entry of `GET /v1/sys/mounts` (Vault's api.MountOutput), as far as `secrets list` shows it.
-export interface MountOutput {
+// What an entry of `GET /v1/sys/mounts` (Vault's api.MountOutput) and one of `GET /v1/sys/auth`
+// (api.AuthMount) have in common, as far as the tables show it.
+export interface MountCommon {
   type: string;
   description?: string;
   accessor?: string;
@@ -16,12 +17,32 @@ export interface MountOutput {
   running_plugin_version?: string;
   running_sha256?: string;
   deprecation_status?: string;
+}
+
+// One entry of `GET /v1/sys/mounts`, as far as `secrets list` shows it.
+export interface MountOutput extends MountCommon {
   config?: {
     default_lease_ttl?: number;
     max_lease_ttl?: number;
     force_no_cache?: boolean;
     plugin_name?: string;
   };
+}
+
+// The detailed tables' columns from Replication on, the same for secrets engines and auth methods.
+export function renderCommonColumns(mount: MountCommon): string[] {
+  return [
+    mount.local === true ? 'local' : 'replicated',
+    String(mount.seal_wrap ?? false),
+    String(mount.external_entropy_access ?? false),
+    renderGoValue(mount.options ?? {}),
+    mount.description ?? '',
+    mount.uuid ?? '',
+    mount.plugin_version ?? '',
+    mount.running_plugin_version ?? '',
+    mount.running_sha256 ?? '',
+    mount.deprecation_status ?? '',
+  ];
 }
 
 // `secrets list` table: mount paths sorted, `Path | Type | Accessor | Description`.
@@ -66,16 +87,7 @@ export function renderMountsDetailedTable(mounts: Readonly<Record<string, MountO
       renderTtl(mount.type, config.default_lease_ttl ?? 0),
       renderTtl(mount.type, config.max_lease_ttl ?? 0),
       String(config.force_no_cache ?? false),
-      mount.local === true ? 'local' : 'replicated',
-      String(mount.seal_wrap ?? false),
-      String(mount.external_entropy_access ?? false),
-      renderGoValue(mount.options ?? {}),
-      mount.description ?? '',
-      mount.uuid ?? '',
-      mount.plugin_version ?? '',
-      mount.running_plugin_version ?? '',
-      mount.running_sha256 ?? '',
-      mount.deprecation_status ?? '',
+      ...renderCommonColumns(mount),
     ].join(' | ');
   });
   return renderTable([detailedHeader, ...rows]);
@@ -86,6 +98,7 @@ function renderTtl(type: string, ttl: number): string {
   return ttl !== 0 ? String(ttl) : 'system';
 }
 
-function sortedPaths(mounts: Readonly<Record<string, MountOutput>>): string[] {
+// The paths of a mount or auth table, in the vault CLI's order.
+export function sortedPaths(mounts: Readonly<Record<string, unknown>>): string[] {
   return Object.keys(mounts).sort(compareGoStrings);
 }
