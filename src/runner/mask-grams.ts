@@ -1,7 +1,11 @@
 // An index of the values by 4-byte grams, for finding occurrences without reading every byte.
-// Every value is at least `shortest` bytes long, so an occurrence starting at p covers
-// p .. p+shortest-1, and exactly one position in every `stride` (at most shortest - 3) is
-// sampled: the sample inside p .. p+stride-1 reads a gram lying within the value's first bytes.
+// Exactly one position in every `stride` (at most shortest - 3) is sampled, so an occurrence of
+// a value of length L at p has one sample in any `stride` consecutive positions of it: the one
+// in its last window, p+L-stride-3 .. p+L-4, reads a gram lying within the value's last bytes.
+// The last bytes rather than the first: secrets often share their first bytes (`ghp_`, `sk-`,
+// `AKIA`, `-----BEGIN`) and output often holds values' beginnings (a truncated token, a value
+// being typed), each of which would otherwise be a candidate to compare; a value's end is what
+// only its whole occurrence holds (bench/runner.mjs, near matches: docs/runner.md).
 // Those grams are kept twice: in a hashed bit set, which nearly all ordinary output misses, and
 // in an exact table listing each gram's (value, offset) pairs, the candidates to compare.
 
@@ -18,9 +22,10 @@ export interface MaskGrams {
    * slot), the first candidate, and scratch for building; then 3 numbers per candidate: the gram's offset in its value,
    * where the value's bytes start in `bytes`, its length. Interleaved, a sample that finds a
    * candidate reads two cache lines of the table rather than six arrays.
-   * A gram of one candidate (most) holds it in its slot instead: -1 candidates, where the
-   * value's bytes start, and its offset, last byte and length packed (see packCandidate), so a
-   * near miss is told from the slot alone, without reading the candidates or the value.
+   * A gram of one candidate (most) holds it in its slot instead: -1 - its offset in the value
+   * (a negative count), where the value's bytes start, and its last byte and length packed (see
+   * packCandidate), so a near miss is told from the slot alone, without reading the candidates
+   * or the value.
    */
   readonly slots: Int32Array;
   readonly candidates: Int32Array;
@@ -29,6 +34,8 @@ export interface MaskGrams {
   readonly slotShift: number;
   /** Every value's bytes back to back. */
   readonly bytes: Uint8Array;
+  /** The largest offset of an indexed gram in its value: how far before a sample a value may begin. */
+  readonly reach: number;
 }
 
 // Gram length: four bytes read as one 32-bit number.
@@ -41,11 +48,10 @@ const minStride = 4;
 // Longer strides save little more reading, and each value indexes one gram per position of a stride.
 const maxStride = 32;
 
-// A candidate in one number: the gram's offset in the value (5 bits, as strides are at most
-// 32), the value's last byte (8 bits) and its length (19 bits), for values under 512 KiB.
-const maxPackedLength = 2 ** 19;
-export function packCandidate(offset: number, last: number, length: number): number {
-  return offset | (last << 5) | (length << 13);
+// A candidate's last byte (8 bits) and length (23 bits) in one number, for values under 8 MiB.
+const maxPackedLength = 2 ** 23;
+export function packCandidate(last: number, length: number): number {
+  return last | (length << 8);
 }
 
 // Multiplicative hashing (Knuth): the high bits of gram × 2^32/φ.
@@ -73,10 +79,15 @@ export function buildMaskGrams(values: readonly Uint8Array[]): MaskGrams | undef
   const bits = new Int32Array(2 ** (log - 5));
   const shift = 32 - log;
   const valueBase = new Int32Array(values.length);
+  // Where each value's window of indexed grams begins: its last `stride` grams.
+  const windowStart = new Int32Array(values.length);
   let total = 0;
+  let reach = 0;
   values.forEach((value, index) => {
     valueBase[index] = total;
     total += value.length;
+    windowStart[index] = value.length - stride - gramLength + 1;
+    reach = Math.max(reach, value.length - gramLength);
   });
   const bytes = new Uint8Array(total);
   values.forEach((value, index) => bytes.set(value, valueBase[index]));
@@ -88,7 +99,7 @@ export function buildMaskGrams(values: readonly Uint8Array[]): MaskGrams | undef
   const slotOf = new Int32Array(count);
   for (let index = 0, k = 0; index < values.length; index++) {
     for (let at = 0; at < stride; at++, k++) {
-      const gram = gramAt(bytes, valueBase[index]! + at);
+      const gram = gramAt(bytes, valueBase[index]! + windowStart[index]! + at);
       const hash = gramHash(gram, shift);
       bits[hash >>> 5] = bits[hash >>> 5]! | (1 << (hash & 31));
       let slot = gramHash(gram, 32 - slotLog);
@@ -109,7 +120,7 @@ export function buildMaskGrams(values: readonly Uint8Array[]): MaskGrams | undef
       const place = slots[4 * slotOf[k]! + 3]!;
       slots[4 * slotOf[k]! + 3] = place + 3;
       const c = slots[4 * slotOf[k]! + 2]! + place;
-      candidates[c] = at;
+      candidates[c] = windowStart[index]! + at;
       candidates[c + 1] = valueBase[index]!;
       candidates[c + 2] = values[index]!.length;
     }
@@ -120,9 +131,9 @@ export function buildMaskGrams(values: readonly Uint8Array[]): MaskGrams | undef
     const base = candidates[c + 1]!;
     const length = candidates[c + 2]!;
     if (length >= maxPackedLength) continue;
-    slots[4 * slot + 1] = -1;
+    slots[4 * slot + 1] = -1 - candidates[c]!;
     slots[4 * slot + 2] = base;
-    slots[4 * slot + 3] = packCandidate(candidates[c]!, bytes[base + length - 1]!, length);
+    slots[4 * slot + 3] = packCandidate(bytes[base + length - 1]!, length);
   }
-  return { stride, bits, shift, slots, candidates, slotMask, slotShift: 32 - slotLog, bytes };
+  return { stride, bits, shift, slots, candidates, slotMask, slotShift: 32 - slotLog, bytes, reach };
 }

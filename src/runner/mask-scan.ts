@@ -73,10 +73,10 @@ function findByGrams(grams: MaskGrams, bytes: Uint8Array, found: Found, budget: 
     if (count < 0) {
       // One candidate, in the slot: the last byte first, so a near miss fails here.
       const packed = slots[slot + 3]!;
-      const length = packed >>> 13;
-      const start = at - (packed & 31);
+      const length = packed >>> 8;
+      const start = at + 1 + count;
       spent += 1;
-      if (start + length > n || bytes[start + length - 1] !== ((packed >>> 5) & 255)) continue;
+      if (start < 0 || start + length > n || bytes[start + length - 1] !== (packed & 255)) continue;
       spent += compare(bytes, start, values, slots[slot + 2]!, length, found);
     } else {
       for (let c = slots[slot + 2]!, last = c + 3 * count; c < last; c += 3) {
@@ -85,11 +85,12 @@ function findByGrams(grams: MaskGrams, bytes: Uint8Array, found: Found, budget: 
         const length = candidates[c + 2]!;
         // The last byte first: output that only begins like a value (a near miss) fails here.
         spent += 1;
-        if (start + length > n || bytes[start + length - 1] !== values[base + length - 1]) continue;
+        if (start < 0 || start + length > n || bytes[start + length - 1] !== values[base + length - 1]) continue;
         spent += compare(bytes, start, values, base, length, found);
       }
     }
-    if (spent > budget) return at - stride + 1;
+    // A value found by a later sample may begin up to `reach` bytes before it.
+    if (spent > budget) return Math.max(0, at - grams.reach);
   }
   return n;
 }
