@@ -86,10 +86,13 @@ function emit(bytes: Buffer, view: Buffer, plan: MaskPlan, from: number, to: num
   return emitted;
 }
 
-// Output with values is joined into one buffer: a stream that writes each piece on its own
-// (no writev) would otherwise pay once per value. Output without values stays slices.
+// Pieces are handed on as they are, written together (corked, one writev): joining them
+// copied the whole chunk whenever it held a value, a sixth of masking's time on output with a
+// value in most chunks (bench/runner.mjs, near matches). Output with many values in one chunk
+// is joined: each piece costs a stream a few objects, more than copying a short one.
+const maxPieces = 32;
 function settle(out: Buffer[]): Buffer[] {
-  return out.length > 2 ? [Buffer.concat(out)] : out;
+  return out.length > maxPieces ? [Buffer.concat(out)] : out;
 }
 
 // A masker for these secret values; one per stream, since it holds state between chunks.

@@ -44,15 +44,16 @@ export function forwardOutput(from: Readable | null, to: () => Writable, masker:
   };
   // Writes the pieces a chunk became (one chunk, or the masker's slices of it and
   // replacements) as one write: corked, a stream hands them to the system together (writev).
+  // A stream completes writes in order, so only the last piece's completion is waited for.
   const write = (parts: readonly Buffer[]): void => {
     if (parts.length === 0) return;
     const target = (destination ??= to());
     if (parts.length > 1) target.cork();
     let more = true;
-    for (const part of parts) {
-      unwritten += 1;
-      more = target.write(part, written);
-    }
+    unwritten += 1;
+    const last = parts.length - 1;
+    for (let index = 0; index < last; index++) target.write(parts[index]);
+    more = target.write(parts[last], written);
     if (parts.length > 1) {
       target.uncork();
       more = !target.writableNeedDrain;
