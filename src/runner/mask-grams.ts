@@ -55,7 +55,7 @@ export function packCandidate(last: number, length: number): number {
 }
 
 // Multiplicative hashing (Knuth): the high bits of gram × 2^32/φ.
-const golden = 0x9e3779b1;
+export const gramMultiplier = 0x9e3779b1;
 
 // The 32-bit gram of `bytes` at `at` (which must have 4 bytes left).
 export function gramAt(bytes: Uint8Array, at: number): number {
@@ -64,7 +64,7 @@ export function gramAt(bytes: Uint8Array, at: number): number {
 
 // The gram's hash in `shift`-many high bits.
 export function gramHash(gram: number, shift: number): number {
-  return Math.imul(gram, golden) >>> shift;
+  return Math.imul(gram, gramMultiplier) >>> shift;
 }
 
 // The index for these values, or undefined when the shortest is too short for sampling to pay.
