@@ -61,9 +61,9 @@ function findByGrams(grams: MaskGrams, bytes: Uint8Array, found: Found, budget: 
   const n = bytes.length;
   const { stride, bits, shift, slots, candidates, slotMask, slotShift } = grams;
   const values = grams.bytes;
-  // The hash inlined, its multiplier a local: called through gramHash, with the multiplier (not
-  // a small integer) read from the module's scope at each sample, sampling ran 20-30% slower
-  // (bench/runner.mjs, masker alone).
+  // The hash inlined, its multiplier a local: called through a function, with the multiplier
+  // (not a small integer) read from the module's scope at each sample, sampling ran 20-30%
+  // slower (bench/runner.mjs, masker alone).
   const multiplier = gramMultiplier;
   let spent = 0;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
