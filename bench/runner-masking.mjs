@@ -98,6 +98,20 @@ export async function loadMasker(root, work) {
   return (await import(pathToFileURL(file).href)).createMasker;
 }
 
+// The matcher's build on a cold start, as the runner pays it on its command's first output:
+// ms for `count` values, median of `runs` fresh processes (each builds once, unoptimised).
+function coldBuild(work, values, runs) {
+  const file = join(work, 'masker.mjs');
+  const code = `import(${JSON.stringify(pathToFileURL(file).href)}).then(({ createMasker }) => {
+    const values = JSON.parse(process.argv[1]);
+    const start = process.hrtime.bigint();
+    createMasker(values).write(Buffer.from('x'));
+    console.log(Number(process.hrtime.bigint() - start) / 1e6);
+  });`;
+  const times = Array.from({ length: runs }, () => Number(spawnSync(process.execPath, ['-e', code, JSON.stringify(values)], { encoding: 'utf8' }).stdout));
+  return median(times);
+}
+
 // A relay as short as Node allows: `cat FILE` through a pipe to stdout, with backpressure.
 const bareRelay = `const c = require('node:child_process').spawn('cat', [process.argv[1]], { stdio: ['ignore', 'pipe', 'inherit'] });
 c.stdout.on('data', (d) => { if (!process.stdout.write(d)) { c.stdout.pause(); process.stdout.once('drain', () => c.stdout.resume()); } });`;
@@ -169,6 +183,7 @@ export async function benchMasking({ root, cli, work, env, secretrun, runs }) {
     const ratio = (value, baseValue) => (row === base ? '' : ` ${(baseValue / value).toFixed(2)}x`);
     console.log(`${row.label.padEnd(width)}  ${`${row.wall.toFixed(0)}${ratio(row.wall, base.wall)}`.padStart(20)}  ${`${row.steady.toFixed(0)}${ratio(row.steady, base.steady)}`.padStart(20)}  ${(row.own === 0 ? '-' : `${row.own.toFixed(0)}${row === base ? ' (copy)' : ratio(row.own, base.own)}`).padStart(27)}`);
   }
+  console.log(`building the matcher on a cold start (median of ${runs + 4} processes): ${[...secretSets].filter(([count]) => count > 1).map(([count, secrets]) => `${count} values ${coldBuild(work, secrets, runs + 4).toFixed(1)} ms`).join(', ')}`);
   const masked = rows.filter((row) => row !== base && !row.label.startsWith('bare') && !row.label.startsWith('relay'));
   const worst = (list) => list.reduce((a, b) => (base.wall / b.wall > base.wall / a.wall ? b : a));
   const show = (row) => `${(base.wall / row.wall).toFixed(2)}x (${row.label})`;
