@@ -67,7 +67,10 @@ function findByGrams(grams: MaskGrams, bytes: Uint8Array, found: Found, budget: 
   const multiplier = gramMultiplier;
   let spent = 0;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = stride - 1; at + gramLength <= n; at += stride) {
+  // Module-level constants are read from the module's scope at each use: locals (this bound,
+  // the multiplier above) keep them in registers.
+  const lastSample = n - gramLength;
+  for (let at = stride - 1; at <= lastSample; at += stride) {
     const gram = view.getInt32(at, true);
     const mixed = Math.imul(gram, multiplier);
     const hash = mixed >>> shift;
@@ -113,6 +116,7 @@ function compare(bytes: Uint8Array, start: number, values: Uint8Array, base: num
 // the end is left in found.state.
 function run(automaton: MaskAutomaton, bytes: Uint8Array, from: number, to: number, found: Found): void {
   const { row, rows, firstChild, sibling, byte, fail, flags } = automaton;
+  const ends = endsHere;
   let s = 0;
   for (let i = from; i < to; i++) {
     const b = bytes[i]!;
@@ -133,7 +137,7 @@ function run(automaton: MaskAutomaton, bytes: Uint8Array, from: number, to: numb
       }
       s = fail[s]!;
     }
-    if ((flags[s]! & endsHere) !== 0) record(automaton, found, i, s);
+    if ((flags[s]! & ends) !== 0) record(automaton, found, i, s);
   }
   found.state = s;
 }
