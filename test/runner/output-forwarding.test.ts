@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMasker, maskReplacement } from '../../src/runner/masker.js';
 import { forwardOutput } from '../../src/runner/output-forwarding.js';
 
 const background: number[] = [];
@@ -70,5 +71,32 @@ describe('forwardOutput after the command exited', () => {
     forwarding.cut();
     await forwarding.done;
     expect(child.stdout.destroyed).toBe(true);
+  });
+});
+
+describe('forwardOutput through a masker', () => {
+  it('resolves only once a slow destination took every piece of every masked write, and no value is in it', async () => {
+    // A few values per pipe chunk, so each chunk becomes a handful of pieces (slices and
+    // replacements), written corked with one completion awaited per chunk.
+    const values = ['s3cr3t-value-one', 'another-s3cr3t-two'];
+    const line = `${'x'.repeat(20_000)} ${values[0]} b ${values[1]} c\n`;
+    const lines = 200;
+    const script = `process.stdout.write(${JSON.stringify(line)}.repeat(${lines}))`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const parts: Buffer[] = [];
+    const sink = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _encoding, done) {
+        parts.push(chunk);
+        setTimeout(done, 0);
+      },
+    });
+    const forwarding = forwardOutput(child.stdout, () => sink, createMasker(values));
+    await forwarding.done;
+    const text = Buffer.concat(parts).toString();
+    // Booleans, so that a failure never prints a value.
+    expect(text.length).toBe(`${'x'.repeat(20_000)} ${maskReplacement} b ${maskReplacement} c\n`.length * lines);
+    expect(text === `${'x'.repeat(20_000)} ${maskReplacement} b ${maskReplacement} c\n`.repeat(lines)).toBe(true);
+    for (const value of values) expect(text.includes(value)).toBe(false);
   });
 });
