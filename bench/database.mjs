@@ -1,8 +1,8 @@
 // bench/database: the database plugins' share of a dynamic credentials read. For PostgreSQL and
 // MariaDB (real servers started here, as the tests start them), the time of the database's own
 // CREATE USER + GRANT round trip through its driver on an open connection, beside the plugin's
-// createUser (username template, pooled connection, one transaction, the same two statements),
-// and the same for dropping the user. Issue 12's target is a `read database/creds/<role>`
+// createUser (username template, pooled connection, the same two statements in one transaction
+// sent in one round trip), and the same for dropping the user. Issue 12's target is a `read database/creds/<role>`
 // through the server within 2x of the database's own round trip; this is the plugin's part.
 // Usage: node bench/database.mjs [iterations, default 200]
 // The database and this process share the machine's two cores: compare the ratios of one run,
@@ -84,6 +84,12 @@ function report(title, samples) {
 const modules = await loadModules();
 const { parseConnectionConfig, openDatabasePlugin, createPluginEffects, pg, mysql } = modules;
 const metadata = { displayName: 'token', roleName: 'bench' };
+// What the engine does for a credentials read: a generated name, then the creation.
+async function createUser(plugin, creation) {
+  const username = plugin.generateUsername(metadata);
+  await plugin.createUser({ username, statements: creation, rollbackStatements: [], password: password(), expiration: Date.now() + 3_600_000 });
+  return username;
+}
 const password = () => `Aa1-${randomBytes(12).toString('base64url')}`;
 console.log(`bench/database: ${iterations} iterations after ${warmup} warm-up, Node ${process.version}`);
 
@@ -113,7 +119,7 @@ console.log(`bench/database: ${iterations} iterations after ${warmup} warm-up, N
         await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO "${name}"`);
         direct.push(name);
       },
-      async () => made.push((await plugin.createUser({ metadata, statements: creation, rollbackStatements: [], password: password(), expiration: Date.now() + 3_600_000 })).username),
+      async () => made.push(await createUser(plugin, creation)),
     );
     report('PostgreSQL: CREATE ROLE + GRANT', created);
     const dropped = await alternate(
@@ -157,7 +163,7 @@ console.log(`bench/database: ${iterations} iterations after ${warmup} warm-up, N
         await connection.query(`GRANT SELECT ON app.* TO '${name}'@'%'`);
         direct.push(name);
       },
-      async () => made.push((await plugin.createUser({ metadata, statements: creation, rollbackStatements: [], password: password(), expiration: Date.now() + 3_600_000 })).username),
+      async () => made.push(await createUser(plugin, creation)),
     );
     report('MariaDB: CREATE USER + GRANT', created);
     const dropped = await alternate(

@@ -6,7 +6,8 @@ import type { UsernameMetadata } from './username-template.js';
 
 // Creating a dynamic user.
 export interface CreateUserRequest {
-  metadata: UsernameMetadata;
+  /** The new user's name, from generateUsername. */
+  username: string;
   /** The role's creation statements (required). */
   statements: readonly string[];
   /** The role's rollback statements, run when creation fails part-way. */
@@ -46,11 +47,18 @@ export interface DatabasePlugin {
   readonly connection: string;
   /** Connects and pings; a SecretrunError('database') when the database cannot be reached. */
   verifyConnection(): Promise<void>;
-  /** Creates a user with a generated name; no half-created user is left when it fails. */
-  createUser(request: CreateUserRequest): Promise<{ username: string }>;
+  /**
+   * A new user's name from the connection's username template. Separate from createUser so
+   * that the engine can record the user's lease while the database creates it.
+   */
+  generateUsername(metadata: UsernameMetadata): string;
+  /** Creates the user; no half-created user is left when it fails. */
+  createUser(request: CreateUserRequest): Promise<void>;
   renewUser(request: RenewUserRequest): Promise<void>;
-  /** Drops the user; a user that no longer exists is not an error. */
+  /** Drops the user; a user that no longer exists is not an error (for the default drop). */
   revokeUser(request: RevokeUserRequest): Promise<void>;
+  /** Whether a user of that name exists (a revocation that failed may have nothing to drop). */
+  userExists(username: string): Promise<boolean>;
   setPassword(request: SetPasswordRequest): Promise<void>;
   /**
    * Changes the connection's own user's password to a newly generated one, reconnects with it

@@ -6,7 +6,7 @@ import { connectionError, sanitizeMessage, renderDriverReason, statementError, t
 import type { CreateUserRequest, DatabasePlugin, PluginEffects } from './database-plugin.js';
 import { createOperationQueue } from './operation-queue.js';
 import { mysqlDefaultRevocation, mysqlDefaultRotation } from './default-statements.js';
-import { parseStatements, renderExpiration, renderQuery, type PlaceholderValues } from './statement-list.js';
+import { buildTransactionText, parseStatements, trimBatchEcho, renderExpiration, renderQuery, type PlaceholderValues } from './statement-list.js';
 import { createUsernameGenerator } from './username-template.js';
 
 // mysql-database-plugin (and its legacy variants) over mysql2, for MySQL and MariaDB: a bounded
@@ -56,7 +56,9 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
       // mysql2 has no maximum lifetime (max_connection_lifetime); idle connections close after
       // this long, as node-postgres's do.
       idleTimeout: idleTimeoutMs,
-      multipleStatements: false,
+      // One round trip for a transaction's statements (runTransaction); every query sent is
+      // built here, from the role's statements and values checked by buildTransactionText.
+      multipleStatements: true,
     });
     return pool;
   }
@@ -91,12 +93,30 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
     for (const query of parseStatements(statements, 'mysql')) await connection.query({ sql: renderQuery(query, values), timeout: timeout() });
   }
 
-  // Runs `work` inside a transaction (undone where MySQL can undo it); failures are wrapped.
-  async function inTransaction(connection: Connection, what: string, secrets: (string | undefined)[], work: () => Promise<void>): Promise<void> {
+  // Runs `statements` between BEGIN and COMMIT, in one round trip when the values allow it
+  // (buildTransactionText; the pool allows several statements per query for this): MySQL stops
+  // at the first failing statement, as when they are sent one by one. Errors are the driver's.
+  async function runTransaction(connection: Connection, statements: readonly string[], values: PlaceholderValues): Promise<void> {
+    const queries = parseStatements(statements, 'mysql');
+    const batch = buildTransactionText(queries, values);
+    if (batch !== undefined) {
+      try {
+        await connection.query({ sql: batch.text, timeout: timeout() });
+      } catch (error) {
+        if (error instanceof Error) error.message = trimBatchEcho(error.message, batch);
+        throw error;
+      }
+      return;
+    }
+    await connection.beginTransaction();
+    for (const query of queries) await connection.query({ sql: renderQuery(query, values), timeout: timeout() });
+    await connection.commit();
+  }
+
+  // Runs `statements` in a transaction (undone where MySQL can undo it); failures are wrapped.
+  async function inTransaction(connection: Connection, what: string, secrets: (string | undefined)[], statements: readonly string[], values: PlaceholderValues): Promise<void> {
     try {
-      await connection.beginTransaction();
-      await work();
-      await connection.commit();
+      await runTransaction(connection, statements, values);
     } catch (error) {
       await connection.rollback().catch(() => undefined);
       throw statementError(context(...secrets), what, error);
@@ -111,14 +131,14 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
   // Vault's revocation: the role's statements, or the default drop when the user exists.
   async function revoke(connection: Connection, username: string, statements: readonly string[]): Promise<void> {
     const values = { name: username, username };
-    if (statements.length > 0) return inTransaction(connection, 'failed to revoke the user', [], () => runAll(connection, statements, values));
+    if (statements.length > 0) return inTransaction(connection, 'failed to revoke the user', [], statements, values);
     let exists: boolean;
     try {
       exists = await userExists(connection, username);
     } catch (error) {
       throw statementError(context(), 'failed to revoke the user', error);
     }
-    if (exists) await inTransaction(connection, 'failed to revoke the user', [], () => runAll(connection, [mysqlDefaultRevocation], values));
+    if (exists) await inTransaction(connection, 'failed to revoke the user', [], [mysqlDefaultRevocation], values);
   }
 
   async function withConnection<T>(secrets: (string | undefined)[], work: (connection: Connection) => Promise<T>): Promise<T> {
@@ -134,20 +154,18 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
     if (username === '' || password === '') throw invalidRequest('must provide both username and password');
     const values = { name: username, username, password };
     await withConnection([password], (connection) =>
-      inTransaction(connection, 'failed to change password', [password], () => runAll(connection, statements.length > 0 ? statements : [mysqlDefaultRotation], values)),
+      inTransaction(connection, 'failed to change password', [password], statements.length > 0 ? statements : [mysqlDefaultRotation], values),
     );
   }
 
-  async function createUser(request: CreateUserRequest): Promise<{ username: string }> {
+  async function createUser(request: CreateUserRequest): Promise<void> {
     if (parseStatements(request.statements, 'mysql').length === 0) throw invalidRequest('empty creation statements');
-    const username = usernames.generate(request.metadata);
+    const { username } = request;
     const values = { name: username, username, password: request.password, expiration: renderExpiration(request.expiration) };
     const secrets = [request.password];
     await withConnection(secrets, async (connection) => {
       try {
-        await connection.beginTransaction();
-        await runAll(connection, request.statements, values);
-        await connection.commit();
+        await runTransaction(connection, request.statements, values);
       } catch (error) {
         await connection.rollback().catch(() => undefined);
         // CREATE USER and GRANT committed themselves: undo what the failed creation left.
@@ -161,7 +179,6 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
         throw statementError(context(...secrets), 'failed to execute query', error);
       }
     });
-    return { username };
   }
 
   const queue = createOperationQueue();
@@ -182,12 +199,25 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
         }),
       ),
 
+    generateUsername: (metadata) => usernames.generate(metadata),
+
     createUser: (request) => queue.run(() => createUser(request)),
 
     // MySQL users have no expiry to move: a renewal only extends the lease (as in Vault).
     renewUser: async () => undefined,
 
     revokeUser: (request) => queue.run(() => withConnection([], (connection) => revoke(connection, request.username, request.statements))),
+
+    userExists: (username) =>
+      queue.run(() =>
+        withConnection([], async (connection) => {
+          try {
+            return await userExists(connection, username);
+          } catch (error) {
+            throw statementError(context(), 'failed to look up the user', error);
+          }
+        }),
+      ),
 
     setPassword: (request) => queue.run(() => setPassword(request.username, request.password, request.statements)),
 

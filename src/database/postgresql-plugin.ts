@@ -8,7 +8,7 @@ import type { DatabasePlugin, PluginEffects } from './database-plugin.js';
 import { createOperationQueue } from './operation-queue.js';
 import { buildPostgresRevocation, postgresqlDefaultRenewal, postgresqlDefaultRotation } from './default-statements.js';
 import { buildScramVerifier } from './scram-verifier.js';
-import { parseStatements, renderExpiration, renderQuery, type PlaceholderValues } from './statement-list.js';
+import { buildTransactionText, parseStatements, renderExpiration, renderQuery, type PlaceholderValues } from './statement-list.js';
 import { createUsernameGenerator } from './username-template.js';
 
 // postgresql-database-plugin over node-postgres: a bounded pool per connection; each operation
@@ -92,24 +92,29 @@ export function createPostgresqlPlugin(initial: ConnectionConfig, effects: Plugi
     }
   }
 
-  // Runs `work` on one pooled connection inside BEGIN/COMMIT; any failure rolls back.
-  async function inTransaction(what: string, secrets: (string | undefined)[], work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  // Runs `statements` on one pooled connection in one transaction; any failure rolls back. The
+  // whole transaction goes in one simple-protocol query when its values allow it
+  // (buildTransactionText): PostgreSQL stops at the first failing statement and the ROLLBACK
+  // below undoes the rest, as when they are sent one by one.
+  async function inTransaction(what: string, secrets: (string | undefined)[], statements: readonly string[], values: PlaceholderValues): Promise<void> {
+    const queries = parseStatements(statements, 'postgresql');
     const client = await connect(secrets);
     let broken = false;
     try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
+      const batch = buildTransactionText(queries, values);
+      if (batch !== undefined) {
+        await client.query(batch.text);
+      } else {
+        await client.query('BEGIN');
+        for (const query of queries) await client.query(renderQuery(query, values));
+        await client.query('COMMIT');
+      }
     } catch (error) {
       await client.query('ROLLBACK').catch(() => (broken = true));
       throw statementError(context(...secrets), what, error);
     } finally {
       client.release(broken);
     }
-  }
-
-  async function runAll(client: pg.PoolClient, statements: readonly string[], values: PlaceholderValues): Promise<void> {
-    for (const query of parseStatements(statements, 'postgresql')) await client.query(renderQuery(query, values));
   }
 
   // The password as statements receive it: plain, or its SCRAM verifier.
@@ -121,17 +126,19 @@ export function createPostgresqlPlugin(initial: ConnectionConfig, effects: Plugi
     if (password === '') throw invalidRequest('missing password');
     const stored = passwordForStatements(password);
     const values = { name: username, username, password: stored };
-    await inTransaction('failed to change password', [password, stored], (client) =>
-      runAll(client, statements.length > 0 ? statements : [postgresqlDefaultRotation], values),
-    );
+    await inTransaction('failed to change password', [password, stored], statements.length > 0 ? statements : [postgresqlDefaultRotation], values);
+  }
+
+  async function roleExists(client: pg.PoolClient, username: string): Promise<boolean> {
+    const exists = await client.query<{ exists: boolean }>('SELECT exists (SELECT rolname FROM pg_roles WHERE rolname=$1)', [username]);
+    return exists.rows[0]?.exists === true;
   }
 
   // Vault's default revocation: revoke what can be revoked, each on its own, then drop the role.
   async function dropUser(username: string): Promise<void> {
     const client = await connect([]);
     try {
-      const exists = await client.query<{ exists: boolean }>('SELECT exists (SELECT rolname FROM pg_roles WHERE rolname=$1)', [username]);
-      if (exists.rows[0]?.exists !== true) return;
+      if (!(await roleExists(client, username))) return;
       const schemas = await client.query<{ table_schema: string }>('SELECT DISTINCT table_schema FROM information_schema.role_column_grants WHERE grantee=$1', [username]);
       const database = await client.query<{ current_database: string | null }>('SELECT current_database()');
       const plan = buildPostgresRevocation(
@@ -173,27 +180,38 @@ export function createPostgresqlPlugin(initial: ConnectionConfig, effects: Plugi
     createUser: (request) =>
       queue.run(async () => {
         if (parseStatements(request.statements, 'postgresql').length === 0) throw invalidRequest('empty creation statements');
-        const username = usernames.generate(request.metadata);
+        const { username } = request;
         const stored = passwordForStatements(request.password);
         const values = { name: username, username, password: stored, expiration: renderExpiration(request.expiration) };
-        await inTransaction('failed to execute query', [request.password, stored], (client) => runAll(client, request.statements, values));
-        return { username };
+        await inTransaction('failed to execute query', [request.password, stored], request.statements, values);
       }),
+
+    generateUsername: (metadata) => usernames.generate(metadata),
 
     renewUser: (request) =>
       queue.run(async () => {
         if (request.username === '') throw invalidRequest('missing username');
         const values = { name: request.username, username: request.username, expiration: renderExpiration(request.expiration) };
-        await inTransaction('failed to renew the user', [], (client) =>
-          runAll(client, request.statements.length > 0 ? request.statements : [postgresqlDefaultRenewal], values),
-        );
+        await inTransaction('failed to renew the user', [], request.statements.length > 0 ? request.statements : [postgresqlDefaultRenewal], values);
       }),
 
     revokeUser: (request) =>
       queue.run(async () => {
         if (request.statements.length === 0) return dropUser(request.username);
         const values = { name: request.username, username: request.username };
-        return inTransaction('failed to revoke the user', [], (client) => runAll(client, request.statements, values));
+        return inTransaction('failed to revoke the user', [], request.statements, values);
+      }),
+
+    userExists: (username) =>
+      queue.run(async () => {
+        const client = await connect([]);
+        try {
+          return await roleExists(client, username);
+        } catch (error) {
+          throw statementError(context(), 'failed to look up the user', error);
+        } finally {
+          client.release();
+        }
       }),
 
     setPassword: (request) => queue.run(() => setPassword(request.username, request.password, request.statements)),

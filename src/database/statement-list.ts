@@ -64,6 +64,55 @@ export function renderQuery(query: string, values: PlaceholderValues): string {
   return out;
 }
 
+// What a value filled into a batch may hold: nothing that could end a quoted literal or
+// identifier (' " ` \\), end a statement (;), open a comment (# /* and, once the line is
+// ended, --) or a dollar quote ($). Our generated names, passwords and expirations fit; a value
+// that does not (a display name with a quote, a SCRAM verifier) sends its queries one by one.
+const batchSafeValue = /^[\w .:@+=-]*$/;
+
+// An operation's queries as one text, and where each query ends in it.
+export interface TransactionText {
+  text: string;
+  ends: number[];
+}
+
+// A query whose last line may hold a line comment (`--`, MySQL's `#`) ends that line before
+// its `;`, which the comment would hide; the others do not, so that MySQL's `at line N` in an
+// error counts the failing query's own lines, as when it is sent alone.
+function separatorAfter(query: string): string {
+  return /--|#/.test(query.slice(query.lastIndexOf('\n') + 1)) ? '\n;' : ';';
+}
+
+// An operation's queries as one transaction to send in a single round trip (`BEGIN; …;
+// COMMIT`), or undefined when a value could reach beyond its own query. Sent one by one, the
+// same queries cost a round trip each plus two for BEGIN and COMMIT (bench/database-server.mjs).
+export function buildTransactionText(queries: readonly string[], values: PlaceholderValues): TransactionText | undefined {
+  for (const value of Object.values(values)) if (value !== undefined && !batchSafeValue.test(value)) return undefined;
+  let text = '';
+  const ends: number[] = [];
+  for (const query of ['BEGIN', ...queries.map((item) => renderQuery(item, values))]) {
+    text += query;
+    ends.push(text.length);
+    text += separatorAfter(query);
+  }
+  text += 'COMMIT';
+  ends.push(text.length);
+  return { text, ends };
+}
+
+// A MySQL syntax error quotes the text from the error on (`near '…' at line N`): from a batch,
+// the queries after the failing one too. Cut at the end of the failing query, so the message
+// reads as it would for the query sent alone.
+export function trimBatchEcho(message: string, batch: TransactionText): string {
+  const match = /near '([\s\S]*)' at line (\d+)$/.exec(message);
+  if (match === null) return message;
+  const near = match[1] ?? '';
+  const at = batch.text.indexOf(near);
+  const end = batch.ends.find((offset) => offset > at);
+  if (at === -1 || end === undefined || at + near.length <= end) return message;
+  return `${message.slice(0, match.index)}near '${near.slice(0, end - at)}' at line ${match[2]}`;
+}
+
 // {{expiration}} as both Vault plugins write it (Go layout `2006-01-02 15:04:05-0700`), in UTC.
 export function renderExpiration(epochMs: number): string {
   return formatGoTime(epochMs, '2006-01-02 15:04:05-0700');

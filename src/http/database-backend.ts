@@ -3,7 +3,7 @@ import type { JsonValue } from '../json.js';
 import { scheduleItem } from '../sys/lease-schedule.js';
 import { rotationItem, staticAccountKey } from '../sys/lease-keys.js';
 import { buildLeaseSuffix, computeLeaseTtl, type LeaseRecord } from '../sys/lease-record.js';
-import { writeLease } from '../sys/lease-storage.js';
+import { deleteLease, writeLease } from '../sys/lease-storage.js';
 import type { Mount } from '../sys/mounts.js';
 import type { Storage } from '../store/storage.js';
 import { connectionConfigOf, isRoleAllowed, parseConnectionEntry, type ConnectionEntry } from '../database/connection-entry.js';
@@ -92,14 +92,7 @@ export async function createCredentials(deps: BackendDeps, access: StoreAccess, 
   const plugin = await pluginOf(deps, access, target.uuid, role.db_name, entry);
   const { ttl, maxTtl } = computeLeaseTtl({ ttl: role.default_ttl, maxTtl: role.max_ttl }, { ttl: target.mount.config.default_lease_ttl, maxTtl: target.mount.config.max_lease_ttl });
   const password = effects.generatePassword();
-  // A small margin, as Vault adds: the user must not expire before its lease does.
-  const { username } = await plugin.createUser({
-    metadata: { displayName, roleName },
-    statements: role.creation_statements,
-    rollbackStatements: role.rollback_statements,
-    password,
-    expiration: access.now + ttl * 1000 + 5000,
-  });
+  const username = plugin.generateUsername({ displayName, roleName });
   const internal: CredsInternal = { username, role: roleName, db_name: role.db_name, revocation_statements: role.revocation_statements };
   const lease: LeaseRecord = {
     id: `${target.mountPath}creds/${roleName}/${buildLeaseSuffix(deps.random)}`,
@@ -111,15 +104,41 @@ export async function createCredentials(deps: BackendDeps, access: StoreAccess, 
     renewable: true,
     internal: internal as unknown as Record<string, JsonValue>,
   };
-  try {
-    await access.update((storage) => writeLease(storage, lease));
-    deps.onSchedule();
-  } catch (error) {
-    // No user may outlive a lease that was never recorded.
+  // The lease is made durable while the database creates its user, and the answer waits for
+  // both: a durable write's time less per read on a file store (bench/database-server.mjs). A
+  // crash in between may leave a lease whose user was never created: revoking it finds the user
+  // gone (revokeCredentials). When one side fails the other is undone: a failed creation
+  // deletes its lease, a lease that could not be recorded drops its user.
+  const recorded = access.update((storage) => writeLease(storage, lease)).then(deps.onSchedule);
+  const created = plugin.createUser({
+    username,
+    statements: role.creation_statements,
+    rollbackStatements: role.rollback_statements,
+    password,
+    // A small margin, as Vault adds: the user must not expire before its lease does.
+    expiration: access.now + ttl * 1000 + 5000,
+  });
+  const [record, creation] = await Promise.allSettled([recorded, created]);
+  if (creation.status === 'rejected') {
+    if (record.status === 'fulfilled') await forgetLease(deps, access, lease.id);
+    throw creation.reason;
+  }
+  if (record.status === 'rejected') {
     await plugin.revokeUser({ username, statements: role.revocation_statements }).catch(() => undefined);
-    throw error;
+    throw record.reason;
   }
   return { lease, ttl, username, password };
+}
+
+// Deletes the lease of a user that was never created; if even that fails, its expiry revokes
+// it, finding no user.
+async function forgetLease(deps: BackendDeps, access: StoreAccess, id: string): Promise<void> {
+  try {
+    await access.update((storage) => deleteLease(storage, id));
+    deps.onSchedule();
+  } catch {
+    // The creation's error is the one to report.
+  }
 }
 
 function credsInternalOf(lease: LeaseRecord): CredsInternal {
@@ -135,7 +154,15 @@ export async function revokeCredentials(deps: BackendDeps, access: StoreAccess, 
   const internal = credsInternalOf(lease);
   const entry = await readConnection(access, lease.mountUuid, internal.db_name);
   const plugin = await pluginOf(deps, access, lease.mountUuid, internal.db_name, entry);
-  await plugin.revokeUser({ username: internal.username, statements: internal.revocation_statements });
+  try {
+    await plugin.revokeUser({ username: internal.username, statements: internal.revocation_statements });
+  } catch (error) {
+    // The role's statements may fail for a user that is not there (`DROP USER` without `IF
+    // EXISTS`): one dropped by hand, or one whose creation a crash cut short after its lease was
+    // recorded. A lease has nothing left to revoke once its user is gone.
+    if ((await plugin.userExists(internal.username).catch(() => true)) === false) return;
+    throw error;
+  }
 }
 
 // Moves a lease's user's expiry (the role's renew statements); returns the role's default TTL.

@@ -43,7 +43,8 @@ const newPassword = (): string => `A1-${randomBytes(12).toString('base64url')}`;
 
 async function createUser(plugin: DatabasePlugin, statements = creation, rollbackStatements: string[] = []): Promise<DbCredentials> {
   const password = newPassword();
-  const { username } = await plugin.createUser({ metadata: { displayName: 'token', roleName: 'my-role' }, statements, rollbackStatements, password, expiration: Date.now() + hour });
+  const username = plugin.generateUsername({ displayName: 'token', roleName: 'my-role' });
+  await plugin.createUser({ username, statements, rollbackStatements, password, expiration: Date.now() + hour });
   return { username, password };
 }
 
@@ -130,7 +131,7 @@ describe('mysql-database-plugin on MariaDB', () => {
     const password = newPassword();
     const error = await errorOf(() =>
       plugin.createUser({
-        metadata: { displayName: 'token', roleName: 'broken' },
+        username: plugin.generateUsername({ displayName: 'token', roleName: 'broken' }),
         statements: ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'; GRANT SELECT ON app.no_such_table TO '{{name}}'@'%'"],
         rollbackStatements: [],
         password,
@@ -164,7 +165,7 @@ describe('mysql-database-plugin on MariaDB', () => {
     const password = newPassword();
     const error = await errorOf(() =>
       plugin.createUser({
-        metadata: { displayName: 'token', roleName: 'stuck' },
+        username: plugin.generateUsername({ displayName: 'token', roleName: 'stuck' }),
         statements: ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'; GRANT SELECT ON app.nope TO '{{name}}'@'%'"],
         rollbackStatements: ["DROP USER '{{name}}'@'nowhere'"],
         password,
@@ -179,14 +180,25 @@ describe('mysql-database-plugin on MariaDB', () => {
     const plugin = await open();
     const password = newPassword();
     const error = await errorOf(() =>
-      plugin.createUser({ metadata: { displayName: 't', roleName: 'r' }, statements: ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}' garbage"], rollbackStatements: [], password, expiration: 0 }),
+      plugin.createUser({ username: plugin.generateUsername({ displayName: 't', roleName: 'r' }), statements: ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}' garbage"], rollbackStatements: [], password, expiration: 0 }),
     );
-    expect(error.message).toContain("near 'garbage'");
+    // As for the statement sent alone: MariaDB's echo of the rest of the batch is cut.
+    expect(error.message).toContain("near 'garbage' at line 1");
     expect(error.message).not.toContain(password);
     const echoed = await errorOf(() =>
-      plugin.createUser({ metadata: { displayName: 't', roleName: 'r' }, statements: ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}' ,,"], rollbackStatements: [], password, expiration: 0 }),
+      plugin.createUser({ username: plugin.generateUsername({ displayName: 't', roleName: 'r' }), statements: ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}' ,,"], rollbackStatements: [], password, expiration: 0 }),
     );
     expect(echoed.message).not.toContain(password);
+  });
+
+  it('sends the statements one by one when a value could reach beyond its quotes (a name with a slash)', async () => {
+    const plugin = await open({ username_template: '{{ .RoleName }}/{{ random 8 }}' });
+    const user = await createUser(plugin);
+    expect(user.username).toMatch(/^my-role\/\w{8}$/);
+    expect(await server.canLogIn(user)).toBe(true);
+    const failed = await errorOf(() => createUser(plugin, ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'; GRANT SELECT ON app.nope TO '{{name}}'@'%'"]));
+    expect(failed.message).toMatch(/failed to execute query: Table 'app\.nope' doesn't exist$/);
+    expect(await server.query("SELECT User FROM mysql.user WHERE User LIKE 'my-role/%'")).toHaveLength(1);
   });
 
   it('sets the DSN parameters that are session variables on each connection', async () => {

@@ -47,7 +47,8 @@ const newPassword = (): string => `A1-${randomBytes(12).toString('base64url')}`;
 
 async function createUser(plugin: DatabasePlugin, statements = creation): Promise<DbCredentials> {
   const password = newPassword();
-  const { username } = await plugin.createUser({ metadata: { displayName: 'token', roleName: 'my-role' }, statements, rollbackStatements: [], password, expiration: Date.now() + hour });
+  const username = plugin.generateUsername({ displayName: 'token', roleName: 'my-role' });
+  await plugin.createUser({ username, statements, rollbackStatements: [], password, expiration: Date.now() + hour });
   return { username, password };
 }
 
@@ -81,7 +82,8 @@ describe('postgresql-database-plugin', () => {
   it('writes {{expiration}} so PostgreSQL refuses the login once it has passed', async () => {
     const plugin = await open();
     const password = newPassword();
-    const { username } = await plugin.createUser({ metadata: { displayName: 'token', roleName: 'expired' }, statements: creation, rollbackStatements: [], password, expiration: Date.now() - 60_000 });
+    const username = plugin.generateUsername({ displayName: 'token', roleName: 'expired' });
+    await plugin.createUser({ username, statements: creation, rollbackStatements: [], password, expiration: Date.now() - 60_000 });
     expect(await server.roleExists(username)).toBe(true);
     expect(await server.canLogIn({ username, password })).toBe(false);
   });
@@ -164,7 +166,7 @@ describe('postgresql-database-plugin', () => {
     const password = newPassword();
     const error = await errorOf(() =>
       plugin.createUser({
-        metadata: { displayName: 'token', roleName: 'broken' },
+        username: plugin.generateUsername({ displayName: 'token', roleName: 'broken' }),
         statements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}'; GRANT SELECT ON no_such_table TO "{{name}}"; SELECT '{{password}}'::int;`],
         rollbackStatements: [],
         password,
@@ -175,7 +177,7 @@ describe('postgresql-database-plugin', () => {
     expect(error.message).toBe(`postgresql-database-plugin at 127.0.0.1:${server.port}/postgres: failed to execute query: relation "no_such_table" does not exist`);
     expect((await server.query('SELECT rolname FROM pg_roles')).length).toBe(before);
     const leak = await errorOf(() =>
-      plugin.createUser({ metadata: { displayName: 't', roleName: 'r' }, statements: [`CREATE ROLE "{{name}}" LOGIN PASSWORD '{{password}}'; SELECT '{{password}}'::int`], rollbackStatements: [], password, expiration: Date.now() + hour }),
+      plugin.createUser({ username: plugin.generateUsername({ displayName: 't', roleName: 'r' }), statements: [`CREATE ROLE "{{name}}" LOGIN PASSWORD '{{password}}'; SELECT '{{password}}'::int`], rollbackStatements: [], password, expiration: Date.now() + hour }),
     );
     expect(leak.message).toBe(`postgresql-database-plugin at 127.0.0.1:${server.port}/postgres: failed to execute query: invalid input syntax for type integer: "[password]"`);
     expect((await server.query('SELECT rolname FROM pg_roles')).length).toBe(before);
@@ -183,7 +185,7 @@ describe('postgresql-database-plugin', () => {
 
   it('refuses a role without creation statements', async () => {
     const plugin = await open();
-    const error = await errorOf(() => plugin.createUser({ metadata: { displayName: 't', roleName: 'r' }, statements: [' '], rollbackStatements: [], password: 'x', expiration: 0 }));
+    const error = await errorOf(() => plugin.createUser({ username: plugin.generateUsername({ displayName: 't', roleName: 'r' }), statements: [' '], rollbackStatements: [], password: 'x', expiration: 0 }));
     expect(error.message).toBe('empty creation statements');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatements, renderExpiration, renderQuery } from '../../src/database/statement-list.js';
+import { buildTransactionText, parseStatements, renderExpiration, renderQuery, trimBatchEcho } from '../../src/database/statement-list.js';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
@@ -31,5 +31,39 @@ describe('renderQuery', () => {
 
   it("writes {{expiration}} in Vault's layout, in UTC", () => {
     expect(renderExpiration(Date.UTC(2024, 5, 30, 13, 5, 9, 500))).toBe('2024-06-30 13:05:09+0000');
+  });
+});
+
+describe('buildTransactionText', () => {
+  const queries = ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'", "GRANT SELECT ON app.* TO '{{name}}'@'%' -- read only", 'FLUSH PRIVILEGES'];
+  const generated = { name: 'v-root-my-role-AbC123_x-1700000000', password: 'Aa1-bB2-cC3', expiration: '2024-06-30 13:05:09+0000' };
+  const create = "CREATE USER 'v-root-my-role-AbC123_x-1700000000'@'%' IDENTIFIED BY 'Aa1-bB2-cC3'";
+  const grant = "GRANT SELECT ON app.* TO 'v-root-my-role-AbC123_x-1700000000'@'%' -- read only";
+
+  it('joins BEGIN, the filled-in queries and COMMIT; a line comment is ended before its `;`', () => {
+    const batch = buildTransactionText(queries, generated);
+    expect(batch?.text).toBe(`BEGIN;${create};${grant}\n;FLUSH PRIVILEGES;COMMIT`);
+    expect(batch?.ends.map((end) => batch.text.slice(0, end).split(/;|\n;/).at(-1))).toEqual(['BEGIN', create, grant, 'FLUSH PRIVILEGES', 'COMMIT']);
+  });
+
+  it('refuses a value that could end its quotes, its statement or open a comment: those queries go one by one', () => {
+    for (const bad of ["o'brien", 'a"b', 'a`b', 'a\\b', 'a;b', 'a#b', 'a/*b', 'a$$b', 'a\nb', 'é']) {
+      expect(buildTransactionText(queries, { ...generated, name: bad })).toBeUndefined();
+    }
+    expect(buildTransactionText(queries, { ...generated, password: 'SCRAM-SHA-256$4096:c2FsdA==$a/b+c=:d' })).toBeUndefined();
+  });
+});
+
+describe('trimBatchEcho', () => {
+  const batch = buildTransactionText(["CREATE USER 'u'@'%' garbage", "GRANT SELECT ON app.* TO 'u'@'%'"], {});
+  const syntax = 'You have an error in your SQL syntax; check the manual for the right syntax to use';
+
+  it("cuts MariaDB's echo of the queries after the failing one", () => {
+    expect(batch && trimBatchEcho(`${syntax} near 'garbage;GRANT SELECT ON app.* TO 'u'@'%';COMMIT' at line 1`, batch)).toBe(`${syntax} near 'garbage' at line 1`);
+  });
+
+  it('leaves other messages, and an echo within the failing query, as they are', () => {
+    expect(batch && trimBatchEcho("Table 'app.nope' doesn't exist", batch)).toBe("Table 'app.nope' doesn't exist");
+    expect(batch && trimBatchEcho(`${syntax} near 'garb' at line 1`, batch)).toBe(`${syntax} near 'garb' at line 1`);
   });
 });

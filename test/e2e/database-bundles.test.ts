@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConnectionConfig } from '../../src/database/connection-config.js';
 import type { createMysqlPlugin } from '../../src/database/mysql-plugin.js';
+import type { DatabasePlugin } from '../../src/database/database-plugin.js';
 import { createPluginEffects } from '../../src/database/plugin-loader.js';
 import type { createPostgresqlPlugin } from '../../src/database/postgresql-plugin.js';
 import { isSecretrunError } from '../../src/errors.js';
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 const lazyBundle = (name: string): unknown => createRequire(import.meta.url)(join(dirname(cliEntry()), '..', 'dist', 'lazy', `${name}.cjs`));
 
-const request = (statements: string[]) => ({ metadata: { displayName: 'token', roleName: 'bundle' }, statements, rollbackStatements: [], password: 'Bundled-pw-123', expiration: Date.now() + 60_000 });
+const request = (plugin: DatabasePlugin, statements: string[]) => ({ username: plugin.generateUsername({ displayName: 'token', roleName: 'bundle' }), statements, rollbackStatements: [], password: 'Bundled-pw-123', expiration: Date.now() + 60_000 });
 
 describe('the database plugin bundles', () => {
   it('postgresql-plugin.cjs creates a user that logs in, and fails with our error type', async () => {
@@ -38,9 +39,11 @@ describe('the database plugin bundles', () => {
     });
     const plugin = create(config, createPluginEffects());
     try {
-      const { username } = await plugin.createUser(request([`CREATE ROLE "{{name}}" LOGIN PASSWORD '{{password}}'`]));
+      const created = request(plugin, [`CREATE ROLE "{{name}}" LOGIN PASSWORD '{{password}}'`]);
+      await plugin.createUser(created);
+      const { username } = created;
       expect(await postgres.canLogIn({ username, password: 'Bundled-pw-123' })).toBe(true);
-      const error: unknown = await plugin.createUser(request(['SELEC 1'])).catch((caught: unknown) => caught);
+      const error: unknown = await plugin.createUser(request(plugin, ['SELEC 1'])).catch((caught: unknown) => caught);
       expect(isSecretrunError(error) && error.code).toBe('database');
     } finally {
       await plugin.close();
@@ -57,7 +60,9 @@ describe('the database plugin bundles', () => {
     });
     const plugin = create(config, createPluginEffects());
     try {
-      const { username } = await plugin.createUser(request(["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'"]));
+      const created = request(plugin, ["CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'"]);
+      await plugin.createUser(created);
+      const { username } = created;
       expect(await mariadb.canLogIn({ username, password: 'Bundled-pw-123' })).toBe(true);
     } finally {
       await plugin.close();

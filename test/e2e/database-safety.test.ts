@@ -114,6 +114,8 @@ describe('database secrets stay secret', () => {
     const before = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM mysql.user WHERE User LIKE 'v-%'");
     expectExit(await run(['read', 'database/creds/half']), 2);
     expect(await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM mysql.user WHERE User LIKE 'v-%'")).toEqual(before);
+    // Nor a lease: the one recorded while the creation ran is deleted when it fails.
+    expect(expectExit(await run(['list', 'sys/leases/lookup/database/creds/half/']), 2).stdout).toBe('');
 
     expectExit(await run(['write', 'database/roles/long', 'db_name=db', `creation_statements=${creation}`, 'default_ttl=1h']), 0);
     const long = expectExit(await run(['read', 'database/creds/long']), 0).stdout;
