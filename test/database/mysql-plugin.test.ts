@@ -237,9 +237,14 @@ describe('mysql-database-plugin on MariaDB', () => {
     expect(await server.canLogIn(user)).toBe(true);
   });
 
-  it('runs operations one at a time, so concurrent reads all get working users', async () => {
-    const plugin = await open({ max_open_connections: 2 });
+  it('runs operations one at a time on at most max_open_connections pooled connections, so concurrent reads all get working users', async () => {
+    const admin = await server.createAdmin('pool_admin');
+    const plugin = await open({ max_open_connections: 2, username: admin.username, password: admin.password });
     const users = await Promise.all(Array.from({ length: 6 }, () => createUser(plugin)));
     for (const user of users) expect(await server.canLogIn(user)).toBe(true);
+    await Promise.all(Array.from({ length: 6 }, () => createUser(plugin)));
+    const [row] = await server.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?', [admin.username]);
+    expect(Number(row?.n)).toBeGreaterThan(0);
+    expect(Number(row?.n)).toBeLessThanOrEqual(2);
   });
 });
