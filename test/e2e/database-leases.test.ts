@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMariadbServer, type MariadbServer } from '../helpers/mariadb-server.js';
+import { configureDatabaseMount, startDatabaseFixture, writeReaderRole, type MariadbFixture } from '../helpers/database-fixture.js';
+import type { MariadbServer } from '../helpers/mariadb-server.js';
 import type { DbCredentials } from '../helpers/postgres-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startServerProcess, type ServerProcess } from '../http/server-process.js';
@@ -10,14 +11,13 @@ import { createSandbox, expectExit, type CliSandbox } from './run-cli.js';
 // (a local command revokes what expired; the server revokes on time by itself). Every check
 // that a user is gone tries to log in with its password.
 
+let fixture: MariadbFixture;
 let db: MariadbServer;
 const servers: ServerProcess[] = [];
 
 beforeAll(async () => {
-  db = await startMariadbServer();
-  await db.query('CREATE DATABASE app');
-  await db.query('CREATE TABLE app.items (id int PRIMARY KEY, name varchar(20))');
-  await db.query("INSERT INTO app.items VALUES (1, 'one')");
+  fixture = await startDatabaseFixture('mariadb');
+  db = fixture.server;
 }, 120_000);
 
 afterEach(async () => {
@@ -42,36 +42,8 @@ function parseCreds(stdout: string): Leased {
 
 type Run = (args: readonly string[]) => ReturnType<CliSandbox['run']>;
 
-async function configure(run: Run, ttl: { default: string; max: string }, role = 'my-role'): Promise<void> {
-  expectExit(await run(['secrets', 'enable', 'database']), 0);
-  expectExit(
-    await run([
-      'write',
-      'database/config/my-database',
-      'plugin_name=mysql-database-plugin',
-      `connection_url={{username}}:{{password}}@tcp(127.0.0.1:${db.port})/`,
-      `username=${db.admin.username}`,
-      `password=${db.admin.password}`,
-      'allowed_roles=*',
-    ]),
-    0,
-  );
-  await writeRole(run, role, ttl);
-}
-
-async function writeRole(run: Run, role: string, ttl: { default: string; max: string }): Promise<void> {
-  expectExit(
-    await run([
-      'write',
-      `database/roles/${role}`,
-      'db_name=my-database',
-      "creation_statements=CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'; GRANT SELECT ON app.* TO '{{name}}'@'%';",
-      `default_ttl=${ttl.default}`,
-      `max_ttl=${ttl.max}`,
-    ]),
-    0,
-  );
-}
+const configure = (run: Run, ttl: { default: string; max: string }): Promise<void> => configureDatabaseMount(run, fixture, ttl);
+const writeRole = (run: Run, role: string, ttl: { default: string; max: string }): Promise<void> => writeReaderRole(run, fixture, role, ttl);
 
 async function readCreds(run: Run, role = 'my-role'): Promise<Leased> {
   const creds = parseCreds(expectExit(await run(['read', `database/creds/${role}`]), 0).stdout);
