@@ -26,7 +26,9 @@ const forbidden = {
   runner: except('go', 'manifest', 'source'),
   // The process's own streams, signals and spawn, as the runner's io.
   process: except('runner'),
-  library: except('go', 'store', 'kv', 'sys', 'source', 'manifest', 'runner', 'process'),
+  // An entry point, as cli/ is: it composes the runner, and a local source's in-process API
+  // (library/local-api.ts) out of http/ and audit/.
+  library: except('go', 'store', 'kv', 'sys', 'audit', 'source', 'manifest', 'http', 'runner', 'process'),
   // The start-up work: routing, the code cache, the manifest cache, the early store open.
   startup: except('go', 'store', 'source', 'manifest'),
 };

@@ -105,7 +105,7 @@ const lazy = {
   // The runner's dynamic secrets (leases kept fresh), and the in-process API it reads them
   // through from the local store: loaded only when a manifest references a database mount.
   'lease-keeper': 'src/source/lease-keeper.ts',
-  'local-api': 'src/cli/local-api.ts',
+  'local-api': 'src/library/local-api.ts',
 };
 const lazyFiles = new Map(Object.entries(lazy).map(([name, file]) => [join(root, file), name]));
 

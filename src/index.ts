@@ -14,4 +14,4 @@ export type { Manifest, VariableSpec, Reference } from './manifest/index.js';
 export { renderCheckReport, renderEnv } from './runner/index.js';
 export type { ResolvedEnv, CheckReport, EnvFormat } from './runner/index.js';
 export { resolveManifest, runSupervised, checkManifest } from './library/runner-api.js';
-export type { RunOptions, RunIo, ResolveOptions } from './library/runner-api.js';
+export type { RunOptions, RunIo, ResolveOptions, CheckOptions } from './library/runner-api.js';

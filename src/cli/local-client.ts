@@ -1,5 +1,5 @@
 import { createAuditBroker } from '../audit/audit-broker.js';
-import type { AuditIdentity } from '../audit/audit-entry.js';
+import { localIdentity } from '../audit/local-identity.js';
 import { SecretrunError, isSecretrunError } from '../errors.js';
 import { nanosToSeconds, parseGoDuration } from '../go/duration.js';
 import { createDynamicLoader } from '../http/dynamic-loader.js';
@@ -83,12 +83,6 @@ export async function createLocalClient(options: { storeFlag: string | undefined
       return store.close();
     },
   };
-}
-
-// Who the CLI (and the runner) acts as in audit entries: whoever holds the store key is root, with no token.
-export function localIdentity(env: Readonly<Record<string, string | undefined>>): AuditIdentity {
-  const user = env['USER'] ?? env['USERNAME'];
-  return { displayName: 'local', policies: ['root'], tokenPolicies: ['root'], metadata: user ? { os_user: user } : null, tokenType: 'default' };
 }
 
 // SECRETRUN_LOCK_TIMEOUT (a duration such as 500ms or 30s) bounds how long a write waits for

@@ -4,6 +4,7 @@ import { chooseRunAddress } from '../client/server-address.js';
 import { SecretrunError } from '../errors.js';
 import { defaultManifest, type Manifest, type SourceSpec } from '../manifest/manifest.js';
 import { buildId } from '../build-id.js';
+import { linkLocalApi } from '../library/dynamic-source-link.js';
 import { readManifest } from '../manifest/read-manifest.js';
 import { withFlagVariables } from '../manifest/variable-flag.js';
 import { chooseEnvironment, environmentNeededError, fillEnvironment, unknownEnvironmentError, usesEnvironment } from '../manifest/environment.js';
@@ -122,6 +123,5 @@ export async function openRunSource(io: CliIo, manifest: Manifest, storeFlag: st
   );
   // Dynamic secrets are read through the API in-process, as the CLI reads them; loaded only
   // when a manifest references a database mount.
-  if (source.dynamic) source.dynamic.localApi = async (store, report) => (await import('./local-api.js')).createLocalApi(store, { env: io.env, report });
-  return source;
+  return linkLocalApi(source, io.env);
 }

@@ -8,11 +8,13 @@ import type { RunnerIo, RunOutput } from '../runner/runner-io.js';
 import type { SignalSource } from '../runner/signals.js';
 import { superviseCommand } from '../runner/supervisor.js';
 import type { SecretSource } from '../source/source.js';
+import { followLeasesOption, linkLocalApi } from './dynamic-source-link.js';
 
 // The runner for Node programs: the runner's functions with the calling process's environment,
 // streams and signals as defaults, as a program that imports secretrun expects. The runner
 // itself never reaches for the process; this is one of its two entry points (the CLI's
-// process-io is the other).
+// process-io is the other). A local source reads references to database mounts through the
+// API in-process, as the CLI's runner does (dynamic-source-link.ts).
 
 // The connections of a run a caller may replace; every one defaults to the process's own.
 export interface RunIo {
@@ -51,6 +53,11 @@ export interface ResolveOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+// Options for checking: also read dynamic secrets (`secretrun check -dynamic`); default false.
+export interface CheckOptions extends ResolveOptions {
+  readonly dynamic?: boolean;
+}
+
 // One output of a run: the process's own, or a caller's stream (which a child cannot write to
 // directly, so it is copied).
 function outputOf(own: RunOutput, given: Writable | undefined, isTerminal: boolean | undefined): RunOutput {
@@ -80,17 +87,36 @@ export async function runSupervised(options: RunOptions): Promise<number> {
     signals: given.signals ?? processSignals,
     random: given.random ?? Math.random,
   };
-  const { manifest, source, command, args, reloadManifest } = options;
-  return superviseCommand({ manifest, source, command, args, io, ...(reloadManifest === undefined ? {} : { reloadManifest }) });
+  const { command, args, reloadManifest } = options;
+  // Dynamic secrets as the CLI's runner keeps them: the manifest's `leases:` applies (also
+  // after a reload), problems keeping them fresh are said on stderr. The caller closes the
+  // source, which revokes the leases it holds (unless kept).
+  const source = linkLocalApi(options.source, io.env);
+  if (source.dynamic) source.dynamic.report = (line) => io.stderr.stream.write(`secretrun: ${line}\n`);
+  const manifest = followLeasesOption(source, options.manifest);
+  const reload = reloadManifest === undefined ? {} : { reloadManifest: async () => followLeasesOption(source, await reloadManifest()) };
+  return superviseCommand({ manifest, source, command, args, io, ...reload });
 }
 
 // Resolves a manifest into the child's environment, or throws 'reference_unresolved' listing
 // every problem.
 export function resolveManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<ResolvedEnv> {
-  return resolveWith(manifest, source, { env: options.env ?? process.env });
+  const env = options.env ?? process.env;
+  return resolveWith(manifest, linkLocalApi(source, env), { env });
 }
 
-// Resolves a manifest without running anything and reports every variable and problem.
-export function checkManifest(manifest: Manifest, source: SecretSource, options: ResolveOptions = {}): Promise<CheckReport> {
-  return checkWith(manifest, source, { env: options.env ?? process.env });
+// Resolves a manifest without running anything and reports every variable and problem. As
+// `secretrun check`, it reads no dynamic secret (that would create a database user) unless
+// `options.dynamic` asks it to: those are listed as not read.
+export async function checkManifest(manifest: Manifest, source: SecretSource, options: CheckOptions = {}): Promise<CheckReport> {
+  const env = options.env ?? process.env;
+  const control = linkLocalApi(source, env).dynamic;
+  if (control === undefined) return checkWith(manifest, source, { env });
+  const before = control.read;
+  control.read = options.dynamic === true;
+  try {
+    return await checkWith(manifest, source, { env });
+  } finally {
+    control.read = before;
+  }
 }

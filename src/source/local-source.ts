@@ -29,7 +29,11 @@ export async function createLocalSource(options: LocalSourceOptions): Promise<Se
   // loaded only when a manifest has one.
   const dynamic = createDynamicReads(async () => {
     const open = dynamic.control.localApi;
-    if (open === undefined) throw new SecretrunError('unsupported_path', 'dynamic secrets (paths on a database mount) are read by the secretrun CLI only', { hint: 'Run the command with `secretrun -- CMD`.' });
+    if (open === undefined) {
+      throw new SecretrunError('unsupported_path', "dynamic secrets (paths on a database mount) are read through secretrun's runner only", {
+        hint: 'Run the command with `secretrun -- CMD`, or pass the source to runSupervised, resolveManifest or checkManifest of the library.',
+      });
+    }
     return open(store, (line) => dynamic.control.report(line));
   }, now);
   return {

@@ -1,4 +1,5 @@
 import { SecretrunError } from '../../errors.js';
+import { followLeasesOption } from '../../library/dynamic-source-link.js';
 import { deepFreeze, type Manifest, type MaskMode } from '../../manifest/manifest.js';
 import { superviseCommand } from '../../runner/supervisor.js';
 import type { Command } from '../command.js';
@@ -41,10 +42,7 @@ export const runCommand: Command = {
         mask: mask === '' ? read.mask : (mask as MaskMode),
       });
     const manifest = withFlags(loaded);
-    const keepLeases = (read: Manifest): Manifest => {
-      if (source.dynamic) source.dynamic.keep = read.leases === 'keep';
-      return read;
-    };
+    const keepLeases = (read: Manifest): Manifest => followLeasesOption(source, read);
     keepLeases(manifest);
     if (source.dynamic) source.dynamic.report = (line) => io.stderr.write(`secretrun: ${line}\n`);
     // The file read at start, even if another secretrun.yaml appears nearer the working directory.

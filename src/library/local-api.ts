@@ -1,5 +1,5 @@
 import { createAuditBroker } from '../audit/audit-broker.js';
-import { localIdentity } from './local-client.js';
+import { localIdentity } from '../audit/local-identity.js';
 import { createDynamicLoader } from '../http/dynamic-loader.js';
 import { createApiHandler } from '../http/handler.js';
 import { parseJsonObject } from '../json.js';
@@ -8,10 +8,11 @@ import { readNextDue } from '../sys/lease-schedule.js';
 import type { DynamicApi } from '../source/source.js';
 
 // The Vault API in-process over the runner's local store, as the CLI serves it
-// (local-client.ts): the runner's dynamic secrets come from the same engine, leases and audit
-// devices as `secretrun read database/creds/…`. Here in cli/, the composition root, because
-// source/ may not import http/; the local source is handed it (runner-setup.ts). A lazy
-// bundle, loaded only when a manifest references a database mount.
+// (cli/local-client.ts): the runner's dynamic secrets come from the same engine, leases and
+// audit devices as `secretrun read database/creds/…`. Here in library/, beside the entry
+// points that compose the runner (the CLI's and a Node program's), because source/ may not
+// import http/; dynamic-source-link.ts hands it to a local source. A lazy bundle (a chunk of the
+// library), loaded only when a manifest references a database mount.
 
 // The API over `store`, and what closes the engine's connections.
 export function createLocalApi(store: FileStore, options: { env: Readonly<Record<string, string | undefined>>; report: (line: string) => void }): DynamicApi {
