@@ -13,8 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { benchDatabases, loadBenchModules, renderRow, time } from './database-setup.mjs';
 import { median } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,35 +22,6 @@ const cli = join(root, 'bin', 'secretrun.cjs');
 const iterations = Number(process.argv[2] ?? 100);
 const warmup = 15;
 const concurrency = 8;
-
-async function loadHelpers() {
-  const dir = mkdtempSync(join(tmpdir(), 'secretrun-bench-dbs-'));
-  const outfile = join(dir, 'helpers.mjs');
-  const source = (path) => JSON.stringify(join(root, path));
-  await build({
-    stdin: {
-      contents: [
-        `export { startPostgresServer } from ${source('test/helpers/postgres-server.ts')};`,
-        `export { startMariadbServer } from ${source('test/helpers/mariadb-server.ts')};`,
-        `export { default as pg } from 'pg';`,
-        `export { default as mysql } from 'mysql2/promise';`,
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    external: ['pg-native'],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  const modules = await import(pathToFileURL(outfile).href);
-  rmSync(dir, { recursive: true, force: true });
-  return modules;
-}
 
 // `secretrun server` on a free port: memory (-dev) or a new file store.
 async function startSecretrun(kind, work) {
@@ -96,14 +67,7 @@ async function startSecretrun(kind, work) {
   return { call, stop };
 }
 
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
-const time = async (action) => {
-  const start = process.hrtime.bigint();
-  await action();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-};
-const row = (label, values) => `  ${label.padEnd(40)} median ${median(values).toFixed(2).padStart(6)} ms   p95 ${percentile(values, 0.95).toFixed(2).padStart(6)} ms`;
-const password = () => `Aa1-${randomBytes(12).toString('base64url')}`;
+const row = (label, values) => renderRow(label, values, 40);
 
 // Latency (alternating, one at a time) and throughput (concurrent server reads; the database's
 // own statements one after another on its connection) for one database and store kind.
@@ -145,59 +109,24 @@ async function configure(server, plugin, url, admin, creation) {
   await server.call('POST', 'database/roles/bench', { db_name: 'db', creation_statements: creation, default_ttl: '1h' });
 }
 
-const helpers = await loadHelpers();
+const modules = await loadBenchModules();
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-dbs-'));
 console.log(`bench/database-server: ${iterations} iterations after ${warmup} warm-up, Node ${process.version}`);
 try {
-  {
-    const db = await helpers.startPostgresServer();
+  for (const database of benchDatabases) {
+    const db = await database.start(modules);
     try {
-      await db.query('CREATE TABLE items (id int)');
-      const client = new helpers.pg.Client({ host: '127.0.0.1', port: db.port, user: db.admin.username, password: db.admin.password, database: 'postgres' });
-      await client.connect();
       let n = 0;
-      const direct = async () => {
-        const name = `direct-${(n += 1)}`;
-        await client.query(`CREATE ROLE "${name}" WITH LOGIN PASSWORD '${password()}' VALID UNTIL '2099-01-01 00:00:00+0000'`);
-        await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO "${name}"`);
-      };
+      const direct = () => db.createDirect(`direct-${(n += 1)}`);
       for (const kind of ['memory', 'file']) {
         const server = await startSecretrun(kind, work);
         try {
-          const creation = `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`;
-          await configure(server, 'postgresql-database-plugin', `postgresql://{{username}}:{{password}}@127.0.0.1:${db.port}/postgres?sslmode=disable`, db.admin, creation);
-          await measure(`PostgreSQL, server on a ${kind} store`, direct, server);
+          await configure(server, database.plugin, db.url, db.server.admin, database.creation);
+          await measure(`${database.title}, server on a ${kind} store`, direct, server);
         } finally {
           await server.stop();
         }
       }
-      await client.end();
-    } finally {
-      await db.stop();
-    }
-  }
-  {
-    const db = await helpers.startMariadbServer();
-    try {
-      await db.query('CREATE DATABASE app');
-      const connection = await helpers.mysql.createConnection({ host: '127.0.0.1', port: db.port, user: db.admin.username, password: db.admin.password });
-      let n = 0;
-      const direct = async () => {
-        const name = `direct-${(n += 1)}`;
-        await connection.query(`CREATE USER '${name}'@'%' IDENTIFIED BY '${password()}'`);
-        await connection.query(`GRANT SELECT ON app.* TO '${name}'@'%'`);
-      };
-      for (const kind of ['memory', 'file']) {
-        const server = await startSecretrun(kind, work);
-        try {
-          const creation = "CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'; GRANT SELECT ON app.* TO '{{name}}'@'%';";
-          await configure(server, 'mysql-database-plugin', `{{username}}:{{password}}@tcp(127.0.0.1:${db.port})/`, db.admin, creation);
-          await measure(`MariaDB, server on a ${kind} store`, direct, server);
-        } finally {
-          await server.stop();
-        }
-      }
-      await connection.end();
     } finally {
       await db.stop();
     }

@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { configureDatabaseMount, startDatabaseFixture, writeReaderRole, type MariadbFixture } from '../helpers/database-fixture.js';
-import type { MariadbServer } from '../helpers/mariadb-server.js';
+import { describe, expect, it } from 'vitest';
+import { configureDatabaseMount, useDatabaseFixture, writeReaderRole } from '../helpers/database-fixture.js';
 import type { DbCredentials } from '../helpers/postgres-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startServerProcess, type ServerProcess } from '../http/server-process.js';
@@ -11,22 +10,11 @@ import { createSandbox, expectExit, type CliSandbox } from './run-cli.js';
 // (a local command revokes what expired; the server revokes on time by itself). Every check
 // that a user is gone tries to log in with its password.
 
-let fixture: MariadbFixture;
-let db: MariadbServer;
 const servers: ServerProcess[] = [];
-
-beforeAll(async () => {
-  fixture = await startDatabaseFixture('mariadb');
-  db = fixture.server;
-}, 120_000);
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.stop();
-  await db.dropTestUsers();
-});
-
-afterAll(async () => {
-  await db?.stop();
+const db = useDatabaseFixture('mariadb', {
+  beforeDrop: async () => {
+    for (const server of servers.splice(0)) await server.stop();
+  },
 });
 
 // A leased credential as `read database/creds/<role>` prints it.
@@ -42,8 +30,8 @@ function parseCreds(stdout: string): Leased {
 
 type Run = (args: readonly string[]) => ReturnType<CliSandbox['run']>;
 
-const configure = (run: Run, ttl: { default: string; max: string }): Promise<void> => configureDatabaseMount(run, fixture, ttl);
-const writeRole = (run: Run, role: string, ttl: { default: string; max: string }): Promise<void> => writeReaderRole(run, fixture, role, ttl);
+const configure = (run: Run, ttl: { default: string; max: string }): Promise<void> => configureDatabaseMount(run, db, ttl);
+const writeRole = (run: Run, role: string, ttl: { default: string; max: string }): Promise<void> => writeReaderRole(run, db, role, ttl);
 
 async function readCreds(run: Run, role = 'my-role'): Promise<Leased> {
   const creds = parseCreds(expectExit(await run(['read', `database/creds/${role}`]), 0).stdout);
@@ -67,7 +55,7 @@ describe.each([
     await configure(run, { default: '1h', max: '24h' });
     const creds = await readCreds(run);
     expect(creds.duration).toBe('1h');
-    await db.asUser(creds, async (connection) => {
+    await db.server.asUser(creds, async (connection) => {
       expect((await connection.query('SELECT name FROM app.items'))[0]).toEqual([{ name: 'one' }]);
       await expect(connection.query("INSERT INTO app.items VALUES (2, 'two')")).rejects.toMatchObject({ errno: 1142 });
     });
@@ -114,7 +102,7 @@ describe.each([
     );
     const creds = await readCreds(run, 'strict');
     // Dropped by hand (or never created: a crash between recording the lease and the creation).
-    await db.query("DROP USER ?@'%'", [creds.username]);
+    await db.server.query("DROP USER ?@'%'", [creds.username]);
     expectExit(await run(['lease', 'revoke', '-sync', creds.leaseId]), 0);
     expect(expectExit(await run(['lease', 'lookup', creds.leaseId]), 2).stderr).toContain('invalid lease');
   });

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { configureDatabaseMount, startDatabaseFixture, writeReaderRole, type DatabaseFixture, type DatabaseKind } from '../helpers/database-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { configureDatabaseMount, useDatabaseFixture, writeReaderRole, type DatabaseFixture, type DatabaseKind } from '../helpers/database-fixture.js';
 import type { DbCredentials } from '../helpers/postgres-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startServerProcess, type ServerProcess } from '../http/server-process.js';
@@ -16,6 +16,9 @@ import { cliEntry, createSandbox, expectExit, expectNoSecrets, type CliSandbox }
 // login, and no password appears in the runner's output.
 
 const servers: ServerProcess[] = [];
+const stopServers = async (): Promise<void> => {
+  for (const server of servers.splice(0)) await server.stop();
+};
 
 type Where = { name: string; env: Record<string, string> };
 type Run = (args: readonly string[]) => ReturnType<CliSandbox['run']>;
@@ -75,35 +78,28 @@ describe.each<[string, DatabaseKind]>([
   ['MariaDB', 'mariadb'],
   ['PostgreSQL', 'postgresql'],
 ])('the runner with dynamic credentials on %s', (_title, kind) => {
-  let db: DatabaseFixture;
-
-  beforeAll(async () => {
-    db = await startDatabaseFixture(kind);
-  }, 120_000);
-
-  afterEach(async () => {
-    for (const server of servers.splice(0)) await server.stop();
-    await db.dropTestUsers();
-  });
-
-  afterAll(async () => {
-    await db?.stop();
-  });
+  const db = useDatabaseFixture(kind, { beforeDrop: stopServers });
 
   const configure = (run: Run, ttl: { default: string; max: string }): Promise<void> => configureDatabaseMount(run, db, ttl);
   const writeLoginScript = (sandbox: CliSandbox): void => writeFileSync(join(sandbox.dir, 'login.mjs'), db.loginScript());
+
+  // A sandbox with the mount configured with `ttl`, the login command and `manifestText`, and
+  // the runner started in it.
+  async function startConfigured(remote: boolean, ttl: { default: string; max: string }, manifestText = manifest()) {
+    const sandbox = createSandbox();
+    const { run, where } = await connect(sandbox, remote);
+    await configure(run, ttl);
+    writeLoginScript(sandbox);
+    writeFileSync(join(sandbox.dir, 'secretrun.yaml'), manifestText);
+    return { sandbox, run, runner: startRunner(sandbox, where, db) };
+  }
 
   describe.each([
     ['the local store', false],
     ['secretrun server', true],
   ])('through %s', (_name, remote) => {
     it('renews the lease, then at max_ttl restarts the command with new working credentials, and revokes both on exit', async () => {
-      const sandbox = createSandbox();
-      const { run, where } = await connect(sandbox, remote);
-      await configure(run, { default: '3s', max: '8s' });
-      writeLoginScript(sandbox);
-      writeFileSync(join(sandbox.dir, 'secretrun.yaml'), manifest());
-      const runner = startRunner(sandbox, where, db);
+      const { sandbox, run, runner } = await startConfigured(remote, { default: '3s', max: '8s' });
       try {
         const [first] = await waitFor('the first login', () => (runner.logins().length > 0 ? runner.logins() : undefined), { timeoutMs: 20_000 });
         const started = Date.now();
@@ -163,12 +159,7 @@ env:
     }, 60_000);
 
     it('keeps its lease at exit with leases: keep', async () => {
-      const sandbox = createSandbox();
-      const { run, where } = await connect(sandbox, remote);
-      await configure(run, { default: '1h', max: '2h' });
-      writeLoginScript(sandbox);
-      writeFileSync(join(sandbox.dir, 'secretrun.yaml'), manifest('leases: keep\n'));
-      const runner = startRunner(sandbox, where, db);
+      const { sandbox, run, runner } = await startConfigured(remote, { default: '1h', max: '2h' }, manifest('leases: keep\n'));
       const [user] = await waitFor('the login', () => (runner.logins().length > 0 ? runner.logins() : undefined), { timeoutMs: 20_000 });
       runner.process.kill('SIGTERM');
       expect((await runner.process).exitCode).toBe(0);
@@ -205,12 +196,7 @@ env:
 
   describe('with a database that goes down', () => {
     it('says it cannot get new credentials while the database is down, and restarts with working ones once it is back', async () => {
-      const sandbox = createSandbox();
-      const { run, where } = await connect(sandbox, false);
-      await configure(run, { default: '3s', max: '5s' });
-      writeLoginScript(sandbox);
-      writeFileSync(join(sandbox.dir, 'secretrun.yaml'), manifest());
-      const runner = startRunner(sandbox, where, db);
+      const { sandbox, run, runner } = await startConfigured(false, { default: '3s', max: '5s' });
       try {
         await waitFor('the first login', () => runner.logins().length > 0, { timeoutMs: 20_000 });
         await db.pause();

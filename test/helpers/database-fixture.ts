@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startMariadbServer, type MariadbServer } from './mariadb-server.js';
 import { startPostgresServer, type DbCredentials, type PostgresServer } from './postgres-server.js';
 
@@ -71,22 +71,32 @@ const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
 const user = process.env.DB_USER, password = process.env.DB_PASS, port = Number(process.env.DB_PORT);
 `;
 
+// What a fixture takes from its server as it is.
+function fromServer<S extends MariadbServer | PostgresServer>(db: S) {
+  return {
+    server: db,
+    port: db.port,
+    admin: db.admin,
+    canLogIn: (credentials: DbCredentials) => db.canLogIn(credentials),
+    pause: () => db.pause(),
+    resume: () => db.resume(),
+    stop: () => db.stop(),
+  };
+}
+
 async function startMariadb(): Promise<MariadbFixture> {
   const db = await startMariadbServer();
   await db.query('CREATE DATABASE app');
   await db.query('CREATE TABLE app.items (id int PRIMARY KEY, name varchar(20))');
   await db.query("INSERT INTO app.items VALUES (1, 'one')");
   return {
+    ...fromServer(db),
     kind: 'mariadb',
-    server: db,
     title: 'MariaDB',
-    port: db.port,
-    admin: db.admin,
     pluginName: 'mysql-database-plugin',
     connectionUrl: `{{username}}:{{password}}@tcp(127.0.0.1:${db.port})/`,
     connection: `127.0.0.1:${db.port}/`,
     creationStatements: "CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'; GRANT SELECT ON app.* TO '{{name}}'@'%';",
-    canLogIn: (credentials) => db.canLogIn(credentials),
     userExists: (name) => db.userExists(name),
     countDynamicUsers: async () => (await db.query("SELECT user FROM mysql.user WHERE user LIKE 'v-%'")).length,
     async createReader(credentials) {
@@ -99,9 +109,6 @@ const connection = await mysql.createConnection({ host: '127.0.0.1', port, user,
 const [rows] = await connection.query('SELECT name FROM app.items');
 await connection.end();
 ${loginScriptEnd(stay)}`,
-    pause: () => db.pause(),
-    resume: () => db.resume(),
-    stop: () => db.stop(),
   };
 }
 
@@ -110,16 +117,13 @@ async function startPostgresql(): Promise<PostgresqlFixture> {
   await db.query('CREATE TABLE items (id int PRIMARY KEY, name text)');
   await db.query("INSERT INTO items VALUES (1, 'one')");
   return {
+    ...fromServer(db),
     kind: 'postgresql',
-    server: db,
     title: 'PostgreSQL',
-    port: db.port,
-    admin: db.admin,
     pluginName: 'postgresql-database-plugin',
     connectionUrl: `postgresql://{{username}}:{{password}}@127.0.0.1:${db.port}/postgres?sslmode=disable`,
     connection: `127.0.0.1:${db.port}/postgres`,
     creationStatements: `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT ON items TO "{{name}}";`,
-    canLogIn: (credentials) => db.canLogIn(credentials),
     userExists: (name) => db.roleExists(name),
     countDynamicUsers: async () => (await db.query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'v-%'")).length,
     async createReader(credentials) {
@@ -134,9 +138,6 @@ await client.connect();
 const { rows } = await client.query('SELECT name FROM items');
 await client.end();
 ${loginScriptEnd(stay)}`,
-    pause: () => db.pause(),
-    resume: () => db.resume(),
-    stop: () => db.stop(),
   };
 }
 
@@ -146,6 +147,31 @@ export function startDatabaseFixture(kind: 'postgresql'): Promise<PostgresqlFixt
 export function startDatabaseFixture(kind: DatabaseKind): Promise<DatabaseFixture>;
 export function startDatabaseFixture(kind: DatabaseKind): Promise<DatabaseFixture> {
   return kind === 'mariadb' ? startMariadb() : startPostgresql();
+}
+
+// A database of `kind` for the enclosing describe block (or file): started before its tests,
+// the users they created dropped after each (after `beforeDrop`, e.g. stopping servers that
+// still rotate passwords), stopped after all. The object returned is the fixture once started.
+export function useDatabaseFixture(kind: 'mariadb', options?: { beforeDrop?: () => Promise<void> }): MariadbFixture;
+export function useDatabaseFixture(kind: DatabaseKind, options?: { beforeDrop?: () => Promise<void> }): DatabaseFixture;
+export function useDatabaseFixture(kind: DatabaseKind, options: { beforeDrop?: () => Promise<void> } = {}): DatabaseFixture {
+  let started: DatabaseFixture | undefined;
+  beforeAll(async () => {
+    started = await startDatabaseFixture(kind);
+  }, 120_000);
+  afterEach(async () => {
+    await options.beforeDrop?.();
+    await started?.dropTestUsers();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as DatabaseFixture, {
+    get(_target, key) {
+      if (started === undefined) throw new Error(`the ${kind} fixture is used before it started (only inside tests)`);
+      return started[key as keyof DatabaseFixture];
+    },
+  });
 }
 
 function expectSuccess(result: Awaited<ReturnType<RunCli>>): void {

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkManifest, createApiHandler, createLocalSource, openSecretStore, readManifest, resolveManifest, runSupervised, type SecretSource } from '../../src/index.js';
-import { startDatabaseFixture, type DatabaseFixture } from '../helpers/database-fixture.js';
+import { useDatabaseFixture } from '../helpers/database-fixture.js';
 import type { DbCredentials } from '../helpers/postgres-server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -12,20 +12,11 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 // local source and references to a database mount, against a real MariaDB: the credentials
 // are read through the same in-process engine and leases as the CLI's runner reads them.
 
-let db: DatabaseFixture;
 const closing: SecretSource[] = [];
-
-beforeAll(async () => {
-  db = await startDatabaseFixture('mariadb');
-}, 120_000);
-
-afterEach(async () => {
-  for (const source of closing.splice(0)) await source.close();
-  await db.dropTestUsers();
-});
-
-afterAll(async () => {
-  await db?.stop();
+const db = useDatabaseFixture('mariadb', {
+  beforeDrop: async () => {
+    for (const source of closing.splice(0)) await source.close();
+  },
 });
 
 // A store with a KV secret and a database mount (configured through the library's own API
