@@ -117,11 +117,7 @@ export async function createCredentials(deps: BackendDeps, access: StoreAccess, 
     // A small margin, as Vault adds: the user must not expire before its lease does.
     expiration: access.now + ttl * 1000 + 5000,
   });
-  // Begun once the statements are on their way (on the next turn of the event loop), so the
-  // write's own work (serialising, encrypting) overlaps the database's rather than delaying it.
-  const recorded = new Promise<void>((resolve) => setImmediate(resolve))
-    .then(() => access.update((storage) => writeLease(storage, lease)))
-    .then(deps.onSchedule);
+  const recorded = access.update((storage) => writeLease(storage, lease)).then(deps.onSchedule);
   const [record, creation] = await Promise.allSettled([recorded, created]);
   if (creation.status === 'rejected') {
     if (record.status === 'fulfilled') await forgetLease(deps, access, lease.id);
