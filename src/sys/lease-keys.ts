@@ -8,8 +8,16 @@ export const leaseStatePrefix = 'sys/lease/';
 // One lease record, by lease id (ids hold `/`, so a prefix of ids is a prefix of keys).
 export const leaseEntryPrefix = 'sys/lease/entry/';
 
-// The schedule: what is due when (lease expiries, revocation retries, static rotations).
-export const dueIndexKey = 'sys/lease/due';
+// The schedule: what is due when (lease expiries, revocation retries, static rotations). Each
+// item's time under its own key, and each item again under a key that starts with its time,
+// so that the keys list in time order and a change touches a few small entries whatever the
+// number of leases (lease-schedule.ts).
+export const dueItemPrefix = 'sys/lease/due/';
+export const dueOrderPrefix = 'sys/lease/due-at/';
+
+// Where the schedule was one entry holding every item (before the split above): still read,
+// and moved into the split layout by the first change.
+export const legacyDueIndexKey = 'sys/lease/due';
 
 // The earliest time in the schedule (ms), or absent: the one small read a command makes.
 export const nextDueKey = 'sys/lease/next';
