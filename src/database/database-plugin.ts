@@ -15,6 +15,12 @@ export interface CreateUserRequest {
   password: string;
   /** When the credentials expire (ms since the epoch): {{expiration}}. */
   expiration: number;
+  /**
+   * Called once the first statements are written to the database's connection, so that work
+   * started then (the lease's durable write) overlaps the database's instead of delaying the
+   * query.
+   */
+  onSent?: () => void;
 }
 
 // Moving a dynamic user's expiry (a lease renewal).

@@ -96,19 +96,24 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
   // Runs `statements` between BEGIN and COMMIT, in one round trip when the values allow it
   // (buildTransactionText; the pool allows several statements per query for this): MySQL stops
   // at the first failing statement, as when they are sent one by one. Errors are the driver's.
-  async function runTransaction(connection: Connection, statements: readonly string[], values: PlaceholderValues): Promise<void> {
+  // `onSent` is called once the first query is written (the driver writes on the call).
+  async function runTransaction(connection: Connection, statements: readonly string[], values: PlaceholderValues, onSent?: () => void): Promise<void> {
     const queries = parseStatements(statements, 'mysql');
     const batch = buildTransactionText(queries, values);
     if (batch !== undefined) {
       try {
-        await connection.query({ sql: batch.text, timeout: timeout() });
+        const sent = connection.query({ sql: batch.text, timeout: timeout() });
+        onSent?.();
+        await sent;
       } catch (error) {
         if (error instanceof Error) error.message = trimBatchEcho(error.message, batch);
         throw error;
       }
       return;
     }
-    await connection.beginTransaction();
+    const begun = connection.beginTransaction();
+    onSent?.();
+    await begun;
     for (const query of queries) await connection.query({ sql: renderQuery(query, values), timeout: timeout() });
     await connection.commit();
   }
@@ -165,7 +170,7 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
     const secrets = [request.password];
     await withConnection(secrets, async (connection) => {
       try {
-        await runTransaction(connection, request.statements, values);
+        await runTransaction(connection, request.statements, values, request.onSent);
       } catch (error) {
         await connection.rollback().catch(() => undefined);
         // CREATE USER and GRANT committed themselves: undo what the failed creation left.

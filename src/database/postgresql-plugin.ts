@@ -96,16 +96,17 @@ export function createPostgresqlPlugin(initial: ConnectionConfig, effects: Plugi
   // whole transaction goes in one simple-protocol query when its values allow it
   // (buildTransactionText): PostgreSQL stops at the first failing statement and the ROLLBACK
   // below undoes the rest, as when they are sent one by one.
-  async function inTransaction(what: string, secrets: (string | undefined)[], statements: readonly string[], values: PlaceholderValues): Promise<void> {
+  // `onSent` is called once the first query is written (the driver writes on the call).
+  async function inTransaction(what: string, secrets: (string | undefined)[], statements: readonly string[], values: PlaceholderValues, onSent?: () => void): Promise<void> {
     const queries = parseStatements(statements, 'postgresql');
     const client = await connect(secrets);
     let broken = false;
     try {
       const batch = buildTransactionText(queries, values);
-      if (batch !== undefined) {
-        await client.query(batch.text);
-      } else {
-        await client.query('BEGIN');
+      const first = client.query(batch === undefined ? 'BEGIN' : batch.text);
+      onSent?.();
+      await first;
+      if (batch === undefined) {
         for (const query of queries) await client.query(renderQuery(query, values));
         await client.query('COMMIT');
       }
@@ -183,7 +184,7 @@ export function createPostgresqlPlugin(initial: ConnectionConfig, effects: Plugi
         const { username } = request;
         const stored = passwordForStatements(request.password);
         const values = { name: username, username, password: stored, expiration: renderExpiration(request.expiration) };
-        await inTransaction('failed to execute query', [request.password, stored], request.statements, values);
+        await inTransaction('failed to execute query', [request.password, stored], request.statements, values, request.onSent);
       }),
 
     generateUsername: (metadata) => usernames.generate(metadata),

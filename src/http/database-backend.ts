@@ -109,6 +109,11 @@ export async function createCredentials(deps: BackendDeps, access: StoreAccess, 
   // crash in between may leave a lease whose user was never created: revoking it finds the user
   // gone (revokeCredentials). When one side fails the other is undone: a failed creation
   // deletes its lease, a lease that could not be recorded drops its user.
+  // The write starts once the statements are written to the database's connection (or the
+  // creation ended before that): started first, its sealing and journal append ran on the event
+  // loop before the driver wrote the query, and delayed it.
+  let sent!: () => void;
+  const statementsSent = new Promise<void>((resolve) => (sent = resolve));
   const created = plugin.createUser({
     username,
     statements: role.creation_statements,
@@ -116,8 +121,10 @@ export async function createCredentials(deps: BackendDeps, access: StoreAccess, 
     password,
     // A small margin, as Vault adds: the user must not expire before its lease does.
     expiration: access.now + ttl * 1000 + 5000,
+    onSent: sent,
   });
-  const recorded = access.update((storage) => writeLease(storage, lease)).then(deps.onSchedule);
+  created.then(sent, sent);
+  const recorded = statementsSent.then(() => access.update((storage) => writeLease(storage, lease))).then(deps.onSchedule);
   const [record, creation] = await Promise.allSettled([recorded, created]);
   if (creation.status === 'rejected') {
     if (record.status === 'fulfilled') await forgetLease(deps, access, lease.id);

@@ -201,6 +201,26 @@ describe('mysql-database-plugin on MariaDB', () => {
     expect(await server.query("SELECT User FROM mysql.user WHERE User LIKE 'my-role/%'")).toHaveLength(1);
   });
 
+  it('says when the statements are on their way, while the database is still at them, in one round trip or one by one', async () => {
+    // The statements first sleep, so that a look from another connection when onSent fires
+    // finds no user yet: onSent comes once they are sent, not once they are done.
+    const slow = ['DO SLEEP(0.5);', ...creation];
+    for (const details of [{}, { username_template: '{{ .RoleName }}/{{ random 8 }}' }]) {
+      const plugin = await open(details);
+      const username = plugin.generateUsername({ displayName: 'token', roleName: 'my-role' });
+      let look: Promise<unknown[]> | undefined;
+      let calls = 0;
+      const onSent = (): void => {
+        calls += 1;
+        look = server.query('SELECT User FROM mysql.user WHERE User = ?', [username]);
+      };
+      await plugin.createUser({ username, statements: slow, rollbackStatements: [], password: newPassword(), expiration: Date.now() + hour, onSent });
+      expect(calls).toBe(1);
+      expect(await look).toEqual([]);
+      expect(await server.query('SELECT User FROM mysql.user WHERE User = ?', [username])).toHaveLength(1);
+    }
+  });
+
   it('sets the DSN parameters that are session variables on each connection', async () => {
     const plugin = await open({ connection_url: templatedUrl('?sql_mode=%27ANSI_QUOTES%27') });
     // With ANSI_QUOTES, "app" is an identifier; without it, a string and a syntax error.

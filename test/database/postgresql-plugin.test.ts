@@ -79,6 +79,23 @@ describe('postgresql-database-plugin', () => {
     expect(Math.abs((await validUntil(user.username)) - (Date.now() + hour))).toBeLessThan(60_000);
   });
 
+  it('says when the statements are on their way, while the database is still at them', async () => {
+    // The statements first sleep, so that a look from another connection when onSent fires
+    // finds no role yet: onSent comes once they are sent, not once they are done.
+    const plugin = await open();
+    const username = plugin.generateUsername({ displayName: 'token', roleName: 'my-role' });
+    let look: Promise<unknown[]> | undefined;
+    let calls = 0;
+    const onSent = (): void => {
+      calls += 1;
+      look = server.query('SELECT rolname FROM pg_roles WHERE rolname = $1', [username]);
+    };
+    await plugin.createUser({ username, statements: ['SELECT pg_sleep(0.5);', ...creation], rollbackStatements: [], password: newPassword(), expiration: Date.now() + hour, onSent });
+    expect(calls).toBe(1);
+    expect(await look).toEqual([]);
+    expect(await server.query('SELECT rolname FROM pg_roles WHERE rolname = $1', [username])).toHaveLength(1);
+  });
+
   it('writes {{expiration}} so PostgreSQL refuses the login once it has passed', async () => {
     const plugin = await open();
     const password = newPassword();
