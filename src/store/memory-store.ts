@@ -8,23 +8,42 @@ import { closedError, readOnlyError, runTransaction } from './transaction.js';
 // (test/store/store-contract.ts): code point key order, SecretrunErrors, synchronous
 // transactions only.
 export function createMemoryStore(initial: ReadonlyMap<string, JsonValue> = new Map()): Store {
-  let entries = new Map<string, string>([...initial].map(([k, v]) => [k, JSON.stringify(v)]));
+  const entries = new Map<string, string>([...initial].map(([k, v]) => [k, JSON.stringify(v)]));
   let closed = false;
 
-  const view = (map: Map<string, string>, writable: boolean): Storage => ({
-    get: (key) => {
-      const raw = map.get(key);
-      return raw === undefined ? undefined : (JSON.parse(raw) as JsonValue);
+  const parse = (raw: string | undefined): JsonValue | undefined => (raw === undefined ? undefined : (JSON.parse(raw) as JsonValue));
+  const keysUnder = (keys: Iterable<string>, prefix: string): string[] => [...keys].filter((k) => k.startsWith(prefix));
+
+  const readView: Storage = {
+    get: (key) => parse(entries.get(key)),
+    put: () => {
+      throw readOnlyError();
     },
+    delete: () => {
+      throw readOnlyError();
+    },
+    list: (prefix) => keysUnder(entries.keys(), prefix).sort(compareGoStrings),
+  };
+
+  // A transaction's view: its changes (undefined: deleted) over the committed entries, so that
+  // a write costs what it changes, not a copy of the whole store.
+  const draftView = (changes: Map<string, string | undefined>): Storage => ({
+    get: (key) => parse(changes.has(key) ? changes.get(key) : entries.get(key)),
     put: (key, value) => {
-      if (!writable) throw readOnlyError();
-      map.set(key, JSON.stringify(value));
+      changes.set(key, JSON.stringify(value));
     },
     delete: (key) => {
-      if (!writable) throw readOnlyError();
-      map.delete(key);
+      changes.set(key, undefined);
     },
-    list: (prefix) => [...map.keys()].filter((k) => k.startsWith(prefix)).sort(compareGoStrings),
+    list: (prefix) => {
+      const keys = new Set(keysUnder(entries.keys(), prefix));
+      for (const [key, value] of changes) {
+        if (!key.startsWith(prefix)) continue;
+        if (value === undefined) keys.delete(key);
+        else keys.add(key);
+      }
+      return [...keys].sort(compareGoStrings);
+    },
   });
 
   const assertOpen = (): void => {
@@ -34,15 +53,19 @@ export function createMemoryStore(initial: ReadonlyMap<string, JsonValue> = new 
   return {
     async read(fn) {
       assertOpen();
-      return runTransaction(view(entries, false), fn);
+      return runTransaction(readView, fn);
     },
     async update(fn) {
       assertOpen();
-      // Work on a copy so a throwing transaction leaves nothing behind. The transaction runs
-      // synchronously, so updates cannot interleave and apply in call order.
-      const draft = new Map(entries);
-      const result = runTransaction(view(draft, true), fn);
-      entries = draft;
+      // The changes apply only once the transaction returned, so a throwing one leaves nothing
+      // behind. The transaction runs synchronously, so updates cannot interleave and apply in
+      // call order.
+      const changes = new Map<string, string | undefined>();
+      const result = runTransaction(draftView(changes), fn);
+      for (const [key, value] of changes) {
+        if (value === undefined) entries.delete(key);
+        else entries.set(key, value);
+      }
       return result;
     },
     async close() {
