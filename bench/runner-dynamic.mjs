@@ -13,20 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { localStoreEnv } from './bench-env.mjs';
 import { pairedRatios, printRows, timeRoundRobin } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.argv[2] ?? 21);
 const sections = process.argv.length > 3 ? new Set(process.argv.slice(3)) : new Set(['resolve', 'startup']);
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-dynamic-'));
-const env = {
-  ...process.env,
-  SECRETRUN_KEY: randomBytes(32).toString('base64'),
-  XDG_CONFIG_HOME: join(work, 'config'),
-  XDG_CACHE_HOME: join(work, 'cache'),
-  SECRETRUN_STORE: join(work, 'store.json'),
-};
-delete env.VAULT_ADDR;
+const env = localStoreEnv(work);
 
 function secretrun(cli, ...args) {
   const result = spawnSync(process.execPath, [cli, ...args], { env, cwd: work, encoding: 'utf8' });

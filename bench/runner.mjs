@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { benchCheck } from './runner-check.mjs';
 import { benchMasking } from './runner-masking.mjs';
 import { benchImports, benchTricks } from './runner-startup.mjs';
+import { localStoreEnv } from './bench-env.mjs';
 import { median, pairedRatios, printRows, timeRoundRobin } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -23,14 +24,7 @@ const cli = join(root, 'bin', 'secretrun.cjs');
 const runs = Number(process.argv[2] ?? 21);
 const sections = process.argv.length > 3 ? new Set(process.argv.slice(3)) : new Set(['startup', 'restart', 'masking', 'check', 'tricks', 'imports']);
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-runner-'));
-const env = {
-  ...process.env,
-  SECRETRUN_KEY: randomBytes(32).toString('base64'),
-  XDG_CONFIG_HOME: join(work, 'config'),
-  XDG_CACHE_HOME: join(work, 'cache'),
-  SECRETRUN_STORE: join(work, 'store.json'),
-};
-delete env.VAULT_ADDR;
+const env = localStoreEnv(work);
 
 function secretrun(...args) {
   const result = spawnSync(process.execPath, [cli, ...args], { env, cwd: work, encoding: 'utf8' });

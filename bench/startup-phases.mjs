@@ -12,13 +12,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { localStoreEnv } from './bench-env.mjs';
 import { median } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.argv[2] ?? 21);
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-phases-'));
-const env = { ...process.env, SECRETRUN_KEY: randomBytes(32).toString('base64'), XDG_CONFIG_HOME: join(work, 'config'), SECRETRUN_STORE: join(work, 'store.json') };
-delete env.VAULT_ADDR;
+const env = localStoreEnv(work);
 delete env.SECRETRUN_STARTUP_OFF;
 
 // The hook: times (ms since it ran) of the first spawn and of exit, printed on stderr.
@@ -32,7 +32,7 @@ process.on('exit', () => process.stderr.write('\\nphases ' + JSON.stringify({ sp
 
 const builds = [{ label: 'this build', dir: root }, ...(process.env.BASE ?? '').split(',').filter(Boolean).map((dir) => ({ label: dir, dir }))];
 const cli = (build) => join(build.dir, 'bin', 'secretrun.cjs');
-const secretrun = (build, args, extra = {}) => spawnSync(process.execPath, [cli(build), ...args], { env: { ...env, XDG_CACHE_HOME: join(work, `cache-${builds.indexOf(build)}`), ...extra }, cwd: work, encoding: 'utf8' });
+const secretrun = (build, args) => spawnSync(process.execPath, [cli(build), ...args], { env: { ...env, XDG_CACHE_HOME: join(work, `cache-${builds.indexOf(build)}`) }, cwd: work, encoding: 'utf8' });
 
 try {
   for (let i = 0; i < 10; i++) {
