@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { ConnectionConfig } from './connection-config.js';
 import type { DatabasePlugin, PluginEffects } from './database-plugin.js';
 import { defaultPasswordPolicy, generatePassword, type PasswordPolicy } from './password-policy.js';
+import { createRandomPool } from './random-pool.js';
 
 // Opens the plugin a connection names. The plugins and their drivers (pg, mysql2) are loaded
 // here with import() and only here, so nothing on the runner's or the CLI's start-up path pays
@@ -9,7 +9,7 @@ import { defaultPasswordPolicy, generatePassword, type PasswordPolicy } from './
 
 // The real clock and randomness, and passwords under `policy` (Vault's default without one).
 export function createPluginEffects(policy: PasswordPolicy = defaultPasswordPolicy): PluginEffects {
-  const bytes = (size: number): Uint8Array => randomBytes(size);
+  const bytes = createRandomPool();
   return { now: () => Date.now(), randomBytes: bytes, generatePassword: () => generatePassword(policy, bytes) };
 }
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { SecretrunError } from '../errors.js';
 import { createLeaseManager } from './lease-manager.js';
 import { listLeaseIds } from '../sys/lease-storage.js';
@@ -9,6 +8,7 @@ import { serveLeases } from './routes/sys-leases.js';
 import type { DeferredContext, LogicalResponse } from './logical.js';
 import type { BackendDeps, DatabaseTarget, StoreAccess } from './database-backend.js';
 import { createPluginCache } from '../database/plugin-cache.js';
+import { createRandomPool } from '../database/random-pool.js';
 
 // The database secrets engine and the lease manager of one process, loaded on first use (a lazy
 // bundle: no kv command pays for it). It keeps the open plugins; close() closes their pools.
@@ -32,7 +32,7 @@ function noRoute(path: string): never {
 // The engine and leases of one process.
 export function createDynamicSecrets(options: DynamicSecretsOptions) {
   const onSchedule = options.onSchedule ?? (() => undefined);
-  const deps: BackendDeps = { plugins: createPluginCache(), random: (n) => new Uint8Array(randomBytes(n)), onSchedule };
+  const deps: BackendDeps = { plugins: createPluginCache(), random: createRandomPool(), onSchedule };
   const leases = createLeaseManager({ deps, report: options.report, onSchedule, retryBaseMs: options.retryBaseMs ?? 1000 });
 
   // Serves `rest` (the path after the mount) of a database mount.
