@@ -59,6 +59,9 @@ export function createMysqlPlugin(initial: ConnectionConfig, effects: PluginEffe
       // One round trip for a transaction's statements (runTransaction); every query sent is
       // built here, from the role's statements and values checked by buildTransactionText.
       multipleStatements: true,
+      // No call-site stack captured for every query (mysql2's `trace`, on by default): errors
+      // reach users as one line naming the connection, never with a stack.
+      trace: false,
     });
     return pool;
   }

@@ -35,8 +35,24 @@ function parseJsonStrings(text: string): string[] | undefined {
   return undefined;
 }
 
+// The last lists parsed, by kind and text: a role's statements are parsed on every credentials
+// read (twice: checked, then run), and parsing tries base64 and JSON before splitting the SQL.
+const parsed = new Map<string, readonly string[]>();
+const maxParsed = 64;
+
 // The queries of one list of statements, in order, ready for placeholders.
-export function parseStatements(statements: readonly string[], kind: DatabaseKind): string[] {
+export function parseStatements(statements: readonly string[], kind: DatabaseKind): readonly string[] {
+  const key = `${kind} ${JSON.stringify(statements)}`;
+  let queries = parsed.get(key);
+  if (queries === undefined) {
+    queries = splitStatements(statements, kind);
+    if (parsed.size >= maxParsed) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(key, queries);
+  }
+  return queries;
+}
+
+function splitStatements(statements: readonly string[], kind: DatabaseKind): readonly string[] {
   const queries: string[] = [];
   for (const entry of statements) {
     let text = entry.trim();

@@ -19,6 +19,20 @@ describe('parseStatements', () => {
   it('leaves SQL that merely looks like base64 alone (a lone ROLLBACK)', () => {
     expect(parseStatements(['ROLLBACK'], 'postgresql')).toEqual(['ROLLBACK']);
   });
+
+  it('gives a list parsed before the same queries, and tells apart lists whose texts join alike', () => {
+    const first = parseStatements([create, grant], 'mysql');
+    expect(parseStatements([create, grant], 'mysql')).toEqual(first);
+    // Remembered by kind as well: PostgreSQL splits at `;` inside $$ … $$, MySQL does not.
+    const body = 'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql';
+    expect(parseStatements([body], 'postgresql')).toHaveLength(1);
+    expect(parseStatements([body], 'mysql')).toHaveLength(2);
+    // One entry holding two statements and two entries give the same queries; an entry with a
+    // comma in it is not two entries.
+    expect(parseStatements([`${create};${grant}`], 'mysql')).toEqual([create, grant]);
+    expect(parseStatements(['SELECT 1,2'], 'mysql')).toEqual(['SELECT 1,2']);
+    expect(parseStatements(['SELECT 1', '2'], 'mysql')).toEqual(['SELECT 1', '2']);
+  });
 });
 
 describe('renderQuery', () => {
