@@ -78,7 +78,8 @@ describe('the driver config', () => {
 
   it('makes git run the drivers as documented: merge, then checkout --merge of a store merged without them, and diff', async () => {
     const { dir, env } = repo();
-    const log = join(dir, '..', `${dir.split('/').pop()}-driver.log`);
+    // Outside the repository (git would see it), in a directory the test removes.
+    const log = join(makeTempDir('secretrun-git-log-'), 'driver.log');
     const fake = join(env['HOME'] as string, 'fake-secretrun');
     // A stand-in for the CLI that records how git called it: the drivers' contract is git's.
     writeFileSync(fake, `#!/bin/sh\necho "$@" >> '${log}'\nif [ "$1" = merge-driver ]; then echo merged > "$3"; exit 0; fi\necho "listing: $(cat "$3")"\n`, { mode: 0o755 });
