@@ -46,7 +46,8 @@ export function send(agent, url, token, method, path, body) {
 // 0.2 ms of JavaScript per request on this VM (a `kv get` round trip: 0.31 ms through it,
 // 0.08 ms through this), which hides the server's own time in a latency measured in tenths of
 // a millisecond; clients such as curl or the vault CLI (Go) cost far less than node:http.
-// request(method, path, token, body) resolves to { status, body } (body as text).
+// request(method, path, token, body) resolves to { status, body } (body as text); one request
+// at a time.
 export async function openRawConnection(url) {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
@@ -72,6 +73,7 @@ export async function openRawConnection(url) {
     done.resolve({ status, body });
   });
   socket.on('error', (error) => pending?.reject(error));
+  socket.on('close', () => pending?.reject(new Error('the server closed the connection')));
   return {
     request(method, path, token, body) {
       const payload = body === undefined ? '' : JSON.stringify(body);

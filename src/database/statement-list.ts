@@ -45,7 +45,8 @@ export function parseStatements(statements: readonly string[], kind: DatabaseKin
   const key = `${kind} ${JSON.stringify(statements)}`;
   let queries = parsed.get(key);
   if (queries === undefined) {
-    queries = splitStatements(statements, kind);
+    // Frozen: every caller of these texts gets this one array.
+    queries = Object.freeze(splitStatements(statements, kind));
     if (parsed.size >= maxParsed) parsed.delete(parsed.keys().next().value as string);
     parsed.set(key, queries);
   }
