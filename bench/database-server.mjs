@@ -4,7 +4,13 @@
 // MariaDB (real servers started here, as the tests start them). Issue 12's target: the read
 // within 2x of the database's own round trip. The server runs on a memory store (-dev) and on
 // an encrypted file store: every read records its lease in the store.
-// Usage: npm run build && node bench/database-server.mjs [iterations, default 100]
+// Usage: npm run build && node bench/database-server.mjs [iterations, default 300] [only…]
+// where each `only` (postgresql, mariadb, memory, file) keeps the phases it names. With
+// BASE=<another checkout, built>, each phase also runs that build's server beside this one's and
+// times both in the same rotation, printing their ratio: a change of a few percent shows there,
+// where separate runs differ by more than that on a shared VM.
+// 300 iterations: on the shared 2-core VM the median of 100 paired ratios moved by up to 0.3
+// between runs of the same build (MariaDB on a file store: 1.5x-2.3x); of 300, by about 0.15.
 // The databases, the server and this process share the machine's two cores: compare the ratios
 // of one run. Latency samples rotate direct and server reads after a warm-up. The server's
 // reads are timed through two clients: the leanest HTTP a client can speak (the server's own
@@ -22,13 +28,21 @@ import { openRawConnection } from './dev-server.mjs';
 import { median } from './timing.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'bin', 'secretrun.cjs');
-const iterations = Number(process.argv[2] ?? 100);
+const base = process.env.BASE;
+const builds = [{ label: 'this build', cli: join(root, 'bin', 'secretrun.cjs') }, ...(base ? [{ label: 'BASE', cli: join(base, 'bin', 'secretrun.cjs') }] : [])];
+const iterations = Number(process.argv[2] ?? 300);
+const only = process.argv.slice(3).map((word) => word.toLowerCase());
+const wanted = (names) => {
+  const named = only.filter((word) => names.includes(word));
+  return (name) => named.length === 0 || named.includes(name);
+};
+const wantedDatabase = wanted(benchDatabases.map((database) => database.title.toLowerCase()));
+const wantedStore = wanted(['memory', 'file']);
 const warmup = 15;
 const concurrency = 8;
 
 // `secretrun server` on a free port: memory (-dev) or a new file store.
-async function startSecretrun(kind, work) {
+async function startSecretrun(kind, work, cli) {
   const token = `bench-${randomBytes(8).toString('hex')}`;
   const env = { ...process.env, SECRETRUN_KEY: randomBytes(32).toString('base64'), XDG_CONFIG_HOME: join(work, 'cfg') };
   delete env.VAULT_ADDR;
@@ -79,18 +93,19 @@ async function startSecretrun(kind, work) {
   return { call, rawRead, stop };
 }
 
-const row = (label, values) => renderRow(label, values, 42);
+const row = (label, values) => renderRow(label, values, base ? 56 : 42);
 
 // Latency (alternating, one at a time) and throughput (concurrent server reads; the database's
-// own statements one after another on its connection) for one database and store kind.
-async function measure(title, direct, server) {
-  const samples = { direct: [], server: [], raw: [] };
-  const sides = {
-    direct: (i) => direct(i),
-    server: () => server.call('GET', 'database/creds/bench'),
-    raw: () => server.rawRead('database/creds/bench'),
-  };
+// own statements one after another on its connection) for one database and store kind, for
+// each build's server (`servers`: label → server).
+async function measure(title, direct, servers) {
+  const sides = { direct: (i) => direct(i) };
+  for (const [label, server] of servers) {
+    sides[`${label}, node:http`] = () => server.call('GET', 'database/creds/bench');
+    sides[`${label}, lean client`] = () => server.rawRead('database/creds/bench');
+  }
   const names = Object.keys(sides);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < warmup + iterations; i += 1) {
     // Each side takes each place in the order in turn.
     const order = names.map((_, k) => names[(i + k) % names.length]);
@@ -99,28 +114,39 @@ async function measure(title, direct, server) {
       if (i >= warmup) samples[side].push(ms);
     }
   }
-  const paired = (side) => median(samples[side].map((ms, i) => ms / samples.direct[i]));
+  const paired = (side, over = 'direct') => median(samples[side].map((ms, i) => ms / samples[over][i]));
   const count = iterations;
   const directMs = await time(async () => {
     for (let i = 0; i < count; i += 1) await direct(warmup + iterations + i);
   });
-  let next = 0;
-  const serverMs = await time(() =>
-    Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          next += 1;
-          await server.call('GET', 'database/creds/bench');
-        }
-      }),
-    ),
-  );
+  const throughput = [];
+  for (const [label, server] of servers) {
+    let next = 0;
+    const ms = await time(() =>
+      Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < count) {
+            next += 1;
+            await server.call('GET', 'database/creds/bench');
+          }
+        }),
+      ),
+    );
+    throughput.push(`${servers.size > 1 ? `${label} ` : ''}${((count / ms) * 1000).toFixed(0)}/s`);
+  }
   console.log(title);
   console.log(row('database CREATE USER + GRANT (driver)', samples.direct));
-  console.log(row('read database/creds/bench (node:http)', samples.server));
-  console.log(row('read database/creds/bench (lean client)', samples.raw));
-  console.log(`  latency ratio (median of paired ratios)  ${paired('raw').toFixed(2)}x with a lean HTTP client, ${paired('server').toFixed(2)}x through node:http`);
-  console.log(`  throughput: database ${((count / directMs) * 1000).toFixed(0)}/s one after another; server ${((count / serverMs) * 1000).toFixed(0)}/s with ${concurrency} concurrent clients`);
+  for (const [label] of servers) {
+    const prefix = servers.size > 1 ? `${label}: ` : '';
+    console.log(row(`${prefix}read database/creds/bench (node:http)`, samples[`${label}, node:http`]));
+    console.log(row(`${prefix}read database/creds/bench (lean client)`, samples[`${label}, lean client`]));
+    console.log(`  ${prefix}latency ratio (median of paired ratios)  ${paired(`${label}, lean client`).toFixed(2)}x with a lean HTTP client, ${paired(`${label}, node:http`).toFixed(2)}x through node:http`);
+  }
+  if (servers.size > 1) {
+    const [mine, other] = [...servers.keys()];
+    console.log(`  ${mine} over ${other} (median of paired ratios): ${paired(`${mine}, lean client`, `${other}, lean client`).toFixed(3)} with a lean HTTP client, ${paired(`${mine}, node:http`, `${other}, node:http`).toFixed(3)} through node:http`);
+  }
+  console.log(`  throughput: database ${((count / directMs) * 1000).toFixed(0)}/s one after another; server ${throughput.join(', ')} with ${concurrency} concurrent clients`);
 }
 
 async function configure(server, plugin, url, admin, creation) {
@@ -131,9 +157,9 @@ async function configure(server, plugin, url, admin, creation) {
 
 const modules = await loadBenchModules();
 const work = mkdtempSync(join(tmpdir(), 'secretrun-bench-dbs-'));
-console.log(`bench/database-server: ${iterations} iterations after ${warmup} warm-up, Node ${process.version}`);
+console.log(`bench/database-server: ${iterations} iterations after ${warmup} warm-up, Node ${process.version}${base ? `; BASE ${base}` : ''}`);
 try {
-  for (const database of benchDatabases) {
+  for (const database of benchDatabases.filter((database) => wantedDatabase(database.title.toLowerCase()))) {
     const db = await database.start(modules);
     try {
       let n = 0;
@@ -143,18 +169,22 @@ try {
         created.push(name);
         return db.createDirect(name);
       };
-      for (const kind of ['memory', 'file']) {
-        const server = await startSecretrun(kind, work);
+      for (const kind of ['memory', 'file'].filter(wantedStore)) {
+        const servers = new Map();
         try {
-          await configure(server, database.plugin, db.url, db.server.admin, database.creation);
-          await measure(`${database.title}, server on a ${kind} store`, direct, server);
+          for (const build of builds) {
+            const server = await startSecretrun(kind, work, build.cli);
+            servers.set(build.label, server);
+            await configure(server, database.plugin, db.url, db.server.admin, database.creation);
+          }
+          await measure(`${database.title}, server on a ${kind} store`, direct, servers);
           // Both sides' users are dropped after each phase: a database slows as users pile up
           // (MariaDB's CREATE USER: ~0.7 ms with a few hundred, 0.9-1.1 ms with a thousand
           // more), and each phase should meet the same database.
-          await server.call('PUT', 'sys/leases/revoke-prefix/database/creds/bench');
+          for (const server of servers.values()) await server.call('PUT', 'sys/leases/revoke-prefix/database/creds/bench');
           for (const name of created.splice(0)) await db.dropDirect(name);
         } finally {
-          await server.stop();
+          for (const server of servers.values()) await server.stop();
         }
       }
     } finally {
