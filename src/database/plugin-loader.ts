@@ -1,7 +1,7 @@
 import type { ConnectionConfig } from './connection-config.js';
 import type { DatabasePlugin, PluginEffects } from './database-plugin.js';
 import { defaultPasswordPolicy, generatePassword, type PasswordPolicy } from './password-policy.js';
-import { createRandomPool } from './random-pool.js';
+import { createRandomPool } from '../random-pool.js';
 
 // Opens the plugin a connection names. The plugins and their drivers (pg, mysql2) are loaded
 // here with import() and only here, so nothing on the runner's or the CLI's start-up path pays

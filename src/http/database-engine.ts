@@ -8,7 +8,7 @@ import { serveLeases } from './routes/sys-leases.js';
 import type { DeferredContext, LogicalResponse } from './logical.js';
 import type { BackendDeps, DatabaseTarget, StoreAccess } from './database-backend.js';
 import { createPluginCache } from '../database/plugin-cache.js';
-import { createRandomPool } from '../database/random-pool.js';
+import { createRandomPool } from '../random-pool.js';
 
 // The database secrets engine and the lease manager of one process, loaded on first use (a lazy
 // bundle: no kv command pays for it). It keeps the open plugins; close() closes their pools.

@@ -18,7 +18,7 @@ function buildAad(storeId: string, storageKey: string): Buffer {
 export interface SealInput {
   dataKey: Buffer;
   term: number;
-  nonce: Buffer;
+  nonce: Uint8Array;
   storeId: string;
   storageKey: string;
   plaintext: string;
@@ -33,7 +33,7 @@ export function sealEnvelope(input: SealInput): string {
   const prefix = Buffer.alloc(prefixLength);
   prefix.writeUInt8(envelopeFormat, 0);
   prefix.writeUInt32BE(input.term, 1);
-  input.nonce.copy(prefix, 5);
+  prefix.set(input.nonce, 5);
   return Buffer.concat([prefix, body, cipher.getAuthTag()]).toString('base64');
 }
 

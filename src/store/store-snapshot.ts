@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { SecretrunError } from '../errors.js';
+import { createRandomPool } from '../random-pool.js';
 import { formatSize, readOpenFileBounded } from '../fs/bounded-read.js';
 import { describeFsError, renderFsFailure } from '../fs/fs-error.js';
 import { openEnvelope, readEnvelopeTerm, sealEnvelope } from './envelope.js';
@@ -173,12 +173,15 @@ export function decryptEntry(snapshot: StoreSnapshot, storageKey: string, line: 
   return openEntry(snapshot, snapshot.path, storageKey, readEntryEnvelope(line));
 }
 
+// A GCM nonce must never repeat under one key: each is 12 fresh bytes of the CSPRNG.
+const nonces = createRandomPool();
+
 // Seals one entry's plaintext JSON under the active term with a fresh nonce.
 export function sealEntry(keys: EntryKeys, storageKey: string, plaintext: string): string {
   const term = keys.header.keyring.active;
   const dataKey = keys.dataKeys.get(term);
   if (dataKey === undefined) throw new SecretrunError('internal', `active key term ${term} is missing`);
-  return sealEnvelope({ dataKey, term, nonce: randomBytes(12), storeId: keys.header.id, storageKey, plaintext });
+  return sealEnvelope({ dataKey, term, nonce: nonces(12), storeId: keys.header.id, storageKey, plaintext });
 }
 
 // Lets other work run (a background checkpoint yields to requests between slices of its work).

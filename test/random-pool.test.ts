@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandomPool } from '../../src/database/random-pool.js';
+import { createRandomPool } from '../src/random-pool.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 

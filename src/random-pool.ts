@@ -1,11 +1,12 @@
 import { randomFillSync } from 'node:crypto';
 
-// Random bytes for the database engine (passwords, user names, lease ids), drawn from a buffer
-// filled 4 KB at a time: a credentials read asks for several small pieces, and each
-// randomBytes() call is a trip into OpenSSL with a getpid() system call of its own (about
-// 10 µs each on the shared VM, before the statements are sent; bench/database-server.mjs).
-// Bytes are copied out and wiped from the buffer as they are handed out, so the pool never
-// holds what a caller has (a password's bytes) and never hands the same bytes out twice.
+// Random bytes for what draws many small pieces: the database engine (passwords, user names,
+// lease ids) and the store (a nonce for every entry it seals), drawn from a buffer filled 4 KB
+// at a time. Each randomBytes() call is a trip into OpenSSL with a getpid() system call of its
+// own: about 10 µs each on the shared VM, where a credentials read on a file store asked for
+// seven of them (bench/database-server.mjs). Bytes are copied out and wiped from the buffer as
+// they are handed out, so the pool never holds what a caller has (a password's bytes) and never
+// hands the same bytes out twice.
 
 const fillBytes = 4096;
 // Larger requests bypass the pool, so one never drains it for the small ones.
