@@ -9,8 +9,8 @@
 // BASE=<another checkout, built>, each phase also runs that build's server beside this one's and
 // times both in the same rotation, printing their ratio: a change of a few percent shows there,
 // where separate runs differ by more than that on a shared VM.
-// 300 iterations: on the shared 2-core VM the median of 100 paired ratios moved by up to 0.3
-// between runs of the same build (MariaDB on a file store: 1.5x-2.3x); of 300, by about 0.15.
+// 300 iterations: on the shared 2-core VM five runs of 100 gave MariaDB on a file store
+// 1.68x-2.01x, five of 300 1.64x-1.76x (same build, alternating).
 // The databases, the server and this process share the machine's two cores: compare the ratios
 // of one run. Latency samples rotate direct and server reads after a warm-up. The server's
 // reads are timed through two clients: the leanest HTTP a client can speak (the server's own
@@ -98,26 +98,40 @@ const row = (label, values) => renderRow(label, values, base ? 56 : 42);
 // Latency (alternating, one at a time) and throughput (concurrent server reads; the database's
 // own statements one after another on its connection) for one database and store kind, for
 // each build's server (`servers`: label → server).
-async function measure(title, direct, servers) {
-  const sides = { direct: (i) => direct(i) };
+async function measure(title, direct, dropDirect, servers) {
+  // Each side creates a user and returns how to drop it: every user is dropped after the
+  // round it was made in, untimed, so that the database keeps a handful of users throughout.
+  // MariaDB's CREATE USER + GRANT slows as users pile up (0.7 ms with a few, 1.8 ms with 2,000
+  // here), which hid the server's overhead more the longer a run went on.
+  const sides = {
+    direct: async () => {
+      const name = await direct();
+      return () => dropDirect(name);
+    },
+  };
   for (const [label, server] of servers) {
-    sides[`${label}, node:http`] = () => server.call('GET', 'database/creds/bench');
-    sides[`${label}, lean client`] = () => server.rawRead('database/creds/bench');
+    const revoke = (answer) => () => server.call('PUT', 'sys/leases/revoke', { lease_id: answer.lease_id });
+    sides[`${label}, node:http`] = async () => revoke(await server.call('GET', 'database/creds/bench'));
+    sides[`${label}, lean client`] = async () => revoke(await server.rawRead('database/creds/bench'));
   }
   const names = Object.keys(sides);
   const samples = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < warmup + iterations; i += 1) {
     // Each side takes each place in the order in turn.
     const order = names.map((_, k) => names[(i + k) % names.length]);
+    const cleanups = [];
     for (const side of order) {
-      const ms = await time(() => sides[side](i));
+      const start = process.hrtime.bigint();
+      cleanups.push(await sides[side]());
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (i >= warmup) samples[side].push(ms);
     }
+    for (const cleanup of cleanups) await cleanup();
   }
   const paired = (side, over = 'direct') => median(samples[side].map((ms, i) => ms / samples[over][i]));
   const count = iterations;
   const directMs = await time(async () => {
-    for (let i = 0; i < count; i += 1) await direct(warmup + iterations + i);
+    for (let i = 0; i < count; i += 1) await direct();
   });
   const throughput = [];
   for (const [label, server] of servers) {
@@ -163,11 +177,16 @@ try {
     const db = await database.start(modules);
     try {
       let n = 0;
-      const created = [];
-      const direct = () => {
+      const created = new Set();
+      const direct = async () => {
         const name = `direct-${(n += 1)}`;
-        created.push(name);
-        return db.createDirect(name);
+        created.add(name);
+        await db.createDirect(name);
+        return name;
+      };
+      const dropDirect = async (name) => {
+        created.delete(name);
+        await db.dropDirect(name);
       };
       for (const kind of ['memory', 'file'].filter(wantedStore)) {
         const servers = new Map();
@@ -177,12 +196,10 @@ try {
             servers.set(build.label, server);
             await configure(server, database.plugin, db.url, db.server.admin, database.creation);
           }
-          await measure(`${database.title}, server on a ${kind} store`, direct, servers);
-          // Both sides' users are dropped after each phase: a database slows as users pile up
-          // (MariaDB's CREATE USER: ~0.7 ms with a few hundred, 0.9-1.1 ms with a thousand
-          // more), and each phase should meet the same database.
+          await measure(`${database.title}, server on a ${kind} store`, direct, dropDirect, servers);
+          // What the throughput runs created is dropped too: each phase meets the same database.
           for (const server of servers.values()) await server.call('PUT', 'sys/leases/revoke-prefix/database/creds/bench');
-          for (const name of created.splice(0)) await db.dropDirect(name);
+          for (const name of [...created]) await dropDirect(name);
         } finally {
           for (const server of servers.values()) await server.stop();
         }
