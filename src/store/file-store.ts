@@ -103,7 +103,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
   let checkedAt: number | undefined;
   const refresh = async (): Promise<void> => {
     if (writer.busy || checkedAt === readWriteEpoch()) return;
-    if (!loaded.isCurrent(false)) await loaded.load();
+    if (!loaded.isCurrent('read')) await loaded.load();
     if (checkedAt === undefined) setImmediate(() => (checkedAt = undefined)).unref();
     checkedAt = readWriteEpoch();
   };
@@ -126,7 +126,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<FileStor
       return writer.update(fn);
     },
     async changedOnDisk() {
-      return !loaded.isCurrent(false);
+      return !loaded.isCurrent('read');
     },
     async reload() {
       assertOpen();

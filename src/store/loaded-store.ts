@@ -2,6 +2,7 @@ import { missingSignature } from './file-signature.js';
 import { adoptJournal, closeJournal } from './journal.js';
 import type { JournalFile } from './journal.js';
 import { createLoadedFile } from './loaded-file.js';
+import type { CurrentCheck } from './loaded-file.js';
 import type { RootKey } from './root-key.js';
 import type { StateSnapshot } from './state-snapshot.js';
 import { readStateFile, readStoreFiles } from './store-load.js';
@@ -26,8 +27,8 @@ export interface LoadedStore {
   readonly changes: Map<string, JournalChange>;
   /** Reads the files again now. */
   load(): Promise<void>;
-  /** Does the disk still hold what is loaded? `verify` compares contents, not only stat data (under the lock). */
-  isCurrent(verify: boolean): boolean;
+  /** Does the disk still hold what is loaded? `check` says how much stat data is trusted (loaded-file.ts). */
+  isCurrent(check: CurrentCheck): boolean;
   /** Records files this process just wrote; what is not given stays. */
   adopt(next: { store?: StoreSnapshot; state?: StateSnapshot | undefined; journal?: JournalFile | undefined; changes?: Map<string, JournalChange> }): Promise<void>;
   /** Records that this process appended to its journal. */
@@ -107,11 +108,11 @@ export function createLoadedStore(paths: StorePaths, reader: EntryReader, option
       loading ??= load().finally(() => (loading = undefined));
       return loading;
     },
-    isCurrent(verify) {
+    isCurrent(check) {
       return (
-        files.store.isCurrent(store?.headerBytes, verify) &&
-        (state === 'unread' || files.state.isCurrent(state?.headerBytes, verify)) &&
-        files.journal.isCurrent(journal?.head, verify)
+        files.store.isCurrent(store?.headerBytes, check) &&
+        (state === 'unread' || files.state.isCurrent(state?.headerBytes, check)) &&
+        files.journal.isCurrent(journal?.head, check)
       );
     },
     async adopt(next) {

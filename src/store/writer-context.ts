@@ -4,6 +4,7 @@ import type { CheckpointPlan, CheckpointTarget } from './checkpoint.js';
 import { deriveFileMacKey } from './key-derivation.js';
 import { createLockHolder } from './lock-holder.js';
 import type { LockHolder } from './lock-holder.js';
+import type { CurrentCheck } from './loaded-file.js';
 import type { LoadedStore } from './loaded-store.js';
 import { signedFileLength } from './signed-file.js';
 import type { StorePaths } from './store-load.js';
@@ -60,12 +61,15 @@ export function createWriterContext(loaded: LoadedStore, options: { paths: Store
       return checked;
     },
     // A load a read started before the lock was taken may be shared (LoadedStore.load), so the
-    // disk is compared again after it.
+    // disk is compared again after it. Held since the last check, the lock leaves only changes
+    // made by other programs, which stat data shows (loaded-file.ts, 'held').
     async verify() {
       if (context.stale) await loaded.load();
-      for (let attempt = 0; !loaded.isCurrent(true); attempt++) {
+      let check: CurrentCheck = checked && !context.stale ? 'held' : 'verify';
+      for (let attempt = 0; !loaded.isCurrent(check); attempt++) {
         if (attempt === 10) throw new SecretrunError('store_io', `cannot write store ${paths.store}: it keeps changing while locked (is something other than secretrun writing it?)`);
         await loaded.load();
+        check = 'verify';
       }
       context.stale = false;
       checked = true;

@@ -1,9 +1,9 @@
-import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFileStore } from '../../src/store/file-store.js';
 import type { FileStoreOptions } from '../../src/store/file-store.js';
-import { journalPathOf, statePathOf } from '../../src/store/store-paths.js';
+import { journalPathOf, lockPathOf, statePathOf } from '../../src/store/store-paths.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { entryKeysOf, makeStoreEnv, secretrunErrorOf } from './store-test-env.js';
 
@@ -145,6 +145,33 @@ describe('journal mode', () => {
     const check = await openFileStore({ path, env });
     expect(await check.read((s) => s.list('secret/'))).toEqual(['secret/cli', 'secret/seed', 'secret/server', 'secret/server2']);
     expect(await store.read((s) => s.get('secret/cli'))).toBe(1);
+  });
+
+  // Between passes a journal writer keeps the lock for a moment and checks the files by stat
+  // alone (loaded-file.ts, 'held'): no secretrun process can write meanwhile, and a file another
+  // program puts in place has another inode. Without any check, the next record would go on top
+  // of the store file this writer loaded, and its next checkpoint would put that file back.
+  it('notices a store file another program renamed into place while it held the lock, and writes nothing on top of it', async () => {
+    const { dir, path, env, store } = await journalStore();
+    await store.checkpoint();
+    const elsewhere = join(dir, 'elsewhere', 'store.json');
+    mkdirSync(dirname(elsewhere));
+    copyFileSync(path, elsewhere);
+    const other = await openFileStore({ path: elsewhere, env });
+    await other.update((s) => s.put('secret/other', 'PLAINTEXT-other'));
+    await other.close();
+    const foreign = readFileSync(elsewhere);
+
+    await store.update((s) => s.put('secret/first', 1));
+    // Still within the pass's linger: the lock is held, so the next pass does not take it again.
+    expect(existsSync(lockPathOf(path))).toBe(true);
+    renameSync(elsewhere, path);
+    // The journal holds a write the new store file lacks: the writer says so and stops.
+    const error = await secretrunErrorOf(store.update((s) => s.put('secret/second', 2)));
+    expect(error.code).toBe('store_integrity');
+    expect(error.message).toContain('was replaced while the journal held writes not yet in it');
+    await store.close().catch(() => undefined);
+    expect(readFileSync(path)).toEqual(foreign);
   });
 
   it('makes transactions that arrive together durable in one journal record each pass, answering each', async () => {
