@@ -4,7 +4,7 @@
 // boot, the part `node -e 0` measures, is left out, so the figures hold still on a busy machine
 // where whole-process times drift by more than what is measured (prefix `chrt -f 50` there).
 // BASE=DIR[,DIR...] adds other builds (DIR/bin/secretrun.cjs, each with caches of its own),
-// alternating with this one run by run.
+// alternating with this one run by run, each taking each place in the order in turn.
 // Usage: npm run build && node bench/startup-phases.mjs [runs, default 21]
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,12 +32,17 @@ process.on('exit', () => process.stderr.write('\\nphases ' + JSON.stringify({ sp
 
 const builds = [{ label: 'this build', dir: root }, ...(process.env.BASE ?? '').split(',').filter(Boolean).map((dir) => ({ label: dir, dir }))];
 const cli = (build) => join(build.dir, 'bin', 'secretrun.cjs');
-const secretrun = (build, args) => spawnSync(process.execPath, [cli(build), ...args], { env: { ...env, XDG_CACHE_HOME: join(work, `cache-${builds.indexOf(build)}`) }, cwd: work, encoding: 'utf8' });
+const cacheOf = (build) => join(work, `cache-${builds.indexOf(build)}`);
+const secretrun = (build, args) => spawnSync(process.execPath, [cli(build), ...args], { env: { ...env, XDG_CACHE_HOME: cacheOf(build) }, cwd: work, encoding: 'utf8' });
 
 try {
+  // Every build's first command is a write, as a user's usually is: it writes that build's code
+  // caches for the commands it runs, and each build gets the same.
   for (let i = 0; i < 10; i++) {
-    const put = secretrun(builds[0], ['kv', 'put', `secret/bench/v${i}`, `value=value-${i}-${randomBytes(8).toString('hex')}`]);
-    if (put.status !== 0) throw new Error(`kv put failed: ${put.stderr}`);
+    for (const build of builds) {
+      const put = secretrun(build, ['kv', 'put', `secret/bench/v${i}`, `value=value-${i}-${randomBytes(8).toString('hex')}`]);
+      if (put.status !== 0) throw new Error(`kv put failed: ${put.stderr}`);
+    }
   }
   writeFileSync(join(work, 'secretrun.yaml'), `env:\n${Array.from({ length: 10 }, (_, i) => `  V${i}: secret/bench/v${i}#value\n`).join('')}`);
   const commands = [
@@ -46,9 +51,11 @@ try {
   ];
   const samples = new Map();
   for (let round = -2; round < runs; round++) {
+    // Each build takes each place in the order in turn.
+    const order = builds.map((_, k) => builds[(round + 2 + k) % builds.length]);
     for (const command of commands) {
-      for (const build of builds) {
-        const result = spawnSync(process.execPath, ['-r', hook, cli(build), ...command.args], { env: { ...env, XDG_CACHE_HOME: join(work, `cache-${builds.indexOf(build)}`) }, cwd: work, encoding: 'utf8' });
+      for (const build of order) {
+        const result = spawnSync(process.execPath, ['-r', hook, cli(build), ...command.args], { env: { ...env, XDG_CACHE_HOME: cacheOf(build) }, cwd: work, encoding: 'utf8' });
         if (result.status !== 0) throw new Error(`${build.label}: ${command.label} failed: ${result.stderr}`);
         if (round < 0) continue; // Fills the code and manifest caches.
         const line = result.stderr.split('\n').find((text) => text.startsWith('phases '));

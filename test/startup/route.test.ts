@@ -17,7 +17,8 @@ describe('runnerArguments', () => {
   it('routes the runner to its own bundle and each command group to its own code cache', () => {
     expect(routeCommandLine(['run', '--', 'true'])).toEqual({ bundle: 'run', cacheGroup: 'run' });
     expect(routeCommandLine(['--once', '--', 'true'])).toEqual({ bundle: 'run', cacheGroup: 'run' });
-    expect(routeCommandLine(['kv', 'get', 'secret/x'])).toEqual({ bundle: 'cli', cacheGroup: 'kv' });
+    expect(routeCommandLine(['kv', 'get', 'secret/x'])).toEqual({ bundle: 'cli', cacheGroup: 'kv-get' });
+    expect(routeCommandLine(['kv', 'put', 'secret/x', 'a=b'])).toEqual({ bundle: 'cli', cacheGroup: 'kv' });
     expect(routeCommandLine(['--version'])).toEqual({ bundle: 'cli', cacheGroup: 'cli' });
     // A group is a fixed word: free text from argv never names a cache file.
     expect(routeCommandLine(['../../etc/passwd'])).toEqual({ bundle: 'cli', cacheGroup: 'cli' });
