@@ -121,9 +121,7 @@ async function measure(title, direct, dropDirect, servers) {
     const order = names.map((_, k) => names[(i + k) % names.length]);
     const cleanups = [];
     for (const side of order) {
-      const start = process.hrtime.bigint();
-      cleanups.push(await sides[side]());
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const ms = await time(async () => cleanups.push(await sides[side]()));
       if (i >= warmup) samples[side].push(ms);
     }
     for (const cleanup of cleanups) await cleanup();

@@ -18,8 +18,8 @@ export function runnerArguments(argv: readonly string[]): readonly string[] | un
 
 // The commands with a code cache of their own. V8 caches only the functions compiled by the run
 // that wrote the cache, so a cache written by `kv put` left the runner compiling its own code on
-// every start, and `kv get` 1.2 ms of its own (bench/startup-phases.mjs, a build whose first
-// command was a put). A group is a fixed word, never free text from argv, so the cache files
+// every start, and `kv get` about 1 ms of its own (bench/startup-phases.mjs, a build whose
+// first command was a put). A group is a fixed word, never free text from argv, so the cache files
 // stay few.
 const cacheGroups: readonly string[] = ['check', 'env', 'init', 'kv', 'secrets', 'operator', 'server'];
 

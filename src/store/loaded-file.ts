@@ -28,7 +28,7 @@ export interface LoadedFile {
 //   secretrun process can have written, and a program that replaces or rewrites the file
 //   changes its inode, size or ctime; only an edit in place of the same size within the same
 //   clock tick would go unseen, and the journal's running MAC refuses a journal edited so.
-//   Two stats instead of reading three headers: about 5% of a database creds read on a file
+//   Three stats instead of reading three headers: about 3% of a database creds read on a file
 //   store (bench/database-server.mjs with BASE).
 export type CurrentCheck = 'read' | 'verify' | 'held';
 
